@@ -1,0 +1,60 @@
+"""Floating-point precision: float32 by default, float64 on request.
+
+``set_default_dtype(np.float64)`` switches what new parameters and tensors made
+from Python numbers use; every constructor also takes an explicit ``dtype``.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+_FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+class _DefaultDtype:
+    """Holds the process-wide default floating dtype (float32 unless changed)."""
+
+    value = np.dtype(np.float32)
+
+
+def get_default_dtype() -> np.dtype:
+    """Return the floating dtype used when none is given (float32 at start)."""
+    return _DefaultDtype.value
+
+
+def set_default_dtype(dtype) -> None:
+    """Set the floating dtype used when none is given: float32 or float64."""
+    resolved = resolve_dtype(dtype, argument="dtype")
+    if resolved not in _FLOAT_DTYPES:
+        raise TypeError(
+            f"set_default_dtype: dtype must be float32 or float64, got {resolved.name}"
+        )
+    _DefaultDtype.value = resolved
+
+
+def resolve_dtype(dtype, argument: str = "dtype") -> np.dtype | None:
+    """Turn a NumPy dtype, a dtype name ('float64') or a Python type into np.dtype.
+
+    ``None`` stays ``None`` so callers can apply their own default.
+    """
+    if dtype is None:
+        return None
+    try:
+        return np.dtype(dtype)
+    except TypeError:
+        raise TypeError(
+            f"{argument}: expected a NumPy dtype or its name such as 'float32' or "
+            f"'float64', got {dtype!r}"
+        ) from None
+
+
+def float_dtype_or_default(dtype) -> np.dtype:
+    """Resolve ``dtype``; fall back to the default float dtype; insist on float32/64."""
+    resolved = resolve_dtype(dtype) or get_default_dtype()
+    if resolved not in _FLOAT_DTYPES:
+        raise TypeError(f"dtype: expected float32 or float64, got {resolved.name}")
+    return resolved
+
+
+def is_floating(dtype) -> bool:
+    """True for floating dtypes (the only ones that can carry gradients)."""
+    return np.issubdtype(dtype, np.floating)

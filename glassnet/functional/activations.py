@@ -1,0 +1,63 @@
+"""Activation functions, each as a formula on tensors.
+
+relu, sigmoid and tanh are primitives (hot paths; sigmoid also needs a stable
+form); the others are composed from primitives and need no backward code.
+"""
+from __future__ import annotations
+
+import math
+
+from glassnet.ops import elementwise, nn_ops
+from glassnet.tensor import as_tensor
+
+
+def relu(x):
+    """relu(x) = max(x, 0)."""
+    return elementwise.relu(as_tensor(x))
+
+
+def leaky_relu(x, negative_slope: float = 0.01):
+    """leaky_relu(x) = x if x > 0 else negative_slope * x."""
+    x = as_tensor(x)
+    return elementwise.where(x.data > 0, x, x * negative_slope)
+
+
+def sigmoid(x):
+    """sigmoid(x) = 1 / (1 + e^-x)."""
+    return elementwise.sigmoid(as_tensor(x))
+
+
+def tanh(x):
+    """tanh(x) = (e^x - e^-x) / (e^x + e^-x)."""
+    return elementwise.tanh(as_tensor(x))
+
+
+def softmax(x, dim: int = -1):
+    """softmax(x)_i = e^(x_i) / sum_j e^(x_j) along ``dim``."""
+    return nn_ops.softmax(as_tensor(x), dim=dim)
+
+
+def log_softmax(x, dim: int = -1):
+    """log_softmax(x)_i = x_i - log sum_j e^(x_j) along ``dim``."""
+    return nn_ops.log_softmax(as_tensor(x), dim=dim)
+
+
+def gelu(x, approximate: str = "none"):
+    """gelu(x) = x · Φ(x), Φ the standard normal CDF = (1 + erf(x/√2)) / 2.
+
+    ``approximate='tanh'`` uses 0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³))).
+    """
+    x = as_tensor(x)
+    if approximate == "none":
+        return x * 0.5 * (1.0 + elementwise.erf(x * (1.0 / math.sqrt(2.0))))
+    if approximate == "tanh":
+        inner = (x + x * x * x * 0.044715) * math.sqrt(2.0 / math.pi)
+        return x * 0.5 * (1.0 + elementwise.tanh(inner))
+    raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+
+
+def linear(x, weight, bias=None):
+    """linear(x) = x W^T + b, W of shape (out_features, in_features)."""
+    if bias is None:
+        return nn_ops.linear(as_tensor(x), weight)
+    return nn_ops.linear(as_tensor(x), weight, bias)

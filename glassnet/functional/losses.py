@@ -1,0 +1,106 @@
+"""Loss functions: how far predictions are from targets, as one number to minimise."""
+from __future__ import annotations
+
+import numpy as np
+
+from glassnet.errors import ShapeError
+from glassnet.ops import elementwise, nn_ops
+from glassnet.ops.reductions import mean
+from glassnet.tensor import Tensor, as_tensor
+
+REDUCTIONS = ("mean", "sum", "none")
+
+
+def _check_reduction(reduction: str, function: str) -> None:
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"{function}: reduction must be one of {REDUCTIONS}, got {reduction!r}")
+
+
+def _reduce(losses, reduction: str):
+    if reduction == "mean":
+        return mean(losses)
+    if reduction == "sum":
+        return losses.sum()
+    return losses
+
+
+def _same_shape(input, target, function: str) -> None:
+    if input.shape != target.shape:
+        raise ShapeError(
+            f"{function}: input of shape {input.shape} and target of shape {target.shape} must have the "
+            f"same shape (reshape the target, e.g. y.reshape(-1, 1))"
+        )
+
+
+def _target_like(target, input) -> Tensor:
+    """A target as a constant tensor in the input's float dtype."""
+    data = target.data if isinstance(target, Tensor) else np.asarray(target)
+    return Tensor._from_op(data.astype(input.dtype, copy=False))
+
+
+def mse_loss(input, target, reduction: str = "mean"):
+    """Squared error: mean((input - target)^2)."""
+    _check_reduction(reduction, "mse_loss")
+    input = as_tensor(input)
+    target = target if isinstance(target, Tensor) and target.requires_grad else _target_like(target, input)
+    _same_shape(input, target, "mse_loss")
+    diff = input - target
+    return _reduce(diff * diff, reduction)
+
+
+def cross_entropy(input, target, reduction: str = "mean"):
+    """Cross-entropy from logits: -sum_c t_c log softmax(input)_c per row.
+
+    ``target`` is either integer class labels of shape (N,), or class
+    probabilities (one-hot or soft) of the input's shape (N, C). With labels the
+    log-softmax and the loss are one fused op whose gradient is (softmax - onehot)/N.
+    """
+    _check_reduction(reduction, "cross_entropy")
+    input = as_tensor(input)
+    if input.ndim != 2:
+        raise ShapeError(f"cross_entropy: input must be logits of shape (N, C), got shape {input.shape}")
+    target_data = target.data if isinstance(target, Tensor) else np.asarray(target)
+    if np.issubdtype(target_data.dtype, np.integer):
+        if target_data.shape != (input.shape[0],):
+            raise ShapeError(
+                f"cross_entropy: integer class labels must have shape ({input.shape[0]},) to match input "
+                f"{input.shape}, got {target_data.shape}"
+            )
+        classes = input.shape[1]
+        if target_data.size and (target_data.min() < 0 or target_data.max() >= classes):
+            bad = target_data[(target_data < 0) | (target_data >= classes)][0]
+            raise ValueError(
+                f"cross_entropy: class label {bad} is out of range for {classes} classes; labels must be "
+                f"integers in [0, {classes - 1}]"
+            )
+        return nn_ops.cross_entropy_with_labels(input, target_data, reduction=reduction)
+    probabilities = target if isinstance(target, Tensor) and target.requires_grad else _target_like(target, input)
+    _same_shape(input, probabilities, "cross_entropy")
+    losses = -(probabilities * nn_ops.log_softmax(input, dim=1)).sum(axis=1)
+    return _reduce(losses, reduction)
+
+
+def binary_cross_entropy(input, target, reduction: str = "mean"):
+    """-(t log p + (1 - t) log(1 - p)) for probabilities p in [0, 1]; logs are clamped at -100 as in PyTorch."""
+    _check_reduction(reduction, "binary_cross_entropy")
+    input = as_tensor(input)
+    target = _target_like(target, input)
+    _same_shape(input, target, "binary_cross_entropy")
+    if input.data.size and (input.data.min() < 0 or input.data.max() > 1):
+        raise ValueError(
+            "binary_cross_entropy: input must be probabilities in [0, 1] (apply sigmoid first, or use "
+            "binary_cross_entropy_with_logits)"
+        )
+    log_p = elementwise.clip(elementwise.log(input), -100.0, None)
+    log_not_p = elementwise.clip(elementwise.log(1.0 - input), -100.0, None)
+    return _reduce(-(target * log_p + (1.0 - target) * log_not_p), reduction)
+
+
+def binary_cross_entropy_with_logits(input, target, reduction: str = "mean"):
+    """Binary cross-entropy of sigmoid(x), stably: max(x, 0) - x t + log(1 + e^-|x|)."""
+    _check_reduction(reduction, "binary_cross_entropy_with_logits")
+    input = as_tensor(input)
+    target = _target_like(target, input)
+    _same_shape(input, target, "binary_cross_entropy_with_logits")
+    losses = elementwise.relu(input) - input * target + elementwise.log1p(elementwise.exp(-abs(input)))
+    return _reduce(losses, reduction)

@@ -1,0 +1,53 @@
+"""Switching gradient recording on and off: ``no_grad`` and ``enable_grad``."""
+from __future__ import annotations
+
+import functools
+
+
+class _GradMode:
+    """Whether new operations record the graph needed by ``backward()``."""
+
+    enabled = True
+
+
+def is_grad_enabled() -> bool:
+    """True when operations on tensors that require grad are being recorded."""
+    return _GradMode.enabled
+
+
+class _SetGradMode:
+    """Context manager and decorator that sets grad recording for a block."""
+
+    mode = True
+
+    def __enter__(self):
+        self._previous = _GradMode.enabled
+        _GradMode.enabled = self.mode
+        return self
+
+    def __exit__(self, *exc_info):
+        _GradMode.enabled = self._previous
+        return False
+
+    def __call__(self, function):
+        @functools.wraps(function)
+        def wrapper(*args, **kwargs):
+            with self.__class__():
+                return function(*args, **kwargs)
+
+        return wrapper
+
+
+class no_grad(_SetGradMode):
+    """Do not record operations: for evaluation and for updating parameters.
+
+    Use as ``with glassnet.no_grad(): ...`` or as a decorator ``@glassnet.no_grad()``.
+    """
+
+    mode = False
+
+
+class enable_grad(_SetGradMode):
+    """Record operations again inside a ``no_grad`` block."""
+
+    mode = True

@@ -1,0 +1,14 @@
+"""Layers and networks (``glassnet.nn``), named as in ``torch.nn``."""
+from glassnet import init
+from glassnet.nn.activation import GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from glassnet.nn.container import Sequential
+from glassnet.nn.linear import Linear
+from glassnet.nn.loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss
+from glassnet.nn.module import Module
+from glassnet.nn.parameter import Parameter
+
+__all__ = [
+    "Module", "Parameter", "Linear", "Sequential",
+    "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "GELU",
+    "MSELoss", "CrossEntropyLoss", "BCELoss", "BCEWithLogitsLoss", "init",
+]

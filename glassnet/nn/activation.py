@@ -1,0 +1,77 @@
+"""Activation layers: modules with no parameters that call ``glassnet.functional``."""
+from __future__ import annotations
+
+from glassnet import functional as F
+from glassnet.nn.module import Module
+
+
+class ReLU(Module):
+    """relu(x) = max(x, 0)."""
+
+    def forward(self, x):
+        return F.relu(x)
+
+
+class LeakyReLU(Module):
+    """leaky_relu(x) = x if x > 0 else negative_slope · x."""
+
+    def __init__(self, negative_slope: float = 0.01):
+        super().__init__()
+        self.negative_slope = float(negative_slope)
+
+    def forward(self, x):
+        return F.leaky_relu(x, self.negative_slope)
+
+    def extra_repr(self) -> str:
+        return f"negative_slope={self.negative_slope}"
+
+
+class Sigmoid(Module):
+    """sigmoid(x) = 1 / (1 + e^-x)."""
+
+    def forward(self, x):
+        return F.sigmoid(x)
+
+
+class Tanh(Module):
+    """tanh(x)."""
+
+    def forward(self, x):
+        return F.tanh(x)
+
+
+class Softmax(Module):
+    """softmax(x)_i = e^(x_i) / sum_j e^(x_j) along ``dim``."""
+
+    def __init__(self, dim: int = -1):
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, x):
+        return F.softmax(x, dim=self.dim)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
+
+class LogSoftmax(Softmax):
+    """log softmax(x) along ``dim``."""
+
+    def forward(self, x):
+        return F.log_softmax(x, dim=self.dim)
+
+
+class GELU(Module):
+    """gelu(x) = x Φ(x) (``approximate='tanh'`` for the tanh form)."""
+
+    def __init__(self, approximate: str = "none"):
+        super().__init__()
+        if approximate not in ("none", "tanh"):
+            raise ValueError(f"GELU: approximate must be 'none' or 'tanh', got {approximate!r}")
+        self.approximate = approximate
+
+    def forward(self, x):
+        return F.gelu(x, self.approximate)
+
+    def extra_repr(self) -> str:
+        return f"approximate={self.approximate!r}"

@@ -1,0 +1,53 @@
+"""Sequential: layers applied one after another."""
+from __future__ import annotations
+
+from glassnet.errors import ShapeError
+from glassnet.nn.module import Module
+
+
+class Sequential(Module):
+    """output = layer_n(... layer_2(layer_1(x))).
+
+    Build from modules (``Sequential(Linear(2, 3), Sigmoid())``) or from a dict of
+    name → module. Layers are named ``"0"``, ``"1"``, ... and indexable.
+    """
+
+    def __init__(self, *layers):
+        super().__init__()
+        if len(layers) == 1 and isinstance(layers[0], dict):
+            items = list(layers[0].items())
+        else:
+            items = [(str(i), layer) for i, layer in enumerate(layers)]
+        for name, layer in items:
+            self.add_module(name, layer)
+
+    def add_module(self, name: str, module: Module) -> None:
+        if not isinstance(module, Module):
+            raise TypeError(f"Sequential: layer {name!r} must be a glassnet.nn.Module, got {type(module).__name__}")
+        setattr(self, name, module)
+
+    def append(self, module: Module) -> "Sequential":
+        self.add_module(str(len(self._modules)), module)
+        return self
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+    def __getitem__(self, index):
+        layers = list(self._modules.values())
+        if isinstance(index, slice):
+            return Sequential(*layers[index])
+        return layers[index]
+
+    def forward(self, x):
+        for name, layer in self._modules.items():
+            try:
+                x = layer(x)
+            except ShapeError as error:
+                if str(error).startswith("layer "):
+                    raise
+                raise ShapeError(f"layer {name!r}: {error}") from None
+        return x

@@ -1,0 +1,65 @@
+"""Linear: the fully connected layer z = x W^T + b."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from glassnet import init
+from glassnet.dtypes import float_dtype_or_default
+from glassnet.errors import ShapeError
+from glassnet.functional import linear
+from glassnet.nn.module import Module
+from glassnet.nn.parameter import Parameter
+
+
+def _positive_int(value, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
+        raise ValueError(f"Linear: {name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+class Linear(Module):
+    """y = x W^T + b.
+
+    Shape:
+        input (*, in_features) → output (*, out_features).
+
+    Parameters start as in PyTorch: W and b ~ U(-1/√in_features, 1/√in_features).
+
+    Parameters
+    ----------
+    in_features, out_features : int
+    bias : bool
+        Learn the additive b.
+    dtype : float32 (default) or float64
+    generator : None, int or numpy.random.Generator
+        Randomness for the initial weights.
+    """
+
+    def __init__(self, in_features: int, out_features: int, bias: bool = True, dtype=None, generator=None):
+        super().__init__()
+        self.in_features = _positive_int(in_features, "in_features")
+        self.out_features = _positive_int(out_features, "out_features")
+        dtype = float_dtype_or_default(dtype)
+        self.weight = Parameter(np.empty((self.out_features, self.in_features), dtype=dtype))
+        self.bias = Parameter(np.empty(self.out_features, dtype=dtype)) if bias else None
+        self.reset_parameters(generator)
+
+    def reset_parameters(self, generator=None) -> None:
+        """Draw fresh initial weights: U(-1/√in, 1/√in)."""
+        bound = 1.0 / math.sqrt(self.in_features)
+        init.uniform_(self.weight, -bound, bound, generator)
+        if self.bias is not None:
+            init.uniform_(self.bias, -bound, bound, generator)
+
+    def forward(self, x):
+        if x.shape[-1:] != (self.in_features,):
+            raise ShapeError(
+                f"{self!r} expected input with {self.in_features} features in its last dimension, "
+                f"got input of shape {tuple(x.shape)}"
+            )
+        return linear(x, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"

@@ -1,0 +1,199 @@
+"""Module: the base class of layers and networks. It holds state; ``functional`` holds maths.
+
+Assigning a :class:`Parameter` or another ``Module`` as an attribute registers it,
+so ``parameters()``, ``state_dict()`` and ``zero_grad()`` find it, with names such
+as ``"0.weight"`` built from the attribute path.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from glassnet.dtypes import float_dtype_or_default
+from glassnet.errors import ShapeError
+from glassnet.nn.parameter import Parameter
+
+
+class Module:
+    """Base class for every layer and network. Subclasses define ``forward``."""
+
+    def __init__(self):
+        object.__setattr__(self, "_parameters", {})
+        object.__setattr__(self, "_modules", {})
+        object.__setattr__(self, "_forward_hooks", {})
+        object.__setattr__(self, "training", True)
+
+    def __setattr__(self, name, value):
+        if "_parameters" not in self.__dict__:
+            raise AttributeError(f"{type(self).__name__}.__init__ must call super().__init__() before assigning {name!r}")
+        self._parameters.pop(name, None)
+        self._modules.pop(name, None)
+        if isinstance(value, Parameter):
+            self._parameters[name] = value
+        elif isinstance(value, Module):
+            self._modules[name] = value
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name):
+        self._parameters.pop(name, None)
+        self._modules.pop(name, None)
+        object.__delattr__(self, name)
+
+    # ------------------------------------------------------------- calling
+    def forward(self, *args, **kwargs):
+        raise NotImplementedError(f"{type(self).__name__} must define forward()")
+
+    def __call__(self, *args, **kwargs):
+        out = self.forward(*args, **kwargs)
+        if self._forward_hooks:
+            for hook in list(self._forward_hooks.values()):
+                result = hook(self, args, out)
+                if result is not None:
+                    out = result
+        return out
+
+    def register_forward_hook(self, hook):
+        """Call ``hook(module, inputs, output)`` after every forward; returns a handle with ``remove()``."""
+        handle = _HookHandle(self._forward_hooks)
+        self._forward_hooks[handle.key] = hook
+        return handle
+
+    # ----------------------------------------------------------- traversal
+    def named_children(self):
+        yield from self._modules.items()
+
+    def children(self):
+        for _, module in self.named_children():
+            yield module
+
+    def named_modules(self, prefix: str = ""):
+        """Yield ``(name, module)`` for this module and every module inside it, depth first."""
+        seen = set()
+        stack = [(prefix, self)]
+        while stack:
+            name, module = stack.pop()
+            if id(module) in seen:
+                continue
+            seen.add(id(module))
+            yield name, module
+            children = [(f"{name}.{child_name}" if name else child_name, child)
+                        for child_name, child in module._modules.items()]
+            stack.extend(reversed(children))
+
+    def modules(self):
+        for _, module in self.named_modules():
+            yield module
+
+    def named_parameters(self, prefix: str = ""):
+        """Yield ``(name, parameter)`` pairs, each parameter once, e.g. ``("0.weight", W)``."""
+        seen = set()
+        for module_name, module in self.named_modules(prefix):
+            for name, parameter in module._parameters.items():
+                if parameter is None or id(parameter) in seen:
+                    continue
+                seen.add(id(parameter))
+                yield (f"{module_name}.{name}" if module_name else name), parameter
+
+    def parameters(self):
+        for _, parameter in self.named_parameters():
+            yield parameter
+
+    def num_parameters(self) -> int:
+        """Total number of trainable numbers."""
+        return sum(p.numel() for p in self.parameters())
+
+    # --------------------------------------------------------------- state
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget accumulated gradients before the next backward pass."""
+        for parameter in self.parameters():
+            if set_to_none or parameter.grad is None:
+                parameter.grad = None
+            else:
+                parameter.grad.data[...] = 0
+
+    def train(self, mode: bool = True) -> "Module":
+        """Set training mode here and in every submodule (affects layers such as dropout)."""
+        for module in self.modules():
+            object.__setattr__(module, "training", bool(mode))
+        return self
+
+    def eval(self) -> "Module":
+        """Set evaluation mode: ``train(False)``."""
+        return self.train(False)
+
+    def state_dict(self) -> dict:
+        """Every parameter as a copied ndarray, by name."""
+        return {name: parameter.data.copy() for name, parameter in self.named_parameters()}
+
+    def load_state_dict(self, state_dict: dict, strict: bool = True):
+        """Copy arrays into the parameters of the same names; shapes must match.
+
+        With ``strict=True`` missing and unexpected names are errors. Returns
+        ``(missing_keys, unexpected_keys)``.
+        """
+        own = dict(self.named_parameters())
+        missing = [k for k in own if k not in state_dict]
+        unexpected = [k for k in state_dict if k not in own]
+        if strict and (missing or unexpected):
+            raise KeyError(
+                f"load_state_dict: missing keys {missing}, unexpected keys {unexpected}; "
+                f"this module has {list(own)}"
+            )
+        for name, parameter in own.items():
+            if name not in state_dict:
+                continue
+            value = np.asarray(state_dict[name])
+            if value.shape != parameter.shape:
+                raise ShapeError(
+                    f"load_state_dict: {name!r} has shape {value.shape} in the state dict but "
+                    f"{parameter.shape} in the module"
+                )
+            parameter.data = value.astype(parameter.dtype, copy=True)
+        return missing, unexpected
+
+    def to(self, dtype) -> "Module":
+        """Convert every parameter to ``dtype`` (float32 or float64) in place."""
+        dtype = float_dtype_or_default(dtype)
+        for parameter in self.parameters():
+            parameter.data = parameter.data.astype(dtype)
+            if parameter.grad is not None:
+                parameter.grad.data = parameter.grad.data.astype(dtype)
+        return self
+
+    def float(self) -> "Module":
+        return self.to(np.float32)
+
+    def double(self) -> "Module":
+        return self.to(np.float64)
+
+    def apply(self, function) -> "Module":
+        """Call ``function(module)`` on every submodule and then on this one."""
+        for module in reversed(list(self.modules())):
+            function(module)
+        return self
+
+    # ---------------------------------------------------------------- repr
+    def extra_repr(self) -> str:
+        """What to show between the parentheses of this module's repr."""
+        return ""
+
+    def __repr__(self) -> str:
+        if not self._modules:
+            return f"{type(self).__name__}({self.extra_repr()})"
+        lines = [f"{type(self).__name__}("]
+        for name, module in self._modules.items():
+            child = repr(module).replace("\n", "\n  ")
+            lines.append(f"  ({name}): {child}")
+        lines.append(")")
+        return "\n".join(lines)
+
+
+class _HookHandle:
+    _next_key = 0
+
+    def __init__(self, hooks: dict):
+        self.hooks = hooks
+        self.key = _HookHandle._next_key
+        _HookHandle._next_key += 1
+
+    def remove(self) -> None:
+        self.hooks.pop(self.key, None)

@@ -1,0 +1,115 @@
+"""Elementwise primitives of one tensor: exp, log, roots, absolute value, activations."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from glassnet.ops.registry import primitive
+
+_erf = np.frompyfunc(math.erf, 1, 1)
+
+
+@primitive
+def exp(x):
+    """e^x."""
+    y = np.exp(x)
+    # d/dx e^x = e^x
+    return y, (lambda g: g * y,)
+
+
+@primitive
+def log(x):
+    """Natural logarithm ln x."""
+    # d/dx ln x = 1/x
+    return np.log(x), (lambda g: g / x,)
+
+
+@primitive
+def log1p(x):
+    """ln(1 + x), accurate for small x."""
+    # d/dx ln(1+x) = 1/(1+x)
+    return np.log1p(x), (lambda g: g / (1 + x),)
+
+
+@primitive
+def sqrt(x):
+    """Square root."""
+    y = np.sqrt(x)
+    # d/dx sqrt(x) = 1 / (2 sqrt(x))
+    return y, (lambda g: g / (2 * y),)
+
+
+@primitive
+def abs(x):
+    """|x| (the gradient at 0 is taken as 0)."""
+    # d/dx |x| = sign(x)
+    return np.abs(x), (lambda g: g * np.sign(x),)
+
+
+@primitive
+def relu(x):
+    """max(x, 0). A primitive rather than a composite because it is on every hot path."""
+    y = np.maximum(x, 0)
+    # d/dx max(x, 0) = 1 if x > 0 else 0
+    return y, (lambda g: g * (x > 0),)
+
+
+@primitive
+def sigmoid(x):
+    """1 / (1 + e^-x), computed without overflow for large |x|."""
+    z = np.exp(-np.abs(x))
+    y = np.where(x >= 0, 1 / (1 + z), z / (1 + z)).astype(x.dtype, copy=False)
+    # d/dx sigmoid(x) = sigmoid(x) (1 - sigmoid(x))
+    return y, (lambda g: g * y * (1 - y),)
+
+
+@primitive
+def tanh(x):
+    """Hyperbolic tangent."""
+    y = np.tanh(x)
+    # d/dx tanh(x) = 1 - tanh(x)^2
+    return y, (lambda g: g * (1 - y * y),)
+
+
+@primitive
+def erf(x):
+    """The error function (2/sqrt(pi)) ∫0^x e^(-t^2) dt, used by the exact GELU."""
+    y = _erf(x).astype(x.dtype)
+    # d/dx erf(x) = 2/sqrt(pi) e^(-x^2)
+    return y, (lambda g: g * (2 / math.sqrt(math.pi)) * np.exp(-x * x),)
+
+
+@primitive(n_tensors=1)
+def clip(x, low=None, high=None):
+    """Limit x to [low, high]; either bound may be None."""
+    y = np.clip(x, low, high)
+    inside = np.ones(x.shape, dtype=bool)
+    if low is not None:
+        inside &= x >= low
+    if high is not None:
+        inside &= x <= high
+    # d/dx clip(x) = 1 inside the bounds, 0 where x was clipped
+    return y, (lambda g: g * inside,)
+
+
+@primitive(n_tensors=2)
+def _where(a, b, condition):
+    """condition ? a : b, elementwise."""
+    # d/da = 1 where condition holds, d/db = 1 where it does not
+    return np.where(condition, a, b), (
+        lambda g: np.where(condition, g, 0),
+        lambda g: np.where(condition, 0, g),
+    )
+
+
+def where(condition, a, b):
+    """Pick ``a`` where ``condition`` is true and ``b`` elsewhere (no gradient to the condition)."""
+    from glassnet.tensor import Tensor, _operand, as_tensor
+
+    condition = condition._data if isinstance(condition, Tensor) else np.asarray(condition, dtype=bool)
+    if isinstance(a, Tensor):
+        b = _operand(b, a)
+    elif isinstance(b, Tensor):
+        a = _operand(a, b)
+    return _where(as_tensor(a), as_tensor(b), condition)

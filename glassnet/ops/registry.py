@@ -1,0 +1,89 @@
+"""How an operation is declared: forward and vector-Jacobian product in one function.
+
+A primitive receives NumPy arrays and returns ``(output, vjps)``: one
+vector-Jacobian product per tensor input. ``vjps[i](g)`` maps the gradient of the
+loss with respect to the output, ``g = dL/dy``, to ``dL/dx_i = g · dy/dx_i``
+(``None`` in place of a function where an input gets no gradient). The backward
+engine calls only the ones whose input requires a gradient, so no work is spent
+on, say, dL/dX of a data batch. Gradients that came out in a broadcast shape are
+summed back to the input's shape by the engine, once, for every op.
+
+The ``@primitive`` decorator turns such a function into one that takes and
+returns :class:`glassnet.Tensor` and records the graph when gradients are needed.
+Every primitive lands in ``OPS``, so tests can check that each has a gradient test.
+"""
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from glassnet.errors import ShapeError
+from glassnet.grad_mode import _GradMode
+from glassnet.tensor import Tensor, as_tensor
+
+OPS: dict = {}
+"""Every primitive by name: the registry that the gradient tests iterate."""
+
+
+def primitive(function=None, *, name=None, n_tensors=None):
+    """Register ``function(*arrays, **params) -> (out, vjps)`` as a differentiable op.
+
+    The first ``n_tensors`` positional arguments (all of them when ``None``) are
+    tensors; the rest are passed through as plain parameters.
+    """
+
+    def decorate(forward):
+        op_name = name or forward.__name__
+
+        @functools.wraps(forward)
+        def op(*args, **params):
+            count = len(args) if n_tensors is None else n_tensors
+            inputs = tuple(as_tensor(a) for a in args[:count])
+            arrays = [t._data for t in inputs]
+            try:
+                out, vjps = forward(*arrays, *args[count:], **params)
+            except ValueError as error:
+                if isinstance(error, ShapeError):
+                    raise
+                shapes = ", ".join(str(a.shape) for a in arrays)
+                raise ShapeError(f"{op_name}: inputs of shapes {shapes} do not fit: {error}") from None
+            result = Tensor._from_op(out)
+            if _GradMode.enabled:
+                for tensor in inputs:
+                    if tensor.requires_grad:
+                        result.requires_grad = True
+                        result._parents = inputs
+                        result._vjp = vjps
+                        result._op = op_name
+                        break
+            return result
+
+        op.forward = forward
+        OPS[op_name] = op
+        return op
+
+    return decorate(function) if function is not None else decorate
+
+
+def unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
+    """Sum ``grad`` over the axes that broadcasting added or stretched, back to ``shape``.
+
+    If y = x broadcast to a larger shape, each x element fed several y elements,
+    so dL/dx is the sum of dL/dy over those copies.
+    """
+    if grad.shape == shape:
+        return grad
+    extra = grad.ndim - len(shape)
+    if extra > 0:
+        grad = grad.sum(axis=tuple(range(extra)))
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
+    if stretched:
+        grad = grad.sum(axis=stretched, keepdims=True)
+    return grad.reshape(shape)
+
+
+def constant_like(value, like: np.ndarray) -> np.ndarray:
+    """A Python number as an array of ``like``'s floating dtype (so float32 stays float32)."""
+    dtype = like.dtype if np.issubdtype(like.dtype, np.floating) else None
+    return np.asarray(value, dtype=dtype)

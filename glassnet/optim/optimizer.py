@@ -1,0 +1,132 @@
+"""Optimizer: the STEP of the learning cycle, W ← W − (update computed from dL/dW).
+
+Hyper-parameters live in ``param_groups`` (a list of dicts, as in PyTorch, so
+``optimizer.param_groups[0]["lr"]`` reads and sets the learning rate); state such
+as momentum buffers lives in ``state[parameter]``. Each subclass's ``step``
+calls a plain update function that changes the parameter's array in place.
+"""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from glassnet.tensor import Tensor
+
+
+def check_hyperparameter(optimizer: str, name: str, value, low: float = 0.0, high: float | None = None,
+                         low_inclusive: bool = True, high_inclusive: bool = False) -> None:
+    """Raise ValueError naming ``name`` unless ``value`` is a finite number in the range."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
+        raise ValueError(f"{optimizer}: {name} must be a finite number, got {value!r}")
+    too_low = value < low if low_inclusive else value <= low
+    too_high = high is not None and (value > high if high_inclusive else value >= high)
+    if too_low or too_high:
+        left = "[" if low_inclusive else "("
+        right = ("]" if high_inclusive else ")") if high is not None else ")"
+        raise ValueError(f"{optimizer}: {name} must be in {left}{low}, {high if high is not None else 'inf'}{right}, got {value!r}")
+
+
+class Optimizer:
+    """Base class: keeps ``param_groups`` and per-parameter ``state``; subclasses define ``_update``."""
+
+    def __init__(self, params, defaults: dict):
+        self.defaults = dict(defaults)
+        self.state: dict = {}
+        self.param_groups: list = []
+        if isinstance(params, Tensor):
+            raise TypeError(f"{type(self).__name__}: params must be an iterable of tensors (e.g. model.parameters()), got a single Tensor")
+        groups = list(params)
+        if not groups:
+            raise ValueError(f"{type(self).__name__}: got an empty parameter list; pass model.parameters()")
+        if not isinstance(groups[0], dict):
+            groups = [{"params": groups}]
+        for group in groups:
+            self.add_param_group(group)
+
+    def add_param_group(self, group: dict) -> None:
+        """Add a dict with ``"params"`` and optional overrides of the defaults."""
+        params = group["params"]
+        params = [params] if isinstance(params, Tensor) else list(params)
+        seen = {id(p) for g in self.param_groups for p in g["params"]}
+        for p in params:
+            if not isinstance(p, Tensor):
+                raise TypeError(f"{type(self).__name__}: can only optimize Tensors, got {type(p).__name__}")
+            if not p.requires_grad:
+                raise ValueError(f"{type(self).__name__}: a parameter of shape {p.shape} has requires_grad=False")
+            if id(p) in seen:
+                raise ValueError(f"{type(self).__name__}: a parameter of shape {p.shape} appears in more than one group")
+            seen.add(id(p))
+        unknown = set(group) - set(self.defaults) - {"params", "initial_lr"}
+        if unknown:
+            raise ValueError(f"{type(self).__name__}: unknown options {sorted(unknown)}; valid: {sorted(self.defaults)}")
+        full = {**self.defaults, **group, "params": params}
+        self._validate(full)
+        self.param_groups.append(full)
+
+    def _validate(self, group: dict) -> None:
+        check_hyperparameter(type(self).__name__, "lr", group["lr"])
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget the gradients of every parameter this optimizer updates."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                if set_to_none or p.grad is None:
+                    p.grad = None
+                else:
+                    p.grad.data[...] = 0
+
+    def step(self, closure=None):
+        """Update every parameter that has a gradient; ``closure`` re-evaluates and returns the loss."""
+        loss = closure() if closure is not None else None
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is not None:
+                    self._update(p.data, p.grad.data, self.state.setdefault(p, {}), group)
+        return loss
+
+    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict, group: dict) -> None:
+        raise NotImplementedError
+
+    # ------------------------------------------------------------ saving
+    def state_dict(self) -> dict:
+        """Hyper-parameters and per-parameter state, with parameters named by position."""
+        index = {}
+        groups = []
+        for group in self.param_groups:
+            ids = []
+            for p in group["params"]:
+                index[id(p)] = len(index)
+                ids.append(index[id(p)])
+            groups.append({**{k: v for k, v in group.items() if k != "params"}, "params": ids})
+        state = {
+            index[id(p)]: {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in s.items()}
+            for p, s in self.state.items() if id(p) in index
+        }
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        """Restore what ``state_dict()`` returned (for the same parameters, in the same order)."""
+        groups = state_dict["param_groups"]
+        if len(groups) != len(self.param_groups) or any(
+            len(g["params"]) != len(own["params"]) for g, own in zip(groups, self.param_groups)
+        ):
+            raise ValueError("load_state_dict: the saved optimizer has a different number of parameter groups or parameters")
+        params = [p for group in self.param_groups for p in group["params"]]
+        for saved, own in zip(groups, self.param_groups):
+            own.update({k: v for k, v in saved.items() if k != "params"})
+        self.state = {}
+        for key, values in state_dict["state"].items():
+            p = params[int(key)]
+            self.state[p] = {
+                k: (np.array(v, dtype=p.dtype) if isinstance(v, np.ndarray) else v) for k, v in values.items()
+            }
+
+    def __repr__(self) -> str:
+        lines = [f"{type(self).__name__} ("]
+        for i, group in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {i}")
+            for key in sorted(k for k in group if k != "params"):
+                lines.append(f"    {key}: {group[key]}")
+        lines.append(")")
+        return "\n".join(lines)

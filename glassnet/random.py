@@ -1,0 +1,43 @@
+"""Explicit randomness: a seed or a ``numpy.random.Generator`` wherever chance enters.
+
+``manual_seed(n)`` only replaces the default generator used when a function is
+given neither; nothing is seeded at import.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+class _DefaultGenerator:
+    """Holds the generator used when a caller passes no ``generator``/``seed``."""
+
+    generator = None
+
+
+def manual_seed(seed: int) -> np.random.Generator:
+    """Seed the default generator, like ``torch.manual_seed``; returns it."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"manual_seed: seed must be an int, got {type(seed).__name__}")
+    _DefaultGenerator.generator = np.random.default_rng(int(seed))
+    return _DefaultGenerator.generator
+
+
+def default_generator() -> np.random.Generator:
+    """The generator behind ``manual_seed`` (unseeded until it is called)."""
+    if _DefaultGenerator.generator is None:
+        _DefaultGenerator.generator = np.random.default_rng()
+    return _DefaultGenerator.generator
+
+
+def as_generator(generator=None, argument: str = "generator") -> np.random.Generator:
+    """Turn ``None`` (the default generator), an int seed or a Generator into a Generator."""
+    if generator is None:
+        return default_generator()
+    if isinstance(generator, np.random.Generator):
+        return generator
+    if isinstance(generator, (int, np.integer)) and not isinstance(generator, bool):
+        return np.random.default_rng(int(generator))
+    raise TypeError(
+        f"{argument}: expected None, an int seed or a numpy.random.Generator, "
+        f"got {type(generator).__name__}"
+    )

@@ -1,0 +1,428 @@
+"""The Tensor: an ndarray that remembers how it was made, so gradients can flow back.
+
+A tensor produced by an operation keeps its input tensors (``_parents``) and the
+operation's vector-Jacobian product (``_vjp``). ``backward()`` visits that graph
+once, in reverse topological order, applying the chain rule
+``dL/dx = sum over uses y of dL/dy · dy/dx``.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from glassnet.dtypes import get_default_dtype, is_floating, resolve_dtype
+
+
+class Tensor:
+    """A multi-dimensional array with reverse-mode automatic differentiation.
+
+    Parameters
+    ----------
+    data : array_like
+        Numbers, nested lists, an ndarray or another Tensor. Python floats become
+        the default dtype (float32); NumPy arrays keep their dtype.
+    requires_grad : bool
+        Record operations on this tensor so ``backward()`` fills ``.grad``.
+    dtype : NumPy dtype or name, optional
+        Convert the data to this dtype (e.g. ``'float64'``).
+    """
+
+    __slots__ = ("_data", "grad", "requires_grad", "_parents", "_vjp", "_op", "_retains_grad", "__weakref__")
+    __array_priority__ = 1000  # so ndarray <op> Tensor defers to Tensor's reflected op
+
+    def __init__(self, data, requires_grad: bool = False, dtype=None):
+        self._data = _to_array(data, resolve_dtype(dtype))
+        self.grad = None
+        self._parents = ()
+        self._vjp = None
+        self._op = None
+        self._retains_grad = False
+        self.requires_grad = False
+        if requires_grad:
+            self.requires_grad_(True)
+
+    @classmethod
+    def _from_op(cls, data: np.ndarray) -> "Tensor":
+        """Wrap an op's output array without copying or converting it."""
+        tensor = cls.__new__(cls)
+        tensor._data = data if isinstance(data, np.ndarray) else np.asarray(data)
+        tensor.grad = None
+        tensor.requires_grad = False
+        tensor._parents = ()
+        tensor._vjp = None
+        tensor._op = None
+        tensor._retains_grad = False
+        return tensor
+
+    # ----------------------------------------------------------------- data
+    @property
+    def data(self) -> np.ndarray:
+        """The underlying ndarray (assigning replaces it; no gradient is recorded)."""
+        return self._data
+
+    @data.setter
+    def data(self, value) -> None:
+        self._data = _to_array(value, None)
+
+    @property
+    def shape(self) -> tuple:
+        return self._data.shape
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self._data.dtype
+
+    @property
+    def ndim(self) -> int:
+        return self._data.ndim
+
+    def numel(self) -> int:
+        """Number of elements."""
+        return self._data.size
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for tensors made by the user rather than by an op that records gradients."""
+        return self._vjp is None
+
+    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+        """Set ``requires_grad`` in place; only floating tensors can require grad."""
+        if requires_grad and not is_floating(self._data.dtype):
+            raise TypeError(
+                f"requires_grad: only floating-point tensors can require gradients, "
+                f"got dtype {self._data.dtype.name}; convert with dtype='float32' or 'float64'"
+            )
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    def retain_grad(self) -> "Tensor":
+        """Keep ``.grad`` on this intermediate tensor after ``backward()`` (leaves always do)."""
+        self._retains_grad = True
+        return self
+
+    def detach(self) -> "Tensor":
+        """A tensor sharing this data but cut from the graph."""
+        return Tensor._from_op(self._data)
+
+    def numpy(self) -> np.ndarray:
+        """The data as an ndarray (shared, not copied)."""
+        return self._data
+
+    def item(self):
+        """The single value of a one-element tensor as a Python number."""
+        if self._data.size != 1:
+            raise ValueError(f"item(): only one-element tensors convert to a number, got shape {self.shape}")
+        return self._data.item()
+
+    def tolist(self):
+        return self._data.tolist()
+
+    def __array__(self, dtype=None, copy=None):
+        return self._data if dtype is None else self._data.astype(dtype)
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __bool__(self) -> bool:
+        if self._data.size != 1:
+            raise ValueError(
+                f"the truth value of a tensor of shape {self.shape} is ambiguous; use .any() or .all()"
+            )
+        return bool(self._data.item())
+
+    __hash__ = object.__hash__
+
+    def __repr__(self) -> str:
+        body = np.array2string(self._data, separator=", ", prefix="tensor(")
+        extras = []
+        if self._data.dtype != get_default_dtype():
+            extras.append(f"dtype={self._data.dtype.name}")
+        if self._op is not None:
+            extras.append(f"grad_fn={self._op}")
+        elif self.requires_grad:
+            extras.append("requires_grad=True")
+        return "tensor(" + ", ".join([body] + extras) + ")"
+
+    # ------------------------------------------------------------- autodiff
+    def backward(self, gradient=None, retain_graph: bool = False) -> None:
+        """Compute dself/dx for every leaf x that requires grad, adding it into ``x.grad``.
+
+        ``gradient`` is dL/dself; it may be omitted only for a one-element tensor
+        (then it is 1). The graph is freed afterwards unless ``retain_graph=True``.
+        """
+        from glassnet.backward import run_backward
+
+        run_backward(self, gradient, retain_graph)
+
+    # ------------------------------------------------------------ operators
+    def __add__(self, other):
+        return arithmetic.add(self, _operand(other, self))
+
+    def __radd__(self, other):
+        return arithmetic.add(_operand(other, self), self)
+
+    def __sub__(self, other):
+        return arithmetic.sub(self, _operand(other, self))
+
+    def __rsub__(self, other):
+        return arithmetic.sub(_operand(other, self), self)
+
+    def __mul__(self, other):
+        return arithmetic.mul(self, _operand(other, self))
+
+    def __rmul__(self, other):
+        return arithmetic.mul(_operand(other, self), self)
+
+    def __truediv__(self, other):
+        return arithmetic.div(self, _operand(other, self))
+
+    def __rtruediv__(self, other):
+        return arithmetic.div(_operand(other, self), self)
+
+    def __matmul__(self, other):
+        return arithmetic.matmul(self, _operand(other, self))
+
+    def __rmatmul__(self, other):
+        return arithmetic.matmul(_operand(other, self), self)
+
+    def __pow__(self, exponent):
+        if isinstance(exponent, Tensor):
+            return arithmetic.power(self, exponent)
+        return arithmetic.power_scalar(self, exponent)
+
+    def __rpow__(self, base):
+        return arithmetic.power(_operand(base, self), self)
+
+    def __neg__(self):
+        return arithmetic.neg(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return elementwise.abs(self)
+
+    def __getitem__(self, index):
+        return shape_ops.getitem(self, _plain_index(index))
+
+    # Comparisons give boolean tensors with no gradient, as in PyTorch and NumPy.
+    def __eq__(self, other):
+        return Tensor._from_op(self._data == _raw(other))
+
+    def __ne__(self, other):
+        return Tensor._from_op(self._data != _raw(other))
+
+    def __lt__(self, other):
+        return Tensor._from_op(self._data < _raw(other))
+
+    def __le__(self, other):
+        return Tensor._from_op(self._data <= _raw(other))
+
+    def __gt__(self, other):
+        return Tensor._from_op(self._data > _raw(other))
+
+    def __ge__(self, other):
+        return Tensor._from_op(self._data >= _raw(other))
+
+    # -------------------------------------------------------------- methods
+    def sum(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        """Sum of elements over ``axis`` (``dim`` is accepted as in PyTorch)."""
+        axis, keepdims = _axis_args(axis, keepdims, dim, keepdim)
+        return reductions.sum(self, axis=axis, keepdims=keepdims)
+
+    def mean(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        """Mean over ``axis``: sum / number of elements summed."""
+        axis, keepdims = _axis_args(axis, keepdims, dim, keepdim)
+        return reductions.mean(self, axis=axis, keepdims=keepdims)
+
+    def var(self, axis=None, keepdims=False, *, dim=None, keepdim=None, ddof=0):
+        """Variance mean((x - mean x)^2) over ``axis`` (``ddof=1`` for the sample variance)."""
+        axis, keepdims = _axis_args(axis, keepdims, dim, keepdim)
+        return reductions.var(self, axis=axis, keepdims=keepdims, ddof=ddof)
+
+    def max(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        """Largest values over ``axis`` (values only; see ``argmax`` for positions)."""
+        axis, keepdims = _axis_args(axis, keepdims, dim, keepdim)
+        return reductions.max(self, axis=axis, keepdims=keepdims)
+
+    def min(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        """Smallest values over ``axis``: -max(-x)."""
+        axis, keepdims = _axis_args(axis, keepdims, dim, keepdim)
+        return -reductions.max(-self, axis=axis, keepdims=keepdims)
+
+    def argmax(self, axis=None, *, dim=None):
+        """Positions of the largest values (no gradient)."""
+        axis = dim if dim is not None else axis
+        return Tensor._from_op(np.argmax(self._data, axis=axis))
+
+    def argmin(self, axis=None, *, dim=None):
+        axis = dim if dim is not None else axis
+        return Tensor._from_op(np.argmin(self._data, axis=axis))
+
+    def exp(self):
+        return elementwise.exp(self)
+
+    def log(self):
+        return elementwise.log(self)
+
+    def log1p(self):
+        return elementwise.log1p(self)
+
+    def sqrt(self):
+        return elementwise.sqrt(self)
+
+    def abs(self):
+        return elementwise.abs(self)
+
+    def relu(self):
+        return elementwise.relu(self)
+
+    def sigmoid(self):
+        return elementwise.sigmoid(self)
+
+    def tanh(self):
+        return elementwise.tanh(self)
+
+    def clip(self, min=None, max=None):
+        """Limit values to [min, max]; the gradient passes only where x was inside."""
+        return elementwise.clip(self, min, max)
+
+    clamp = clip
+
+    def reshape(self, *shape):
+        """Same data in a new shape; one dimension may be -1."""
+        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+            shape = tuple(shape[0])
+        return shape_ops.reshape(self, shape)
+
+    view = reshape
+
+    def flatten(self, start_dim: int = 0):
+        """Merge dimensions from ``start_dim`` on into one."""
+        start = start_dim % max(self.ndim, 1)
+        return self.reshape(self.shape[:start] + (-1,))
+
+    def transpose(self, *axes):
+        """Permute dimensions as NumPy does (no axes: reverse them). See ``swapaxes`` for PyTorch's pair swap."""
+        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+            axes = tuple(axes[0])
+        return shape_ops.transpose(self, axes or None)
+
+    permute = transpose
+
+    def swapaxes(self, axis1: int, axis2: int):
+        """Exchange two dimensions (PyTorch's ``transpose(dim0, dim1)``)."""
+        axes = list(range(self.ndim))
+        axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
+        return shape_ops.transpose(self, tuple(axes))
+
+    @property
+    def T(self):
+        """The tensor with its dimensions reversed (the matrix transpose for 2-D)."""
+        return shape_ops.transpose(self, None)
+
+    def squeeze(self, axis=None):
+        shape = np.squeeze(np.empty(self.shape, dtype=bool), axis=axis).shape
+        return self.reshape(shape)
+
+    def unsqueeze(self, axis: int):
+        shape = list(self.shape)
+        shape.insert(axis if axis >= 0 else len(shape) + axis + 1, 1)
+        return self.reshape(tuple(shape))
+
+    def astype(self, dtype):
+        """Convert to ``dtype``; the gradient is converted back."""
+        return shape_ops.astype(self, resolve_dtype(dtype))
+
+    def float(self):
+        return self.astype(np.float32)
+
+    def double(self):
+        return self.astype(np.float64)
+
+    def softmax(self, dim: int = -1):
+        return nn_ops.softmax(self, dim=dim)
+
+    def log_softmax(self, dim: int = -1):
+        return nn_ops.log_softmax(self, dim=dim)
+
+    def any(self):
+        return bool(self._data.any())
+
+    def all(self):
+        return bool(self._data.all())
+
+
+def tensor(data, requires_grad: bool = False, dtype=None) -> Tensor:
+    """Make a tensor (``glassnet.tensor([1.0, 2.0], requires_grad=True)``)."""
+    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+
+
+def as_tensor(value) -> Tensor:
+    """Return ``value`` if it is a Tensor, else a constant tensor wrapping it."""
+    if isinstance(value, Tensor):
+        return value
+    return Tensor(value)
+
+
+def _to_array(data, dtype) -> np.ndarray:
+    if isinstance(data, Tensor):
+        data = data._data
+    if isinstance(data, np.ndarray):
+        return data if dtype is None or data.dtype == dtype else data.astype(dtype)
+    if dtype is None:
+        array = np.asarray(data)
+        if array.dtype == np.float64 and not isinstance(data, (np.floating, np.generic)):
+            array = array.astype(get_default_dtype())
+        elif array.dtype.kind not in "biufc":
+            raise TypeError(f"Tensor: expected numbers, got data of dtype {array.dtype} ({type(data).__name__})")
+        return array
+    try:
+        return np.asarray(data, dtype=dtype)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"Tensor: cannot convert {type(data).__name__} to dtype {dtype.name}: {error}") from None
+
+
+def _operand(value, like: Tensor) -> Tensor:
+    """The other side of a binary operator; Python numbers take ``like``'s float dtype."""
+    if isinstance(value, Tensor):
+        return value
+    if isinstance(value, np.ndarray):
+        return Tensor._from_op(value)
+    if isinstance(value, (int, float, bool, np.number)) and is_floating(like._data.dtype):
+        return Tensor._from_op(np.asarray(value, dtype=like._data.dtype))
+    return Tensor(value)
+
+
+def _raw(value):
+    return value._data if isinstance(value, Tensor) else value
+
+
+def _plain_index(index):
+    """Indices may hold tensors (e.g. integer labels); index NumPy with their arrays."""
+    if isinstance(index, Tensor):
+        return index._data
+    if isinstance(index, tuple):
+        return tuple(_raw(i) for i in index)
+    return index
+
+
+def _axis_args(axis, keepdims, dim, keepdim):
+    """Accept both NumPy's ``axis/keepdims`` and PyTorch's ``dim/keepdim``."""
+    if dim is not None:
+        axis = dim
+    if keepdim is not None:
+        keepdims = keepdim
+    if isinstance(axis, list):
+        axis = tuple(axis)
+    return axis, bool(keepdims)
+
+
+# The op modules import Tensor from this module, so they are imported after it exists.
+from glassnet.ops import arithmetic, elementwise, nn_ops, reductions  # noqa: E402
+from glassnet.ops import shape as shape_ops  # noqa: E402

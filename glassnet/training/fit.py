@@ -1,0 +1,230 @@
+"""fit: the learning cycle INIT → PREDICT → LOSS → GRADIENT → STEP → repeat → STOP.
+
+The loop itself stays small; everything else (the record of each epoch, the
+progress bar, stop rules, plots, checkpoints) is a callback it reports to.
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from glassnet.grad_mode import no_grad
+from glassnet.optim.clip_grad import clip_grad_norm_
+from glassnet.optim.lr_scheduler import ReduceLROnPlateau
+from glassnet.optim.optimizer import Optimizer
+from glassnet.random import as_generator
+from glassnet.tensor import Tensor
+from glassnet.training.callbacks import Callback, CallbackList, TrainingRun
+from glassnet.training.divergence import diagnose_gradients, diagnose_loss
+from glassnet.training.history import History
+from glassnet.training.metrics import accuracy_counter
+from glassnet.training.progress import ProgressBar
+from glassnet.training.stopping import EarlyStopping, TargetLoss
+from glassnet.validation import check_features, check_positive_int, check_positive_number, check_targets
+
+
+def _model_dtype(model):
+    for parameter in model.parameters():
+        return parameter.dtype
+    raise ValueError("fit: the model has no parameters to train")
+
+
+def _prepare_targets(y, n, loss_fn, dtype, name):
+    y = check_targets(y, n, name)
+    if y.dtype.kind in "iub" and y.ndim == 1:
+        from glassnet.functional import cross_entropy
+        from glassnet.nn import CrossEntropyLoss
+        if isinstance(loss_fn, CrossEntropyLoss) or loss_fn is cross_entropy:
+            return y.astype(np.int64, copy=False)
+    return y.astype(dtype, copy=False)
+
+
+def _grad_norm(parameter) -> float:
+    if parameter.grad is None:
+        return 0.0
+    flat = parameter.grad.data.reshape(-1)
+    return float(np.sqrt(np.dot(flat, flat)))
+
+
+def evaluate(model, loss_fn, X, y, batch_size: int = 1024) -> dict:
+    """Mean loss (and accuracy for classification) of ``model`` on (X, y), without gradients."""
+    dtype = _model_dtype(model)
+    X = check_features(X, "X", dtype)
+    y = _prepare_targets(y, len(X), loss_fn, dtype, "y")
+    counter = accuracy_counter(loss_fn, y)
+    was_training = model.training
+    model.eval()
+    total_loss, correct = 0.0, 0
+    with no_grad():
+        for start in range(0, len(X), batch_size):
+            xb, yb = X[start:start + batch_size], y[start:start + batch_size]
+            out = model(Tensor._from_op(xb))
+            total_loss += float(loss_fn(out, yb).data) * len(xb)
+            if counter is not None:
+                correct += counter(out.data, yb)
+    model.train(was_training)
+    result = {"loss": total_loss / len(X)}
+    if counter is not None:
+        result["accuracy"] = correct / len(X)
+    return result
+
+
+def fit(model, loss_fn, optimizer, X, y, *, epochs: int, batch_size: int = 32, shuffle: bool = True,
+        validation_data=None, scheduler=None, clip_grad_norm=None, target_loss=None, patience=None,
+        callbacks=(), progress: bool = True, seed=None, initial_epoch: int = 0) -> History:
+    """Train ``model`` on (X, y) by minibatch gradient descent and return its :class:`History`.
+
+    Each step: predict ``out = model(x_batch)``, measure ``loss = loss_fn(out, y_batch)``,
+    compute every dL/dW by ``loss.backward()``, optionally clip, then ``optimizer.step()``.
+    Training stops at whichever comes first: ``epochs``; the training loss at or below
+    ``target_loss``; or ``patience`` epochs without a better validation loss (training
+    loss when there is no validation data), after which the best weights are restored.
+
+    Parameters
+    ----------
+    model : glassnet.nn.Module
+    loss_fn : callable ``(output, target) -> scalar Tensor``, e.g. ``nn.CrossEntropyLoss()``
+    optimizer : glassnet.optim.Optimizer
+    X : array (n_samples, n_features, ...); y : array of n_samples targets
+    epochs : int
+        The most passes over the data.
+    batch_size : int
+        Samples per step (``len(X)`` for full-batch gradient descent).
+    shuffle : bool
+        Visit samples in a new random order each epoch (drawn from ``seed``).
+    validation_data : (X_val, y_val), optional
+        Evaluated after each epoch as ``val_loss`` (and ``val_accuracy``).
+    scheduler : learning-rate schedule, optional
+        Stepped once per epoch (``ReduceLROnPlateau`` with val_loss, else loss).
+    clip_grad_norm : float, optional
+        Scale gradients so their joint norm is at most this.
+    target_loss, patience : optional stop rules (see above).
+    callbacks : iterable of :class:`glassnet.callbacks.Callback`
+    progress : bool
+        Show a progress bar when stderr is a terminal.
+    seed : None, int or numpy.random.Generator
+        The shuffling order.
+    initial_epoch : int
+        Epoch to start counting from (for resuming).
+
+    Raises
+    ------
+    glassnet.TrainingDiverged
+        When the loss, an activation or a gradient becomes NaN or infinite.
+    """
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"fit: optimizer must be a glassnet.optim.Optimizer, got {type(optimizer).__name__}")
+    if not callable(loss_fn):
+        raise TypeError(f"fit: loss_fn must be callable (e.g. nn.CrossEntropyLoss()), got {type(loss_fn).__name__}")
+    epochs = check_positive_int(epochs, "epochs")
+    batch_size = check_positive_int(batch_size, "batch_size")
+    clip_grad_norm = check_positive_number(clip_grad_norm, "clip_grad_norm", allow_none=True)
+    target_loss = check_positive_number(target_loss, "target_loss", allow_none=True, allow_zero=True)
+    patience = check_positive_int(patience, "patience", allow_none=True)
+    initial_epoch = check_positive_int(initial_epoch, "initial_epoch", minimum=0)
+    dtype = _model_dtype(model)
+    X = check_features(X, "X", dtype)
+    y = _prepare_targets(y, len(X), loss_fn, dtype, "y")
+    if validation_data is not None:
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+            raise ValueError("fit: validation_data must be a pair (X_val, y_val)")
+        X_val = check_features(validation_data[0], "validation_data[0]", dtype)
+        y_val = _prepare_targets(validation_data[1], len(X_val), loss_fn, dtype, "validation_data[1]")
+        if X_val.shape[1:] != X.shape[1:]:
+            raise ValueError(f"fit: validation_data[0] has rows of shape {X_val.shape[1:]}, X has {X.shape[1:]}")
+    rng = as_generator(seed, "seed")
+    counter = accuracy_counter(loss_fn, y)
+    named = list(model.named_parameters())
+    names = [name for name, _ in named]
+    parameters = [parameter for _, parameter in named]
+    n = len(X)
+    steps_per_epoch = -(-n // batch_size)
+
+    history = History()
+    user_callbacks = list(callbacks)
+    for callback in user_callbacks:
+        if isinstance(callback, History):
+            history = callback
+    stop_rules = []
+    if target_loss is not None:
+        stop_rules.append(TargetLoss(target_loss))
+    if patience is not None:
+        stop_rules.append(EarlyStopping("val_loss" if validation_data is not None else "loss", patience=patience))
+    everything = ([history] if history not in user_callbacks else []) + user_callbacks + stop_rules
+    if progress:
+        everything.append(ProgressBar())
+    hooks = CallbackList(everything)
+    run = TrainingRun(model=model, optimizer=optimizer, epochs=initial_epoch + epochs,
+                      steps_per_epoch=steps_per_epoch, epoch=initial_epoch)
+    run.extra["resumed"] = initial_epoch > 0
+    hooks.set_run(run)
+    hooks.on_train_begin({})
+
+    for epoch in range(initial_epoch, initial_epoch + epochs):
+        run.epoch = epoch
+        hooks.on_epoch_begin(epoch, {})
+        model.train()
+        started = time.perf_counter()
+        order = rng.permutation(n) if shuffle else None
+        loss_sum, correct = 0.0, 0
+        norm_sums = np.zeros(len(parameters))
+        lr = optimizer.param_groups[0]["lr"]
+        for step in range(steps_per_epoch):
+            rows = slice(step * batch_size, (step + 1) * batch_size)
+            if order is not None:
+                rows = order[rows]
+            xb, yb = X[rows], y[rows]
+            x_tensor = Tensor._from_op(xb)
+            # PREDICT and LOSS
+            out = model(x_tensor)
+            loss = loss_fn(out, yb)
+            loss_value = float(loss.data)
+            if not np.isfinite(loss_value):
+                raise diagnose_loss(model, x_tensor, loss_value, epoch=epoch + 1, step=step + 1, lr=lr,
+                                    clip_grad_norm=clip_grad_norm)
+            # GRADIENT
+            for parameter in parameters:
+                parameter.grad = None
+            loss.backward()
+            norms = [_grad_norm(p) for p in parameters]
+            if not np.isfinite(norms).all():
+                raise diagnose_gradients(names, norms, epoch=epoch + 1, step=step + 1, lr=lr,
+                                         clip_grad_norm=clip_grad_norm)
+            # STEP
+            if clip_grad_norm is not None:
+                clip_grad_norm_(parameters, clip_grad_norm)
+            optimizer.step()
+            batch = len(xb)
+            loss_sum += loss_value * batch
+            norm_sums += norms
+            if counter is not None:
+                correct += counter(out.data, yb)
+            hooks.on_batch_end(step, {"loss": loss_value, "batch_size": batch})
+
+        logs = {"loss": loss_sum / n}
+        if counter is not None:
+            logs["accuracy"] = correct / n
+        if validation_data is not None:
+            scores = evaluate(model, loss_fn, X_val, y_val)
+            logs.update({f"val_{key}": value for key, value in scores.items()})
+        logs["lr"] = lr
+        means = norm_sums / steps_per_epoch
+        logs["grad_norm"] = float(np.sqrt(np.sum(means**2)))
+        logs.update({f"grad_norm/{name}": float(value) for name, value in zip(names, means)})
+        if scheduler is not None:
+            if isinstance(scheduler, ReduceLROnPlateau):
+                scheduler.step(logs.get("val_loss", logs["loss"]))
+            else:
+                scheduler.step()
+        logs["seconds"] = time.perf_counter() - started
+        hooks.on_epoch_end(epoch, logs)
+        if run.stop_training:
+            break
+    run.epoch = epoch + 1
+    hooks.on_train_end({"stop_reason": run.stop_reason})
+    history.stop_reason = run.stop_reason or "reached the last epoch"
+    return history
+
+
+__all__ = ["fit", "evaluate", "Callback"]

@@ -1,0 +1,66 @@
+"""Stop rules: stop when the loss is good enough, or when it stops getting better."""
+from __future__ import annotations
+
+import math
+
+from glassnet.training.callbacks import Callback
+
+
+class TargetLoss(Callback):
+    """Stop as soon as the monitored loss is at or below ``target``."""
+
+    def __init__(self, target: float, monitor: str = "loss"):
+        self.target, self.monitor = float(target), monitor
+
+    def on_epoch_end(self, epoch, logs):
+        if logs.get(self.monitor, math.inf) <= self.target:
+            self.run.stop_training = True
+            self.run.stop_reason = f"{self.monitor} {logs[self.monitor]:.6g} reached the target {self.target:g}"
+
+
+class EarlyStopping(Callback):
+    """Stop after ``patience`` epochs without a better ``monitor`` value; restore the best weights.
+
+    A value counts as better when it beats the best so far by more than ``min_delta``.
+    """
+
+    def __init__(self, monitor: str = "val_loss", patience: int = 0, min_delta: float = 0.0,
+                 mode: str = "min", restore_best_weights: bool = True):
+        if mode not in ("min", "max"):
+            raise ValueError(f"EarlyStopping: mode must be 'min' or 'max', got {mode!r}")
+        self.monitor, self.patience, self.min_delta = monitor, int(patience), abs(min_delta)
+        self.mode, self.restore_best_weights = mode, restore_best_weights
+        self.best, self.best_epoch, self.best_weights, self.wait = None, None, None, 0
+
+    def on_train_begin(self, logs):
+        self.best, self.best_epoch, self.best_weights, self.wait = None, None, None, 0
+
+    def _improved(self, value) -> bool:
+        if self.best is None:
+            return True
+        if self.mode == "min":
+            return value < self.best - self.min_delta
+        return value > self.best + self.min_delta
+
+    def on_epoch_end(self, epoch, logs):
+        if self.monitor not in logs:
+            raise KeyError(
+                f"EarlyStopping: monitor {self.monitor!r} is not among the logged values {sorted(logs)}; "
+                f"pass validation_data to fit() to get val_loss"
+            )
+        value = logs[self.monitor]
+        if self._improved(value):
+            self.best, self.best_epoch, self.wait = value, epoch, 0
+            if self.restore_best_weights:
+                self.best_weights = self.run.model.state_dict()
+            return
+        self.wait += 1
+        if self.wait >= self.patience:
+            self.run.stop_training = True
+            self.run.stop_reason = (
+                f"{self.monitor} did not improve for {self.patience} epochs (best {self.best:.6g} at epoch {self.best_epoch})"
+            )
+
+    def on_train_end(self, logs):
+        if self.restore_best_weights and self.best_weights is not None and self.run.stop_training:
+            self.run.model.load_state_dict(self.best_weights)

@@ -1,0 +1,67 @@
+"""Checks at the public boundary: each names the argument, what was expected and what came."""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from glassnet.tensor import Tensor
+
+
+def as_array(value, name: str) -> np.ndarray:
+    """An ndarray view of ``value`` (Tensor, array or nested lists), or a TypeError naming ``name``."""
+    if isinstance(value, Tensor):
+        return value.data
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"{name}: expected an array of numbers, got {type(value).__name__} ({error})") from None
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"{name}: expected numbers, got an array of dtype {array.dtype}")
+    return array
+
+
+def check_features(X, name: str = "X", dtype=None) -> np.ndarray:
+    """X as a non-empty float array of shape (n_samples, ...) with only finite values."""
+    array = as_array(X, name)
+    if array.ndim < 2:
+        raise ValueError(
+            f"{name}: expected a 2-D array of shape (n_samples, n_features), got shape {array.shape}; "
+            f"use X.reshape(-1, 1) for a single feature"
+        )
+    if array.shape[0] == 0:
+        raise ValueError(f"{name}: expected at least one sample, got shape {array.shape}")
+    if dtype is not None:
+        array = array.astype(dtype, copy=False)
+    if not np.isfinite(array).all():
+        bad = np.argwhere(~np.isfinite(array))[0]
+        raise ValueError(f"{name}: contains NaN or infinity, first at index {tuple(int(i) for i in bad)}; clean or impute it first")
+    return array
+
+
+def check_targets(y, n_samples: int, name: str = "y") -> np.ndarray:
+    """y as an array with ``n_samples`` rows and finite values."""
+    array = as_array(y, name)
+    if array.ndim == 0 or array.shape[0] != n_samples:
+        raise ValueError(f"{name}: expected {n_samples} targets (one per row of X), got shape {array.shape}")
+    if array.dtype.kind == "f" and not np.isfinite(array).all():
+        raise ValueError(f"{name}: contains NaN or infinity")
+    return array
+
+
+def check_positive_int(value, name: str, allow_none: bool = False, minimum: int = 1):
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise ValueError(f"{name}: expected an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def check_positive_number(value, name: str, allow_none: bool = False, allow_zero: bool = False):
+    if value is None and allow_none:
+        return None
+    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and np.isfinite(value)
+    ok = ok and (value >= 0 if allow_zero else value > 0)
+    if not ok:
+        raise ValueError(f"{name}: expected a finite number {'>=' if allow_zero else '>'} 0, got {value!r}")
+    return float(value)
