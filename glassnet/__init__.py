@@ -15,6 +15,7 @@ from glassnet.grad_mode import enable_grad, is_grad_enabled, no_grad
 from glassnet.ops.elementwise import where
 from glassnet.ops.shape import concatenate, stack
 from glassnet.random import manual_seed
+from glassnet.serialization import ModelFileError, load, save
 from glassnet.tensor import Tensor, tensor
 from glassnet.training.divergence import TrainingDiverged
 from glassnet.training.fit import evaluate, fit
@@ -25,6 +26,6 @@ __version__ = "0.1.0"
 __all__ = [
     "Tensor", "tensor", "no_grad", "enable_grad", "is_grad_enabled", "concatenate", "stack", "where",
     "gradcheck", "GradcheckReport", "GradcheckError", "ShapeError", "TrainingDiverged",
-    "fit", "evaluate", "History", "manual_seed", "get_default_dtype", "set_default_dtype",
+    "fit", "evaluate", "History", "save", "load", "ModelFileError", "manual_seed", "get_default_dtype", "set_default_dtype",
     "functional", "nn", "optim", "init", "__version__",
 ]

@@ -22,6 +22,9 @@ class LeakyReLU(Module):
     def forward(self, x):
         return F.leaky_relu(x, self.negative_slope)
 
+    def get_config(self) -> dict:
+        return {"negative_slope": self.negative_slope}
+
     def extra_repr(self) -> str:
         return f"negative_slope={self.negative_slope}"
 
@@ -50,6 +53,9 @@ class Softmax(Module):
     def forward(self, x):
         return F.softmax(x, dim=self.dim)
 
+    def get_config(self) -> dict:
+        return {"dim": self.dim}
+
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
 
@@ -72,6 +78,9 @@ class GELU(Module):
 
     def forward(self, x):
         return F.gelu(x, self.approximate)
+
+    def get_config(self) -> dict:
+        return {"approximate": self.approximate}
 
     def extra_repr(self) -> str:
         return f"approximate={self.approximate!r}"

@@ -61,5 +61,9 @@ class Linear(Module):
             )
         return linear(x, self.weight, self.bias)
 
+    def get_config(self) -> dict:
+        return {"in_features": self.in_features, "out_features": self.out_features,
+                "bias": self.bias is not None, "dtype": self.weight.dtype.name}
+
     def extra_repr(self) -> str:
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"

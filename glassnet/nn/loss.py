@@ -17,6 +17,9 @@ class _Loss(Module):
     def forward(self, input, target):
         return type(self).function(input, target, reduction=self.reduction)
 
+    def get_config(self) -> dict:
+        return {"reduction": self.reduction}
+
     def extra_repr(self) -> str:
         return f"reduction={self.reduction!r}"
 

@@ -171,6 +171,10 @@ class Module:
             function(module)
         return self
 
+    def get_config(self) -> dict:
+        """Constructor keywords that rebuild this module (used by ``glassnet.save``)."""
+        return {}
+
     # ---------------------------------------------------------------- repr
     def extra_repr(self) -> str:
         """What to show between the parentheses of this module's repr."""
