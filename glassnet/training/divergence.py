@@ -27,8 +27,8 @@ def _cure(lr, clip_grad_norm) -> str:
 
 
 def first_nonfinite_layer(model, x) -> tuple:
-    """Run ``model(x)`` once more, recording each layer's output; return (name, module) of the
-    first layer (in execution order) whose output holds NaN or infinity, or (None, None)."""
+    """Run ``model(x)`` once more, recording each layer's output; return (name, module, output) with
+    the first layer (in execution order) whose output holds NaN or infinity, or (None, None, output)."""
     found = []
     handles = []
 
@@ -44,11 +44,11 @@ def first_nonfinite_layer(model, x) -> tuple:
             handles.append(module.register_forward_hook(watch(name)))
     try:
         with no_grad():
-            model(x)
+            output = model(x)
     finally:
         for handle in handles:
             handle.remove()
-    return found[0] if found else (None, None)
+    return (*found[0], output) if found else (None, None, output)
 
 
 def _parameter_of(model, layer_name):
@@ -82,7 +82,7 @@ def diagnose_loss(model, x, loss_value, *, epoch, step, lr, clip_grad_norm) -> T
                 f"Training diverged {where}: parameter '{name}' became non-finite after the previous "
                 f"update, so the loss is {loss_value}. {_cure(lr, clip_grad_norm)}",
                 epoch=epoch, step=step, kind="parameter", parameter=name, lr=lr)
-    layer, module = first_nonfinite_layer(model, x)
+    layer, module, output = first_nonfinite_layer(model, x)
     if layer is not None:
         parameter = _parameter_of(model, layer)
         return TrainingDiverged(
@@ -90,10 +90,17 @@ def diagnose_loss(model, x, loss_value, *, epoch, step, lr, clip_grad_norm) -> T
             f"contains NaN or infinity (weights feeding it: '{parameter}'), so the loss is {loss_value}. "
             f"{_cure(lr, clip_grad_norm)}",
             epoch=epoch, step=step, kind="activation", layer=layer, parameter=parameter, lr=lr)
-    return TrainingDiverged(
-        f"Training diverged {where}: the loss is {loss_value} although every activation is finite "
-        f"(e.g. log(0) in the loss: use logits with cross_entropy or BCEWithLogitsLoss). {_cure(lr, clip_grad_norm)}",
-        epoch=epoch, step=step, kind="loss", lr=lr)
+    largest = float(np.max(np.abs(getattr(output, "data", output))))
+    name, weight = max(model.named_parameters(), key=lambda item: float(np.max(np.abs(item[1].data))))
+    if largest > 1e15:
+        reason = (f"the network's outputs are finite but as large as {largest:.3g}, so the loss overflowed; "
+                  f"the largest weights are in parameter '{name}' (max |w| = {np.max(np.abs(weight.data)):.3g})")
+    else:
+        reason = ("every activation is finite, so the loss itself produced it (e.g. log(0): give cross_entropy "
+                  "logits, or use BCEWithLogitsLoss)")
+        name = None
+    return TrainingDiverged(f"Training diverged {where}: the loss is {loss_value}: {reason}. {_cure(lr, clip_grad_norm)}",
+                            epoch=epoch, step=step, kind="loss", parameter=name, lr=lr)
 
 
 def diagnose_gradients(names, norms, *, epoch, step, lr, clip_grad_norm) -> TrainingDiverged:

@@ -41,10 +41,14 @@ def _prepare_targets(y, n, loss_fn, dtype, name):
 
 
 def _grad_norm(parameter) -> float:
+    """||dL/dW||_2; recomputed in float64 when float32 squares overflow but the elements are finite."""
     if parameter.grad is None:
         return 0.0
     flat = parameter.grad.data.reshape(-1)
-    return float(np.sqrt(np.dot(flat, flat)))
+    norm = float(np.sqrt(np.dot(flat, flat)))
+    if not np.isfinite(norm) and np.isfinite(flat).all():
+        norm = float(np.linalg.norm(flat.astype(np.float64)))
+    return norm
 
 
 def evaluate(model, loss_fn, X, y, batch_size: int = 1024) -> dict:
@@ -70,6 +74,8 @@ def evaluate(model, loss_fn, X, y, batch_size: int = 1024) -> dict:
     return result
 
 
+# overflow and NaN are detected and explained by TrainingDiverged, so NumPy's warnings would only repeat them
+@np.errstate(over="ignore", invalid="ignore", divide="ignore")
 def fit(model, loss_fn, optimizer, X, y, *, epochs: int, batch_size: int = 32, shuffle: bool = True,
         validation_data=None, scheduler=None, clip_grad_norm=None, target_loss=None, patience=None,
         callbacks=(), progress: bool = True, seed=None, initial_epoch: int = 0) -> History:

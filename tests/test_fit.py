@@ -1,0 +1,261 @@
+"""The training loop: the learning cycle, its stop rules, divergence and bad input."""
+import io
+
+import numpy as np
+import pytest
+
+import glassnet as gn
+from glassnet import nn
+from glassnet.callbacks import LambdaCallback
+
+XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)
+XOR_Y = np.array([0, 1, 1, 0])
+
+
+def xor_net(seed=0):
+    rng = np.random.default_rng(seed)
+    return nn.Sequential(nn.Linear(2, 3, generator=rng), nn.Sigmoid(), nn.Linear(3, 2, generator=rng), nn.Sigmoid())
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_xor_2_3_2_sigmoid_net_reaches_full_accuracy_with_squared_error(seed):
+    model = xor_net(seed)
+    history = gn.fit(model, nn.MSELoss(), gn.optim.SGD(model.parameters(), lr=2.0, momentum=0.9),
+                     XOR_X, np.eye(2, dtype=np.float32)[XOR_Y], epochs=3000, batch_size=4, seed=seed,
+                     target_loss=0.005, progress=False)
+    with gn.no_grad():
+        predicted = model(XOR_X).argmax(axis=1).numpy()
+    np.testing.assert_array_equal(predicted, XOR_Y)
+    assert history["accuracy"][-1] == 1.0
+    assert history["loss"][-1] <= 0.005 and "target" in history.stop_reason
+
+
+def test_xor_with_cross_entropy_and_labels():
+    model = nn.Sequential(nn.Linear(2, 3, generator=4), nn.Sigmoid(), nn.Linear(3, 2, generator=5))
+    history = gn.fit(model, nn.CrossEntropyLoss(), gn.optim.Adam(model.parameters(), lr=0.05),
+                     XOR_X, XOR_Y, epochs=2000, batch_size=4, target_loss=0.01, seed=0, progress=False)
+    assert history["accuracy"][-1] == 1.0
+    assert gn.evaluate(model, nn.CrossEntropyLoss(), XOR_X, XOR_Y)["accuracy"] == 1.0
+
+
+def profit(x):
+    return -2 * x**2 + 12 * x - 10
+
+
+def test_profit_function_maximised_by_gradient_steps_on_a_tensor():
+    x = gn.tensor(0.0, requires_grad=True, dtype="float64")
+    for _ in range(200):
+        p = profit(x)
+        x.grad = None
+        p.backward()
+        with gn.no_grad():
+            x.data = x.data + 0.1 * x.grad.data  # ascend: x ← x + lr · dP/dx
+    assert abs(x.item() - 3.0) < 1e-4
+    assert profit(x).item() == pytest.approx(8.0)
+
+
+def test_profit_function_maximised_by_sgd_maximize():
+    x = gn.nn.Parameter(np.array(0.0))
+    optimizer = gn.optim.SGD([x], lr=0.05, maximize=True)
+    for _ in range(300):
+        optimizer.zero_grad()
+        profit(x).backward()
+        optimizer.step()
+    assert abs(x.item() - 3.0) < 1e-4
+
+
+def regression_data(n=200, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, 3)).astype(np.float32)
+    y = (X @ np.array([[1.5], [-2.0], [0.5]]) + 0.3).astype(np.float32)
+    return X, y
+
+
+def test_history_records_per_epoch_values():
+    X, y = regression_data()
+    model = nn.Sequential(nn.Linear(3, 8, generator=0), nn.Tanh(), nn.Linear(8, 1, generator=1))
+    scheduler_optimizer = gn.optim.SGD(model.parameters(), lr=0.1)
+    history = gn.fit(model, nn.MSELoss(), scheduler_optimizer, X, y, epochs=6, batch_size=50,
+                     validation_data=regression_data(50, seed=1),
+                     scheduler=gn.optim.StepLR(scheduler_optimizer, step_size=2, gamma=0.5), progress=False, seed=0)
+    h = history.history
+    assert len(h["loss"]) == len(h["val_loss"]) == len(h["seconds"]) == 6
+    assert "accuracy" not in h  # regression
+    assert h["lr"] == pytest.approx([0.1, 0.1, 0.05, 0.05, 0.025, 0.025])
+    assert {"grad_norm/0.weight", "grad_norm/0.bias", "grad_norm/2.weight", "grad_norm/2.bias"} <= set(h)
+    assert h["loss"][-1] < h["loss"][0]
+    with pytest.raises(KeyError, match="recorded"):
+        history["val_accuracy"]
+
+
+def test_loss_value_matches_manual_full_batch_step():
+    X, y = regression_data(40)
+    model = nn.Sequential(nn.Linear(3, 1, dtype="float64", generator=0))
+    W0, b0 = model[0].weight.data.copy(), model[0].bias.data.copy()
+    gn.fit(model, nn.MSELoss(), gn.optim.SGD(model.parameters(), lr=0.1), X.astype(np.float64), y.astype(np.float64),
+           epochs=1, batch_size=40, shuffle=False, progress=False)
+    # one full-batch step of W ← W − lr · dL/dW with L = mean((XWᵀ + b − y)²), derived by hand
+    residual = X @ W0.T + b0 - y
+    W1 = W0 - 0.1 * (2 / 40) * residual.T @ X
+    b1 = b0 - 0.1 * (2 / 40) * residual.sum(axis=0)
+    np.testing.assert_allclose(model[0].weight.data, W1, rtol=1e-6)
+    np.testing.assert_allclose(model[0].bias.data, b1, rtol=1e-6)
+
+
+def test_same_seed_same_run():
+    X, y = regression_data()
+
+    def train():
+        model = nn.Sequential(nn.Linear(3, 4, generator=1), nn.ReLU(), nn.Linear(4, 1, generator=2))
+        gn.fit(model, nn.MSELoss(), gn.optim.Adam(model.parameters(), lr=0.01), X, y, epochs=3, batch_size=16,
+               seed=42, progress=False)
+        return model.state_dict()
+
+    a, b = train(), train()
+    for key in a:
+        np.testing.assert_array_equal(a[key], b[key])
+
+
+def test_patience_stops_and_restores_best_weights():
+    X, y = regression_data(100)
+    X_val, y_val = regression_data(30, seed=5)
+    y_val = -y_val  # validation target the model cannot fit: val_loss soon gets worse
+    model = nn.Sequential(nn.Linear(3, 1, generator=0))
+    snapshots = {}
+    keep = LambdaCallback(on_epoch_end=lambda epoch, logs: snapshots.__setitem__(epoch, (logs["val_loss"], model.state_dict())))
+    history = gn.fit(model, nn.MSELoss(), gn.optim.SGD(model.parameters(), lr=0.05), X, y, epochs=200,
+                     validation_data=(X_val, y_val), patience=3, callbacks=[keep], progress=False, seed=0)
+    assert len(history.epoch) < 200 and "did not improve" in history.stop_reason
+    best_epoch = min(snapshots, key=lambda e: snapshots[e][0])
+    assert len(history.epoch) == best_epoch + 1 + 3
+    for key, value in snapshots[best_epoch][1].items():
+        np.testing.assert_array_equal(model.state_dict()[key], value)
+
+
+def test_callbacks_are_called_in_order():
+    X, y = regression_data(20)
+    events = []
+    callback = LambdaCallback(on_train_begin=lambda logs: events.append("begin"),
+                              on_epoch_begin=lambda e, logs: events.append(f"epoch{e}"),
+                              on_batch_end=lambda s, logs: events.append("batch"),
+                              on_epoch_end=lambda e, logs: events.append(f"end{e}"),
+                              on_train_end=lambda logs: events.append("done"))
+    model = nn.Sequential(nn.Linear(3, 1))
+    gn.fit(model, nn.MSELoss(), gn.optim.SGD(model.parameters(), lr=0.01), X, y, epochs=2, batch_size=10,
+           callbacks=[callback], progress=False)
+    assert events == ["begin", "epoch0", "batch", "batch", "end0", "epoch1", "batch", "batch", "end1", "done"]
+
+
+def deep_net():
+    layers = []
+    for i in range(6):
+        layers += [nn.Linear(10 if i == 0 else 32, 32, generator=i), nn.ReLU()]
+    return nn.Sequential(*layers, nn.Linear(32, 3, generator=9))
+
+
+def test_divergence_raises_naming_the_parameter():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((64, 10)).astype(np.float32)
+    y = rng.integers(0, 3, 64)
+    model = deep_net()
+    parameter_names = [name for name, _ in model.named_parameters()]
+    with pytest.raises(gn.TrainingDiverged) as caught:
+        gn.fit(model, nn.CrossEntropyLoss(), gn.optim.SGD(model.parameters(), lr=1e3), X, y, epochs=50,
+               seed=0, progress=False)
+    error = caught.value
+    assert error.parameter in parameter_names
+    message = str(error)
+    assert f"'{error.parameter}'" in message
+    assert f"epoch {error.epoch}, step {error.step}" in message
+    assert "learning rate" in message and "clip" in message
+    assert error.kind in {"gradient", "activation", "parameter", "loss"}
+
+
+def test_divergence_in_an_activation_names_the_layer():
+    model = nn.Sequential(nn.Linear(2, 2, generator=0), nn.ReLU(), nn.Linear(2, 2, generator=1))
+    model[2].weight.data[...] = np.inf
+    with pytest.raises(gn.TrainingDiverged) as caught:
+        gn.fit(model, nn.CrossEntropyLoss(), gn.optim.SGD(model.parameters(), lr=0.1), XOR_X, XOR_Y, epochs=2,
+               progress=False)
+    assert caught.value.parameter == "2.weight"
+    model = nn.Sequential(nn.Linear(2, 2, generator=0), nn.ReLU(), nn.Linear(2, 2, generator=1))
+    model[0].weight.data[...] = 1e38  # 1e38 · 1e3 overflows float32 in the first layer's output
+    with pytest.raises(gn.TrainingDiverged) as caught:
+        gn.fit(model, nn.CrossEntropyLoss(), gn.optim.SGD(model.parameters(), lr=0.1), XOR_X * 1e3, XOR_Y,
+               epochs=2, progress=False)
+    assert caught.value.layer == "0" and "layer '0' (Linear)" in str(caught.value)
+
+
+def test_clip_grad_norm_prevents_the_same_divergence():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((64, 10)).astype(np.float32)
+    y = rng.integers(0, 3, 64)
+    model = deep_net()
+    history = gn.fit(model, nn.CrossEntropyLoss(), gn.optim.SGD(model.parameters(), lr=0.05), X, y, epochs=3,
+                     clip_grad_norm=1e-3, seed=0, progress=False)
+    assert np.isfinite(history["loss"]).all()
+
+
+def test_progress_bar_is_silent_when_not_a_terminal(capsys):
+    X, y = regression_data(20)
+    model = nn.Sequential(nn.Linear(3, 1))
+    gn.fit(model, nn.MSELoss(), gn.optim.SGD(model.parameters(), lr=0.01), X, y, epochs=2, progress=True)
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""
+
+
+def test_progress_bar_draws_on_a_terminal():
+    from glassnet.callbacks import ProgressBar
+
+    class FakeTerminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    screen = FakeTerminal()
+    X, y = regression_data(20)
+    model = nn.Sequential(nn.Linear(3, 1))
+    gn.fit(model, nn.MSELoss(), gn.optim.SGD(model.parameters(), lr=0.01), X, y, epochs=3, progress=False,
+           callbacks=[ProgressBar(file=screen)])
+    assert "3/3" in screen.getvalue() and "loss=" in screen.getvalue()
+
+
+def small_fit(**overrides):
+    X, y = regression_data(20)
+    model = nn.Sequential(nn.Linear(3, 1))
+    arguments = dict(model=model, loss_fn=nn.MSELoss(), optimizer=gn.optim.SGD(model.parameters(), lr=0.01),
+                     X=X, y=y, epochs=1, progress=False)
+    arguments.update(overrides)
+    return gn.fit(**arguments)
+
+
+@pytest.mark.parametrize("overrides,match", [
+    (dict(X=np.full((20, 3), np.nan)), r"X: contains NaN or infinity, first at index \(0, 0\)"),
+    (dict(y=np.zeros((19, 1))), r"y: expected 20 targets .* got shape \(19, 1\)"),
+    (dict(X=np.zeros((0, 3)), y=np.zeros((0, 1))), "at least one sample"),
+    (dict(X=np.zeros(20)), "2-D array"),
+    (dict(X=[["a", "b", "c"]] * 20), "numbers"),
+    (dict(epochs=0), "epochs: expected an integer >= 1, got 0"),
+    (dict(batch_size=-4), "batch_size"),
+    (dict(clip_grad_norm=-1.0), "clip_grad_norm"),
+    (dict(validation_data=np.zeros((3, 3))), "validation_data"),
+    (dict(X=np.zeros((20, 5))), r"layer '0'.*3 features.*\(20, 5\)"),
+    (dict(optimizer="sgd"), "optimizer must be a glassnet.optim.Optimizer"),
+])
+def test_bad_input_is_a_clear_error(overrides, match):
+    with pytest.raises((ValueError, TypeError)) as caught:
+        small_fit(**overrides)
+    assert caught.match(match)
+
+
+def test_labels_out_of_range_name_the_label():
+    model = nn.Sequential(nn.Linear(2, 2))
+    with pytest.raises(ValueError, match=r"class label 5 is out of range for 2 classes"):
+        gn.fit(model, nn.CrossEntropyLoss(), gn.optim.SGD(model.parameters(), lr=0.1), XOR_X, np.array([0, 1, 5, 0]),
+               epochs=1, progress=False)
+
+
+def test_float64_training():
+    X, y = regression_data(40)
+    model = nn.Sequential(nn.Linear(3, 1, dtype="float64"))
+    gn.fit(model, nn.MSELoss(), gn.optim.SGD(model.parameters(), lr=0.1), X, y, epochs=2, progress=False)
+    assert model[0].weight.dtype == np.float64 and model[0].weight.grad.dtype == np.float64

@@ -1,0 +1,142 @@
+"""Activations and losses: values by hand, gradients by finite differences and by HIPS autograd."""
+import autograd.numpy as anp
+import numpy as np
+import pytest
+from autograd import grad as autograd_grad
+from autograd.scipy.special import erf as autograd_erf
+
+import glassnet as gn
+import glassnet.functional as F
+
+
+def t64(array, grad=True):
+    return gn.Tensor(np.asarray(array, dtype=np.float64), requires_grad=grad)
+
+
+def _log_softmax_reference(x, axis=-1):
+    shifted = x - anp.max(x, axis=axis, keepdims=True)
+    return shifted - anp.log(anp.sum(anp.exp(shifted), axis=axis, keepdims=True))
+
+
+REFERENCES = {
+    "relu": (F.relu, lambda x: anp.maximum(x, 0)),
+    "leaky_relu": (lambda x: F.leaky_relu(x, 0.1), lambda x: anp.where(x > 0, x, 0.1 * x)),
+    "sigmoid": (F.sigmoid, lambda x: 1 / (1 + anp.exp(-x))),
+    "tanh": (F.tanh, anp.tanh),
+    "softmax": (F.softmax, lambda x: anp.exp(_log_softmax_reference(x))),
+    "log_softmax": (F.log_softmax, _log_softmax_reference),
+    "gelu": (F.gelu, lambda x: x * 0.5 * (1 + autograd_erf(x / anp.sqrt(2.0)))),
+    "gelu_tanh": (lambda x: F.gelu(x, approximate="tanh"),
+                  lambda x: 0.5 * x * (1 + anp.tanh(anp.sqrt(2 / anp.pi) * (x + 0.044715 * x**3)))),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REFERENCES))
+def test_activation_matches_autograd(name, rng):
+    ours, reference = REFERENCES[name]
+    x_data = rng.uniform(-3, 3, size=(4, 5))
+    x_data[np.abs(x_data) < 0.1] = 0.5  # keep away from the kinks of relu-like functions
+    weights = rng.standard_normal((4, 5))
+    x = t64(x_data)
+    y = ours(x)
+    np.testing.assert_allclose(y.data, reference(x_data), rtol=1e-10, atol=1e-12)
+    (y * weights).sum().backward()
+    expected = autograd_grad(lambda v: anp.sum(reference(v) * weights))(x_data)
+    np.testing.assert_allclose(x.grad.data, expected, rtol=1e-6, atol=1e-12)
+    gn.gradcheck(lambda v: ours(v), t64(x_data), atol=1e-7, rtol=1e-6)
+
+
+def test_mse_loss_by_hand():
+    prediction = t64([[1.0, 2.0], [3.0, 5.0]])
+    target = np.array([[1.0, 0.0], [3.0, 3.0]])
+    loss = F.mse_loss(prediction, target)
+    assert loss.item() == pytest.approx((0 + 4 + 0 + 4) / 4)
+    loss.backward()
+    np.testing.assert_allclose(prediction.grad.data, 2 * (prediction.data - target) / 4)
+    assert F.mse_loss(prediction, target, reduction="sum").item() == 8.0
+    with pytest.raises(gn.ShapeError, match=r"\(2, 2\).*\(4,\)"):
+        F.mse_loss(prediction, np.zeros(4))
+
+
+def test_cross_entropy_labels_by_hand_and_against_autograd(rng):
+    logits = rng.standard_normal((6, 4))
+    labels = np.array([0, 3, 1, 1, 2, 0])
+    x = t64(logits)
+    loss = F.cross_entropy(x, labels)
+    log_p = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+    assert loss.item() == pytest.approx(-log_p[np.arange(6), labels].mean(), rel=1e-12)
+    loss.backward()
+    expected = autograd_grad(lambda z: -anp.mean(_log_softmax_reference(z, 1)[np.arange(6), labels]))(logits)
+    np.testing.assert_allclose(x.grad.data, expected, rtol=1e-9)
+
+
+def test_cross_entropy_with_probability_targets_equals_label_form(rng):
+    logits = rng.standard_normal((5, 3))
+    labels = np.array([2, 0, 1, 1, 0])
+    onehot = np.eye(3)[labels]
+    a, b = t64(logits), t64(logits)
+    F.cross_entropy(a, labels).backward()
+    F.cross_entropy(b, onehot).backward()
+    np.testing.assert_allclose(a.grad.data, b.grad.data, rtol=1e-12)
+    soft = rng.dirichlet(np.ones(3), size=5)
+    gn.gradcheck(lambda z: F.cross_entropy(z, soft), t64(logits), atol=1e-7, rtol=1e-6)
+
+
+def test_cross_entropy_is_stable_for_huge_logits():
+    logits = t64([[1e4, -1e4, 0.0], [-1e4, 1e4, 5.0]])
+    loss = F.cross_entropy(logits, np.array([0, 0]))
+    # row 0 is right with certainty (loss 0); row 1 is wrong by 2e4 nats
+    assert loss.item() == pytest.approx((0 + 2e4) / 2)
+    loss.backward()
+    assert np.isfinite(logits.grad.data).all()
+    np.testing.assert_allclose(logits.grad.data, [[0, 0, 0], [-0.5, 0.5, 0]], atol=1e-12)
+    for dtype in ("float32", "float64"):
+        assert np.isfinite(F.cross_entropy(gn.Tensor([[1e4, -1e4]], dtype=dtype), np.array([1])).item())
+
+
+def test_cross_entropy_rejects_bad_labels():
+    logits = t64(np.zeros((2, 3)))
+    with pytest.raises(ValueError, match=r"label 3 is out of range for 3 classes"):
+        F.cross_entropy(logits, np.array([0, 3]))
+    with pytest.raises(gn.ShapeError, match=r"\(2,\)"):
+        F.cross_entropy(logits, np.array([0, 1, 2]))
+    with pytest.raises(ValueError, match="reduction"):
+        F.cross_entropy(logits, np.array([0, 1]), reduction="avg")
+
+
+def test_binary_cross_entropy_forms_agree_with_autograd(rng):
+    logits = rng.uniform(-4, 4, size=(7, 1))
+    target = rng.integers(0, 2, size=(7, 1)).astype(float)
+
+    def reference(z):
+        p = 1 / (1 + anp.exp(-z))
+        return -anp.mean(target * anp.log(p) + (1 - target) * anp.log(1 - p))
+
+    a = t64(logits)
+    loss = F.binary_cross_entropy_with_logits(a, target)
+    assert loss.item() == pytest.approx(reference(logits), rel=1e-10)
+    loss.backward()
+    np.testing.assert_allclose(a.grad.data, autograd_grad(reference)(logits), rtol=1e-8)
+    b = t64(logits)
+    F.binary_cross_entropy(F.sigmoid(b), target).backward()
+    np.testing.assert_allclose(b.grad.data, a.grad.data, rtol=1e-6)
+    huge = F.binary_cross_entropy_with_logits(t64([[1e4], [-1e4]]), np.array([[0.0], [1.0]]))
+    assert huge.item() == pytest.approx(1e4)
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        F.binary_cross_entropy(t64([[1.5]]), np.array([[1.0]]))
+
+
+def test_penalties_and_their_gradients():
+    w1 = t64([[1.0, -2.0], [3.0, 0.5]])
+    w2 = t64([4.0, -1.0])
+    l2 = F.l2_penalty([w1, w2], strength=0.1, n_samples=5)
+    assert l2.item() == pytest.approx(0.1 * (1 + 4 + 9 + 0.25 + 16 + 1) / (2 * 5))
+    l2.backward()
+    np.testing.assert_allclose(w1.grad.data, 0.1 * w1.data / 5)  # d/dW λΣW²/2N = λW/N
+    w1.grad = None
+    l1 = F.l1_penalty(w1, strength=0.3, n_samples=2)
+    assert l1.item() == pytest.approx(0.3 * 6.5 / 2)
+    l1.backward()
+    np.testing.assert_allclose(w1.grad.data, 0.3 * np.sign(w1.data) / 2)
+    with pytest.raises(ValueError, match="strength"):
+        F.l2_penalty(w1, strength=-1.0)

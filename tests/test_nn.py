@@ -1,0 +1,183 @@
+"""Modules: registration, naming, state, modes, shapes and initialisation."""
+import math
+
+import numpy as np
+import pytest
+
+import glassnet as gn
+from glassnet import nn
+
+
+def test_linear_computes_x_w_transpose_plus_b():
+    layer = nn.Linear(3, 2, dtype="float64", generator=0)
+    x = np.arange(6.0).reshape(2, 3)
+    np.testing.assert_allclose(layer(x).data, x @ layer.weight.data.T + layer.bias.data)
+    assert nn.Linear(3, 2, bias=False).bias is None
+
+
+def test_linear_initial_weights_follow_pytorch_bound():
+    layer = nn.Linear(100, 50, generator=1)
+    bound = 1 / math.sqrt(100)
+    assert np.abs(layer.weight.data).max() <= bound
+    assert np.abs(layer.weight.data).max() > 0.9 * bound
+    assert layer.weight.dtype == np.float32
+
+
+def test_seeding_makes_layers_reproducible():
+    gn.manual_seed(3)
+    a = nn.Linear(4, 4).weight.data.copy()
+    gn.manual_seed(3)
+    b = nn.Linear(4, 4).weight.data.copy()
+    np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(nn.Linear(4, 4, generator=5).weight.data, nn.Linear(4, 4, generator=5).weight.data)
+    rng = np.random.default_rng(5)
+    assert not np.array_equal(nn.Linear(4, 4, generator=rng).weight.data, nn.Linear(4, 4, generator=rng).weight.data)
+
+
+def test_shape_mismatch_names_layer_and_both_shapes():
+    model = nn.Sequential(nn.Linear(4, 3), nn.ReLU(), nn.Linear(5, 2))
+    with pytest.raises(gn.ShapeError, match=r"layer '2'.*Linear\(in_features=5.*shape \(7, 3\)"):
+        model(np.zeros((7, 4), dtype=np.float32))
+    with pytest.raises(gn.ShapeError, match=r"layer '0'.*4 features.*\(7, 6\)"):
+        model(np.zeros((7, 6), dtype=np.float32))
+
+
+def test_bad_layer_sizes_are_named():
+    with pytest.raises(ValueError, match="in_features must be a positive integer, got 0"):
+        nn.Linear(0, 3)
+    with pytest.raises(ValueError, match="out_features"):
+        nn.Linear(3, 2.5)
+    with pytest.raises(TypeError, match="layer '1'"):
+        nn.Sequential(nn.Linear(2, 2), "relu")
+
+
+class TwoLayer(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.hidden = nn.Linear(2, 3, generator=0)
+        self.out = nn.Linear(3, 1, generator=1)
+        self.scale = nn.Parameter(np.ones(1, dtype=np.float32))
+
+    def forward(self, x):
+        return self.out(gn.functional.tanh(self.hidden(x))) * self.scale
+
+
+def test_parameters_are_registered_with_dotted_names():
+    model = TwoLayer()
+    assert [name for name, _ in model.named_parameters()] == [
+        "scale", "hidden.weight", "hidden.bias", "out.weight", "out.bias"]
+    assert model.num_parameters() == 1 + 6 + 3 + 3 + 1
+    assert [name for name, _ in model.named_modules()] == ["", "hidden", "out"]
+
+
+def test_shared_parameter_is_listed_once():
+    layer = nn.Linear(2, 2)
+    model = nn.Sequential(layer, nn.Tanh(), layer)
+    assert len(list(model.parameters())) == 2
+
+
+def test_zero_grad_train_eval_and_repr():
+    model = TwoLayer()
+    model(np.ones((1, 2), dtype=np.float32)).sum().backward()
+    assert all(p.grad is not None for p in model.parameters())
+    model.zero_grad()
+    assert all(p.grad is None for p in model.parameters())
+    model.eval()
+    assert not model.training and not model.hidden.training
+    model.train()
+    assert model.out.training
+    text = repr(model)
+    assert "(hidden): Linear(in_features=2, out_features=3, bias=True)" in text
+
+
+def test_state_dict_round_trip_and_errors():
+    a, b = TwoLayer(), TwoLayer()
+    b.hidden.weight.data += 1
+    b.load_state_dict(a.state_dict())
+    x = np.random.default_rng(0).standard_normal((4, 2)).astype(np.float32)
+    np.testing.assert_array_equal(a(x).data, b(x).data)
+    state = a.state_dict()
+    state["hidden.weight"][...] = 99  # a copy: the module is untouched
+    assert not np.any(a.hidden.weight.data == 99)
+    with pytest.raises(KeyError, match="missing keys"):
+        b.load_state_dict({"scale": np.ones(1)})
+    bad = a.state_dict()
+    bad["out.weight"] = np.zeros((2, 3))
+    with pytest.raises(gn.ShapeError, match="out.weight"):
+        b.load_state_dict(bad)
+
+
+def test_module_to_float64():
+    model = nn.Sequential(nn.Linear(2, 2)).double()
+    assert model[0].weight.dtype == np.float64
+    assert model(np.ones((1, 2))).dtype == np.float64
+
+
+def test_forward_hook_sees_outputs():
+    seen = []
+    model = nn.Sequential(nn.Linear(2, 2), nn.ReLU())
+    handle = model[1].register_forward_hook(lambda module, inputs, output: seen.append(output.shape))
+    model(np.ones((3, 2), dtype=np.float32))
+    handle.remove()
+    model(np.ones((3, 2), dtype=np.float32))
+    assert seen == [(3, 2)]
+
+
+@pytest.mark.parametrize("module,reference", [
+    (nn.ReLU(), lambda x: np.maximum(x, 0)),
+    (nn.LeakyReLU(0.2), lambda x: np.where(x > 0, x, 0.2 * x)),
+    (nn.Sigmoid(), lambda x: 1 / (1 + np.exp(-x))),
+    (nn.Tanh(), np.tanh),
+    (nn.Softmax(dim=1), lambda x: np.exp(x) / np.exp(x).sum(axis=1, keepdims=True)),
+    (nn.GELU(approximate="tanh"), lambda x: 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x**3)))),
+])
+def test_activation_modules(module, reference):
+    x = np.linspace(-3, 3, 12).reshape(3, 4)
+    np.testing.assert_allclose(module(gn.tensor(x)).data, reference(x), rtol=1e-12)
+
+
+@pytest.mark.parametrize("module,functional", [
+    (nn.MSELoss(), gn.functional.mse_loss),
+    (nn.CrossEntropyLoss(), gn.functional.cross_entropy),
+    (nn.BCEWithLogitsLoss(), gn.functional.binary_cross_entropy_with_logits),
+])
+def test_loss_modules_call_functional(module, functional):
+    x = np.random.default_rng(0).standard_normal((4, 3))
+    target = np.array([0, 2, 1, 1]) if isinstance(module, nn.CrossEntropyLoss) else (x > 0).astype(float)
+    assert module(gn.tensor(x), target).item() == functional(gn.tensor(x), target).item()
+    with pytest.raises(ValueError, match="reduction"):
+        type(module)(reduction="average")
+
+
+class TestInit:
+    def test_xavier_uniform_bound(self):
+        w = gn.nn.Parameter(np.zeros((30, 20)))
+        gn.init.xavier_uniform_(w, generator=0)
+        bound = math.sqrt(6 / 50)
+        assert np.abs(w.data).max() <= bound and np.abs(w.data).max() > 0.95 * bound
+
+    def test_kaiming_normal_std(self):
+        w = gn.nn.Parameter(np.zeros((400, 500)))
+        gn.init.kaiming_normal_(w, nonlinearity="relu", generator=0)
+        assert w.data.std() == pytest.approx(math.sqrt(2 / 500), rel=0.02)
+        gn.init.kaiming_uniform_(w, nonlinearity="relu", mode="fan_out", generator=0)
+        assert w.data.std() == pytest.approx(math.sqrt(2 / 400), rel=0.02)
+
+    def test_xavier_normal_and_simple_fills(self):
+        w = gn.nn.Parameter(np.zeros((300, 200)))
+        gn.init.xavier_normal_(w, gain=2.0, generator=1)
+        assert w.data.std() == pytest.approx(2 * math.sqrt(2 / 500), rel=0.02)
+        gn.init.normal_(w, 1.0, 0.5, generator=1)
+        assert w.data.mean() == pytest.approx(1.0, abs=0.01)
+        gn.init.uniform_(w, -2, -1, generator=1)
+        assert w.data.min() >= -2 and w.data.max() <= -1
+        gn.init.zeros_(w)
+        assert not w.data.any()
+
+    def test_errors(self):
+        with pytest.raises(ValueError, match="at least 2 dimensions"):
+            gn.init.xavier_uniform_(gn.nn.Parameter(np.zeros(3)))
+        with pytest.raises(ValueError, match="valid:"):
+            gn.init.calculate_gain("swish")
+        with pytest.raises(TypeError, match="generator"):
+            gn.init.normal_(gn.nn.Parameter(np.zeros(3)), generator="seed")

@@ -1,0 +1,116 @@
+"""Every registered primitive is checked against central differences in float64.
+
+The test iterates ``OPS``: a primitive without a case here makes the suite fail.
+"""
+import numpy as np
+import pytest
+
+import glassnet as gn
+from glassnet.ops import arithmetic, elementwise, nn_ops, reductions, shape
+from glassnet.ops.registry import OPS
+
+
+def t(array, grad=True):
+    return gn.Tensor(np.asarray(array, dtype=np.float64), requires_grad=grad)
+
+
+def R(*shape, low=-2.0, high=2.0, seed=0):
+    return np.random.default_rng(seed + sum(shape)).uniform(low, high, size=shape)
+
+
+def positive(*shape, seed=0):
+    return R(*shape, low=0.5, high=2.5, seed=seed)
+
+
+def away_from_zero(*shape, seed=0):
+    """Values with |x| > 0.2 so kinks at 0 (relu, abs) are not straddled by the finite difference."""
+    x = R(*shape, seed=seed)
+    return np.where(np.abs(x) < 0.2, 0.2 + np.abs(x), x)
+
+
+LABELS = np.array([2, 0, 1, 2, 1])
+
+# name -> list of (function of tensors, input arrays); broadcasting cases included
+CASES = {
+    "add": [(lambda a, b: arithmetic.add(a, b), [R(3, 4), R(3, 4, seed=1)]),
+            (lambda a, b: arithmetic.add(a, b), [R(3, 4), R(4, seed=1)]),
+            (lambda a, b: arithmetic.add(a, b), [R(2, 1, 4), R(3, 1, seed=1)])],
+    "sub": [(lambda a, b: arithmetic.sub(a, b), [R(3, 4), R(1, 4, seed=1)])],
+    "mul": [(lambda a, b: arithmetic.mul(a, b), [R(3, 4), R(3, 4, seed=1)]),
+            (lambda a, b: arithmetic.mul(a, b), [R(3, 1), R(1, 5, seed=1)])],
+    "div": [(lambda a, b: arithmetic.div(a, b), [R(3, 4), positive(4, seed=1)])],
+    "neg": [(lambda a: arithmetic.neg(a), [R(3, 2)])],
+    "power_scalar": [(lambda a: arithmetic.power_scalar(a, 3), [R(3, 2)]),
+                     (lambda a: arithmetic.power_scalar(a, 0.5), [positive(4)])],
+    "power": [(lambda a, b: arithmetic.power(a, b), [positive(3, 2), R(3, 2, seed=1)]),
+              (lambda a, b: arithmetic.power(a, b), [positive(3, 2), R(2, seed=1)])],
+    "matmul": [(lambda a, b: arithmetic.matmul(a, b), [R(3, 4), R(4, 2, seed=1)]),
+               (lambda a, b: arithmetic.matmul(a, b), [R(4), R(4, 2, seed=1)]),
+               (lambda a, b: arithmetic.matmul(a, b), [R(3, 4), R(4, seed=1)]),
+               (lambda a, b: arithmetic.matmul(a, b), [R(2, 3, 4), R(4, 2, seed=1)])],
+    "exp": [(elementwise.exp, [R(3, 4)])],
+    "log": [(elementwise.log, [positive(3, 4)])],
+    "log1p": [(elementwise.log1p, [positive(3, 4)])],
+    "sqrt": [(elementwise.sqrt, [positive(3, 4)])],
+    "abs": [(elementwise.abs, [away_from_zero(3, 4)])],
+    "relu": [(elementwise.relu, [away_from_zero(3, 4)])],
+    "sigmoid": [(elementwise.sigmoid, [R(3, 4, low=-6, high=6)])],
+    "tanh": [(elementwise.tanh, [R(3, 4)])],
+    "erf": [(elementwise.erf, [R(3, 4)])],
+    "clip": [(lambda a: elementwise.clip(a, -1.0, 1.0), [np.array([-1.7, -0.5, 0.3, 0.9, 1.4])])],
+    "_where": [(lambda a, b: elementwise.where(np.array([True, False, True]), a, b), [R(3), R(2, 3, seed=1)])],
+    "sum": [(lambda a: reductions.sum(a), [R(3, 4)]),
+            (lambda a: reductions.sum(a, axis=1), [R(3, 4)]),
+            (lambda a: reductions.sum(a, axis=(0, 2), keepdims=True), [R(2, 3, 4)]),
+            (lambda a: reductions.sum(a, axis=-1), [R(2, 3, 4)])],
+    "max": [(lambda a: reductions.max(a), [R(3, 4)]),
+            (lambda a: reductions.max(a, axis=0), [R(3, 4)]),
+            (lambda a: reductions.max(a, axis=1, keepdims=True), [R(3, 4)])],
+    "reshape": [(lambda a: shape.reshape(a, (4, 3)), [R(3, 4)]),
+                (lambda a: shape.reshape(a, (-1,)), [R(2, 3)])],
+    "transpose": [(lambda a: shape.transpose(a, None), [R(3, 4)]),
+                  (lambda a: shape.transpose(a, (1, 2, 0)), [R(2, 3, 4)])],
+    "getitem": [(lambda a: shape.getitem(a, (slice(1, 3), 0)), [R(3, 4)]),
+                (lambda a: shape.getitem(a, np.array([0, 2, 0])), [R(3, 4)]),
+                (lambda a: shape.getitem(a, (np.arange(3), np.array([1, 0, 1]))), [R(3, 4)])],
+    "concatenate": [(lambda a, b: shape.concatenate([a, b], axis=1), [R(2, 3), R(2, 2, seed=1)])],
+    "astype": [(lambda a: shape.astype(a, np.dtype(np.float64)), [R(3)])],
+    "linear": [(lambda x, w, b: nn_ops.linear(x, w, b), [R(5, 4), R(3, 4, seed=1), R(3, seed=2)]),
+               (lambda x, w: nn_ops.linear(x, w), [R(2, 5, 4), R(3, 4, seed=1)]),
+               (lambda x, w, b: nn_ops.linear(x, w, b), [R(4), R(3, 4, seed=1), R(3, seed=2)])],
+    "softmax": [(lambda a: nn_ops.softmax(a, dim=-1), [R(3, 4)]),
+                (lambda a: nn_ops.softmax(a, dim=0), [R(3, 4)])],
+    "log_softmax": [(lambda a: nn_ops.log_softmax(a, dim=1), [R(3, 4)]),
+                    (lambda a: nn_ops.log_softmax(a, dim=0), [R(3, 4)])],
+    "cross_entropy_with_labels": [
+        (lambda a: nn_ops.cross_entropy_with_labels(a, LABELS, reduction="mean"), [R(5, 3)]),
+        (lambda a: nn_ops.cross_entropy_with_labels(a, LABELS, reduction="sum"), [R(5, 3)]),
+        (lambda a: nn_ops.cross_entropy_with_labels(a, LABELS, reduction="none"), [R(5, 3)])],
+}
+
+
+def test_every_primitive_has_a_gradient_case():
+    missing = sorted(set(OPS) - set(CASES))
+    assert not missing, f"primitives without a gradient test: {missing}"
+
+
+@pytest.mark.parametrize("name,case", [(name, case) for name, cases in CASES.items() for case in cases],
+                         ids=lambda v: v if isinstance(v, str) else "")
+def test_primitive_gradient_matches_central_differences(name, case):
+    fn, arrays = case
+    inputs = [t(a) for a in arrays]
+    report = gn.gradcheck(fn, *inputs, eps=1e-6, atol=1e-7, rtol=1e-6)
+    assert report.ok
+    assert len(report.inputs) == len(inputs)
+
+
+def test_max_shares_gradient_between_ties():
+    x = t([1.0, 3.0, 3.0, 2.0])
+    reductions.max(x).backward()
+    np.testing.assert_array_equal(x.grad.data, [0.0, 0.5, 0.5, 0.0])
+
+
+def test_getitem_with_repeated_index_accumulates():
+    x = t([1.0, 2.0, 3.0])
+    shape.getitem(x, np.array([0, 0, 2])).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, [2.0, 0.0, 1.0])

@@ -1,0 +1,192 @@
+"""Optimizers against hand-computed updates on L(w) = w0² + 2·w1², whose gradient is (2·w0, 4·w1)."""
+import math
+
+import numpy as np
+import pytest
+
+import glassnet as gn
+from glassnet import optim
+
+START = (1.0, -2.0)
+
+
+def gradient(w):
+    return [2 * w[0], 4 * w[1]]
+
+
+def run(optimizer_cls, steps=3, **kwargs):
+    w = gn.nn.Parameter(np.array(START))
+    optimizer = optimizer_cls([w], **kwargs)
+    trajectory = []
+    for _ in range(steps):
+        optimizer.zero_grad()
+        (w[0] ** 2 + 2 * w[1] ** 2).backward()
+        optimizer.step()
+        trajectory.append(w.data.copy())
+    return np.array(trajectory)
+
+
+def test_sgd_hand_worked():
+    # w ← w − 0.1·g: (1, −2) → (0.8, −1.2) → (0.64, −0.72) → (0.512, −0.432)
+    np.testing.assert_allclose(run(optim.SGD, lr=0.1), [[0.8, -1.2], [0.64, -0.72], [0.512, -0.432]], atol=1e-12)
+
+
+def test_sgd_momentum_hand_worked():
+    # b1 = g1 = (2, −8); w1 = (0.8, −1.2); g2 = (1.6, −4.8), b2 = 0.9·b1 + g2 = (3.4, −12), w2 = (0.46, 0)
+    # g3 = (0.92, 0), b3 = (3.98, −10.8), w3 = (0.062, 1.08)
+    np.testing.assert_allclose(run(optim.SGD, lr=0.1, momentum=0.9), [[0.8, -1.2], [0.46, 0.0], [0.062, 1.08]], atol=1e-12)
+
+
+def test_sgd_nesterov_and_weight_decay():
+    lr, mu, wd = 0.1, 0.9, 0.5
+    w, b, expected = list(START), None, []
+    for _ in range(3):
+        g = [gi + wd * wi for gi, wi in zip(gradient(w), w)]
+        b = g if b is None else [mu * bi + gi for bi, gi in zip(b, g)]
+        w = [wi - lr * (gi + mu * bi) for wi, gi, bi in zip(w, g, b)]
+        expected.append(w)
+    np.testing.assert_allclose(run(optim.SGD, lr=lr, momentum=mu, nesterov=True, weight_decay=wd), expected, atol=1e-12)
+
+
+def test_sgd_maximize_climbs():
+    np.testing.assert_allclose(run(optim.SGD, steps=1, lr=0.1, maximize=True), [[1.2, -2.8]], atol=1e-12)
+
+
+def _adam_reference(lr, b1, b2, eps, wd=0.0, decoupled=False, amsgrad=False):
+    w, m, v, vmax, expected = list(START), [0.0, 0.0], [0.0, 0.0], [0.0, 0.0], []
+    for t in range(1, 4):
+        g = gradient(w)
+        if wd and decoupled:
+            w = [wi * (1 - lr * wd) for wi in w]
+        elif wd:
+            g = [gi + wd * wi for gi, wi in zip(g, w)]
+        m = [b1 * mi + (1 - b1) * gi for mi, gi in zip(m, g)]
+        v = [b2 * vi + (1 - b2) * gi * gi for vi, gi in zip(v, g)]
+        vmax = [max(a, b) for a, b in zip(vmax, v)]
+        used = vmax if amsgrad else v
+        w = [wi - lr / (1 - b1**t) * mi / (math.sqrt(vi / (1 - b2**t)) + eps) for wi, mi, vi in zip(w, m, used)]
+        expected.append(w)
+    return expected
+
+
+def test_adam_first_step_is_lr_times_sign():
+    # after one step m̂ = g and v̂ = g², so the step is lr·g/|g| = lr·sign(g) (up to ε)
+    np.testing.assert_allclose(run(optim.Adam, steps=1, lr=0.1), [[0.9, -1.9]], atol=1e-7)
+
+
+@pytest.mark.parametrize("kwargs", [dict(), dict(weight_decay=0.3), dict(amsgrad=True, betas=(0.8, 0.9))])
+def test_adam_matches_reference(kwargs):
+    b1, b2 = kwargs.get("betas", (0.9, 0.999))
+    expected = _adam_reference(0.1, b1, b2, 1e-8, kwargs.get("weight_decay", 0.0), amsgrad=kwargs.get("amsgrad", False))
+    np.testing.assert_allclose(run(optim.Adam, lr=0.1, **kwargs), expected, atol=1e-12)
+
+
+def test_adamw_decouples_weight_decay():
+    expected = _adam_reference(0.1, 0.9, 0.999, 1e-8, wd=0.2, decoupled=True)
+    np.testing.assert_allclose(run(optim.AdamW, lr=0.1, weight_decay=0.2), expected, atol=1e-12)
+    assert optim.AdamW([gn.nn.Parameter(np.zeros(1))]).defaults["weight_decay"] == 1e-2
+
+
+@pytest.mark.parametrize("momentum,centered", [(0.0, False), (0.9, True)])
+def test_rmsprop_matches_reference(momentum, centered):
+    lr, alpha, eps = 0.01, 0.99, 1e-8
+    w, s, avg, buf, expected = list(START), [0.0, 0.0], [0.0, 0.0], [0.0, 0.0], []
+    for _ in range(3):
+        g = gradient(w)
+        s = [alpha * si + (1 - alpha) * gi * gi for si, gi in zip(s, g)]
+        avg = [alpha * ai + (1 - alpha) * gi for ai, gi in zip(avg, g)]
+        d = [math.sqrt(si - ai * ai if centered else si) + eps for si, ai in zip(s, avg)]
+        if momentum:
+            buf = [momentum * bi + gi / di for bi, gi, di in zip(buf, g, d)]
+            w = [wi - lr * bi for wi, bi in zip(w, buf)]
+        else:
+            w = [wi - lr * gi / di for wi, gi, di in zip(w, g, d)]
+        expected.append(w)
+    np.testing.assert_allclose(run(optim.RMSprop, lr=lr, momentum=momentum, centered=centered), expected, atol=1e-12)
+
+
+def test_adagrad_matches_reference():
+    lr, decay, eps = 0.5, 0.1, 1e-10
+    w, total, expected = list(START), [0.1, 0.1], []
+    for t in range(1, 4):
+        g = gradient(w)
+        total = [si + gi * gi for si, gi in zip(total, g)]
+        w = [wi - lr / (1 + (t - 1) * decay) * gi / (math.sqrt(si) + eps) for wi, gi, si in zip(w, g, total)]
+        expected.append(w)
+    np.testing.assert_allclose(run(optim.Adagrad, lr=lr, lr_decay=decay, initial_accumulator_value=0.1), expected, atol=1e-12)
+
+
+def test_param_groups_read_and_set_learning_rate():
+    w = gn.nn.Parameter(np.array(START))
+    optimizer = optim.SGD([w], lr=0.1)
+    assert optimizer.param_groups[0]["lr"] == 0.1
+    optimizer.param_groups[0]["lr"] = 0.5
+    (w[0] ** 2 + 2 * w[1] ** 2).backward()
+    optimizer.step()
+    np.testing.assert_allclose(w.data, [0.0, 2.0])
+
+
+def test_per_group_options():
+    a, b = gn.nn.Parameter(np.array([1.0])), gn.nn.Parameter(np.array([1.0]))
+    optimizer = optim.SGD([{"params": [a]}, {"params": [b], "lr": 1.0}], lr=0.1)
+    (a * 1.0 + b * 1.0).sum().backward()
+    optimizer.step()
+    assert a.data[0] == pytest.approx(0.9) and b.data[0] == pytest.approx(0.0)
+
+
+@pytest.mark.parametrize("cls,kwargs,match", [
+    (optim.SGD, dict(lr=-1.0), "lr"),
+    (optim.SGD, dict(lr=0.1, momentum=-0.5), "momentum"),
+    (optim.SGD, dict(lr=0.1, nesterov=True), "nesterov"),
+    (optim.Adam, dict(betas=(1.2, 0.9)), r"betas\[0\]"),
+    (optim.Adam, dict(lr=float("nan")), "lr"),
+    (optim.RMSprop, dict(alpha=-0.1), "alpha"),
+    (optim.SGD, dict(lr=0.1, mommentum=0.9), "mommentum"),
+])
+def test_bad_hyperparameters_are_named(cls, kwargs, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        cls([gn.nn.Parameter(np.zeros(2))], **kwargs)
+
+
+def test_empty_or_wrong_params_are_clear_errors():
+    with pytest.raises(ValueError, match="empty parameter list"):
+        optim.SGD([], lr=0.1)
+    with pytest.raises(TypeError, match="iterable of tensors"):
+        optim.SGD(gn.nn.Parameter(np.zeros(2)), lr=0.1)
+
+
+def test_optimizer_state_dict_round_trip_continues_identically():
+    first = run(optim.Adam, steps=3, lr=0.1)
+    w = gn.nn.Parameter(np.array(START))
+    opt = optim.Adam([w], lr=0.1)
+    for _ in range(2):
+        opt.zero_grad()
+        (w[0] ** 2 + 2 * w[1] ** 2).backward()
+        opt.step()
+    saved, saved_w = opt.state_dict(), w.data.copy()
+    w2 = gn.nn.Parameter(saved_w)
+    opt2 = optim.Adam([w2], lr=0.1)
+    opt2.load_state_dict(saved)
+    (w2[0] ** 2 + 2 * w2[1] ** 2).backward()
+    opt2.step()
+    np.testing.assert_array_equal(w2.data, first[2])
+
+
+def test_clip_grad_norm_returns_norm_before_clipping():
+    a, b = gn.nn.Parameter(np.zeros(2)), gn.nn.Parameter(np.zeros(1))
+    a.grad, b.grad = gn.tensor(np.array([3.0, 0.0])), gn.tensor(np.array([4.0]))
+    total = optim.clip_grad_norm_([a, b], max_norm=1.0)
+    assert total == pytest.approx(5.0) and total.item() == pytest.approx(5.0)
+    np.testing.assert_allclose(a.grad.data, [3 / (5 + 1e-6), 0.0])
+    np.testing.assert_allclose(np.sqrt(np.sum(a.grad.data**2) + np.sum(b.grad.data**2)), 1.0, rtol=1e-6)
+    assert optim.clip_grad_norm_([a, b], max_norm=10.0) == pytest.approx(1.0, rel=1e-5)  # no change below
+    a.grad = gn.tensor(np.array([np.inf, 0.0]))
+    with pytest.raises(RuntimeError, match="not finite"):
+        optim.clip_grad_norm_([a], 1.0, error_if_nonfinite=True)
+
+
+def test_clip_grad_value():
+    a = gn.nn.Parameter(np.zeros(3))
+    a.grad = gn.tensor(np.array([-5.0, 0.5, 7.0]))
+    optim.clip_grad_value_([a], 1.0)
+    np.testing.assert_array_equal(a.grad.data, [-1.0, 0.5, 1.0])

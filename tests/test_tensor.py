@@ -1,0 +1,188 @@
+"""Tensor construction, operators, the backward pass and its errors."""
+import numpy as np
+import pytest
+
+import glassnet as gn
+
+
+def test_python_floats_default_to_float32_and_arrays_keep_dtype():
+    assert gn.tensor([1.0, 2.0]).dtype == np.float32
+    assert gn.tensor(np.zeros(2)).dtype == np.float64
+    assert gn.tensor([1, 2]).dtype.kind == "i"
+    assert gn.Tensor([1.0], dtype="float64").dtype == np.float64
+    assert gn.Tensor([1.0], dtype=np.float64).dtype == np.float64
+
+
+def test_set_default_dtype_switches_new_tensors_and_layers():
+    try:
+        gn.set_default_dtype("float64")
+        assert gn.tensor([1.0]).dtype == np.float64
+        assert gn.nn.Linear(2, 3).weight.dtype == np.float64
+    finally:
+        gn.set_default_dtype(np.float32)
+    assert gn.nn.Linear(2, 3).weight.dtype == np.float32
+    with pytest.raises(TypeError, match="float32 or float64"):
+        gn.set_default_dtype("int32")
+
+
+def test_python_scalars_keep_float32():
+    x = gn.tensor([1.0, 2.0], requires_grad=True)
+    for y in (x + 1.5, 2.0 * x, x / 3, 1 - x, x**2, 2**x):
+        assert y.dtype == np.float32
+
+
+def test_data_is_readable_and_assignable():
+    x = gn.tensor([1.0, 2.0])
+    x.data = np.array([3.0, 4.0], dtype=np.float32)
+    np.testing.assert_array_equal(x.data, [3.0, 4.0])
+
+
+def test_requires_grad_only_for_floats():
+    with pytest.raises(TypeError, match="floating"):
+        gn.tensor([1, 2], requires_grad=True)
+
+
+def test_operators_match_numpy_and_hand_derivatives():
+    a = gn.tensor([1.0, 2.0, 3.0], requires_grad=True, dtype="float64")
+    b = gn.tensor([4.0, 5.0, 6.0], requires_grad=True, dtype="float64")
+    y = (a * b + a / b - b**2 + abs(-a) - (-a)).sum()
+    y.backward()
+    av, bv = a.data, b.data
+    np.testing.assert_allclose(y.data, np.sum(av * bv + av / bv - bv**2 + 2 * av))
+    np.testing.assert_allclose(a.grad.data, bv + 1 / bv + 2)          # d/da
+    np.testing.assert_allclose(b.grad.data, av - av / bv**2 - 2 * bv)  # d/db
+
+
+def test_value_used_several_times_accumulates_gradient():
+    x = gn.tensor(3.0, requires_grad=True, dtype="float64")
+    y = x * x + x  # dy/dx = 2x + 1
+    y.backward()
+    assert x.grad.item() == 7.0
+
+
+def test_gradients_accumulate_across_backward_calls_until_zeroed():
+    x = gn.tensor([1.0, 2.0], requires_grad=True)
+    (x * 3).sum().backward()
+    (x * 3).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, [6.0, 6.0])
+
+
+def test_shared_gradient_arrays_are_not_aliased():
+    a = gn.tensor([1.0, 2.0], requires_grad=True)
+    b = gn.tensor([3.0, 4.0], requires_grad=True)
+    (a + b).sum().backward()
+    a.grad.data *= 10  # in-place change of one gradient must not leak into the other
+    np.testing.assert_array_equal(b.grad.data, [1.0, 1.0])
+
+
+def test_backward_walks_a_chain_of_20000_ops_without_recursion():
+    x = gn.tensor(1.0, requires_grad=True, dtype="float64")
+    y = x
+    for _ in range(20_000):
+        y = y * 1.0001
+    y.backward()
+    np.testing.assert_allclose(x.grad.item(), 1.0001**20_000, rtol=1e-9)
+
+
+def test_backward_on_non_scalar_needs_a_gradient():
+    x = gn.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="one-element"):
+        (x * 2).backward()
+    y = x * 2
+    y.backward(np.array([1.0, 10.0]))
+    np.testing.assert_array_equal(x.grad.data, [2.0, 20.0])
+
+
+def test_backward_twice_through_freed_graph_is_a_clear_error():
+    x = gn.tensor(2.0, requires_grad=True)
+    h = x * x
+    y = h * 3
+    y.backward()
+    with pytest.raises(RuntimeError, match="retain_graph"):
+        (h * 2).backward()
+
+
+def test_retain_graph_allows_a_second_pass():
+    x = gn.tensor(2.0, requires_grad=True, dtype="float64")
+    y = x * x
+    y.backward(retain_graph=True)
+    y.backward()
+    assert x.grad.item() == 8.0
+
+
+def test_retain_grad_keeps_intermediate_gradient():
+    x = gn.tensor([1.0, 2.0], requires_grad=True, dtype="float64")
+    h = (x * 3).retain_grad()
+    (h * h).sum().backward()
+    np.testing.assert_array_equal(h.grad.data, 2 * h.data)
+
+
+def test_no_grad_records_nothing():
+    x = gn.tensor([1.0], requires_grad=True)
+    with gn.no_grad():
+        y = x * 2
+    assert not y.requires_grad
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        y.sum().backward()
+
+    @gn.no_grad()
+    def double(v):
+        return v * 2
+
+    assert not double(x).requires_grad
+    assert gn.is_grad_enabled()
+
+
+def test_methods_shaped_like_numpy():
+    data = np.arange(24, dtype=np.float64).reshape(2, 3, 4)
+    x = gn.tensor(data)
+    np.testing.assert_array_equal(x.sum(axis=1).data, data.sum(axis=1))
+    np.testing.assert_array_equal(x.sum(dim=1, keepdim=True).data, data.sum(axis=1, keepdims=True))
+    np.testing.assert_array_equal(x.mean(axis=(0, 2)).data, data.mean(axis=(0, 2)))
+    np.testing.assert_array_equal(x.max(axis=2).data, data.max(axis=2))
+    np.testing.assert_array_equal(x.min().data, data.min())
+    np.testing.assert_array_equal(x.reshape(6, 4).data, data.reshape(6, 4))
+    np.testing.assert_array_equal(x.reshape(-1).data, data.ravel())
+    np.testing.assert_array_equal(x.transpose(2, 0, 1).data, data.transpose(2, 0, 1))
+    np.testing.assert_array_equal(x.T.data, data.T)
+    np.testing.assert_array_equal(x[1, :, ::2].data, data[1, :, ::2])
+    np.testing.assert_array_equal(x[..., -1].data, data[..., -1])
+    np.testing.assert_allclose(x.var(axis=0).data, data.var(axis=0))
+    np.testing.assert_allclose(x.exp().log().data, data)
+    np.testing.assert_allclose((x + 1).sqrt().data, np.sqrt(data + 1))
+
+
+def test_concatenate_and_stack():
+    a = gn.tensor(np.ones((2, 3)), requires_grad=True)
+    b = gn.tensor(np.zeros((2, 3)), requires_grad=True)
+    assert gn.concatenate([a, b], axis=0).shape == (4, 3)
+    s = gn.stack([a, b], axis=1)
+    assert s.shape == (2, 2, 3)
+    (s * np.arange(12).reshape(2, 2, 3)).sum().backward()
+    np.testing.assert_array_equal(a.grad.data, np.arange(12).reshape(2, 2, 3)[:, 0])
+    with pytest.raises(gn.ShapeError, match=r"\(2, 3\).*\(3,\)|same shape"):
+        gn.stack([a, gn.tensor(np.zeros(3))])
+
+
+def test_shape_mismatch_errors_name_both_shapes():
+    a = gn.tensor(np.ones((2, 3)))
+    b = gn.tensor(np.ones((4, 5)))
+    with pytest.raises(gn.ShapeError, match=r"\(2, 3\).*\(4, 5\)"):
+        a @ b
+    with pytest.raises(gn.ShapeError, match=r"add.*\(2, 3\).*\(4, 5\)"):
+        a + b
+    with pytest.raises(gn.ShapeError, match="cannot reshape"):
+        a.reshape(5)
+
+
+def test_comparisons_and_argmax_give_plain_results():
+    x = gn.tensor([[1.0, 5.0], [7.0, 2.0]])
+    np.testing.assert_array_equal(x.argmax(axis=1).data, [1, 0])
+    assert (x > 3).data.tolist() == [[False, True], [True, False]]
+    assert ((x.argmax(axis=1) == gn.tensor([1, 1])).data.mean()) == 0.5
+
+
+def test_repr_shows_grad_fn():
+    x = gn.tensor([1.0], requires_grad=True)
+    assert "requires_grad=True" in repr(x)
+    assert "grad_fn=mul" in repr(x * 2)
