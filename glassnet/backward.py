@@ -1,11 +1,16 @@
 """Reverse-mode differentiation: walk the graph once, from the output back to the leaves.
 
 For every tensor y made by an op with inputs x_i, the chain rule gives
-``dL/dx_i += vjp_i(dL/dy)``. Visiting tensors in reverse topological order means
-dL/dy is complete (every use of y has contributed) before it is passed on.
-The order is found with an explicit stack, so graphs of any depth work.
+``dL/dx_i += vjp_i(dL/dy)``. A tensor's gradient is complete only when every
+tensor that used it has passed its share back, so tensors are visited in reverse
+order of creation (each carries a creation number, ``_seq``; an op's output is
+always newer than its inputs). A max-heap on that number yields exactly this
+order as the walk discovers the graph, with no separate sort, no recursion and
+no limit on depth (PyTorch's engine orders its work the same way).
 """
 from __future__ import annotations
+
+import heapq
 
 import numpy as np
 
@@ -13,24 +18,6 @@ from glassnet.ops.registry import unbroadcast
 
 FREED = "freed"
 """Marks an op whose saved arrays were released by an earlier ``backward()``."""
-
-
-def topological_order(root) -> list:
-    """Tensors that ``root`` depends on through recorded ops, each after all of its inputs."""
-    order = []
-    visited = {id(root)}
-    stack = [(root, iter(root._parents))]
-    while stack:
-        node, parents = stack[-1]
-        for parent in parents:
-            if parent.requires_grad and id(parent) not in visited:
-                visited.add(id(parent))
-                stack.append((parent, iter(parent._parents)))
-                break
-        else:
-            stack.pop()
-            order.append(node)
-    return order
 
 
 def _initial_gradient(root, gradient) -> np.ndarray:
@@ -48,18 +35,21 @@ def _initial_gradient(root, gradient) -> np.ndarray:
     return gradient
 
 
-def _store(tensor, grad: np.ndarray, borrowed: bool) -> None:
+def _store(tensor, grad, borrowed: bool) -> None:
     """Add ``grad`` into ``tensor.grad``; arrays that something else may hold are copied first."""
     from glassnet.tensor import Tensor
 
     if grad.dtype != tensor._data.dtype:
         grad = grad.astype(tensor._data.dtype)
-    elif borrowed or not grad.flags.owndata or not grad.flags.writeable:
-        grad = grad.copy()
-    if tensor.grad is None:
+    elif borrowed or not isinstance(grad, np.ndarray) or not (grad.flags.owndata and grad.flags.writeable):
+        grad = np.array(grad)
+    existing = tensor.grad
+    if existing is None:
         tensor.grad = Tensor._from_op(grad)
+    elif existing._data.shape == grad.shape and existing._data.flags.writeable:
+        existing._data += grad
     else:
-        tensor.grad._data = tensor.grad._data + grad
+        existing._data = existing._data + grad
 
 
 def run_backward(root, gradient=None, retain_graph: bool = False) -> None:
@@ -69,39 +59,41 @@ def run_backward(root, gradient=None, retain_graph: bool = False) -> None:
             "backward: this tensor does not require grad and has no graph; create the inputs "
             "with requires_grad=True (and not inside glassnet.no_grad())"
         )
-    pending = {id(root): _initial_gradient(root, gradient)}
-    # ids whose pending gradient is the very array another tensor also receives (a pass-through)
+    # A tensor's gradient so far waits in its ``_pending`` slot until the tensor is visited.
+    root._pending = _initial_gradient(root, gradient)
+    # ids of tensors whose pending gradient is the very array another tensor also received
     borrowed = {id(root)} if gradient is not None else set()
-    for node in reversed(topological_order(root)):
-        key = id(node)
-        g = pending.pop(key, None)
-        if g is None:
-            continue
+    heap = [(-root._seq, root)]
+    pop, push = heapq.heappop, heapq.heappush
+    while heap:
+        node = pop(heap)[1]
+        g, node._pending = node._pending, None
         vjps = node._vjp
+        if vjps is None:
+            _store(node, g, id(node) in borrowed)
+            continue
         if vjps is FREED:
             raise RuntimeError(
                 f"backward: the graph through this {node._op} result was already freed by an earlier "
                 f"backward(); call backward(retain_graph=True) the first time to go through it twice"
             )
-        if vjps is None or node._retains_grad:
-            _store(node, g, borrowed=key in borrowed)
-        if vjps is None:
-            continue
+        if node._retains_grad:
+            _store(node, g, id(node) in borrowed)
         for parent, vjp in zip(node._parents, vjps):
             if vjp is None or not parent.requires_grad:
                 continue
             parent_grad = vjp(g)
             if parent_grad.shape != parent._data.shape:
                 parent_grad = unbroadcast(parent_grad, parent._data.shape)
-            parent_key = id(parent)
-            earlier = pending.get(parent_key)
+            earlier = parent._pending
             if earlier is None:
-                pending[parent_key] = parent_grad
+                parent._pending = parent_grad
+                push(heap, (-parent._seq, parent))
                 if parent_grad is g:
-                    borrowed.add(parent_key)
+                    borrowed.add(id(parent))
             else:
-                pending[parent_key] = earlier + parent_grad
-                borrowed.discard(parent_key)
+                parent._pending = earlier + parent_grad
+                borrowed.discard(id(parent))
         if not retain_graph:
             node._vjp = FREED
             node._parents = ()

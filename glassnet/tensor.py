@@ -7,9 +7,16 @@ once, in reverse topological order, applying the chain rule
 """
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from glassnet.dtypes import get_default_dtype, is_floating, resolve_dtype
+
+
+_creation_order = itertools.count()
+"""Every tensor gets the next number when it is made. An op's output is always made after its
+inputs, so visiting tensors from the highest number down is a valid reverse topological order."""
 
 
 class Tensor:
@@ -26,7 +33,7 @@ class Tensor:
         Convert the data to this dtype (e.g. ``'float64'``).
     """
 
-    __slots__ = ("_data", "grad", "requires_grad", "_parents", "_vjp", "_op", "_retains_grad", "__weakref__")
+    __slots__ = ("_data", "grad", "requires_grad", "_parents", "_vjp", "_op", "_retains_grad", "_seq", "_pending", "__weakref__")
     __array_priority__ = 1000  # so ndarray <op> Tensor defers to Tensor's reflected op
 
     def __init__(self, data, requires_grad: bool = False, dtype=None):
@@ -36,6 +43,8 @@ class Tensor:
         self._vjp = None
         self._op = None
         self._retains_grad = False
+        self._seq = next(_creation_order)
+        self._pending = None
         self.requires_grad = False
         if requires_grad:
             self.requires_grad_(True)
@@ -51,6 +60,8 @@ class Tensor:
         tensor._vjp = None
         tensor._op = None
         tensor._retains_grad = False
+        tensor._seq = next(_creation_order)
+        tensor._pending = None
         return tensor
 
     # ----------------------------------------------------------------- data

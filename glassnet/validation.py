@@ -21,6 +21,13 @@ def as_array(value, name: str) -> np.ndarray:
     return array
 
 
+def _all_finite(array: np.ndarray) -> bool:
+    """True when no NaN or infinity is present; min and max propagate both, without a boolean copy."""
+    if array.dtype.kind not in "fc" or array.size == 0:
+        return True
+    return bool(np.isfinite(array.min()) and np.isfinite(array.max()))
+
+
 def check_features(X, name: str = "X", dtype=None) -> np.ndarray:
     """X as a non-empty float array of shape (n_samples, ...) with only finite values."""
     array = as_array(X, name)
@@ -33,7 +40,7 @@ def check_features(X, name: str = "X", dtype=None) -> np.ndarray:
         raise ValueError(f"{name}: expected at least one sample, got shape {array.shape}")
     if dtype is not None:
         array = array.astype(dtype, copy=False)
-    if not np.isfinite(array).all():
+    if not _all_finite(array):
         bad = np.argwhere(~np.isfinite(array))[0]
         raise ValueError(f"{name}: contains NaN or infinity, first at index {tuple(int(i) for i in bad)}; clean or impute it first")
     return array
@@ -44,7 +51,7 @@ def check_targets(y, n_samples: int, name: str = "y") -> np.ndarray:
     array = as_array(y, name)
     if array.ndim == 0 or array.shape[0] != n_samples:
         raise ValueError(f"{name}: expected {n_samples} targets (one per row of X), got shape {array.shape}")
-    if array.dtype.kind == "f" and not np.isfinite(array).all():
+    if array.dtype.kind == "f" and not _all_finite(array):
         raise ValueError(f"{name}: contains NaN or infinity")
     return array
 

@@ -13,7 +13,7 @@ from glassnet.tensor import as_tensor
 
 def relu(x):
     """relu(x) = max(x, 0)."""
-    return elementwise.relu(as_tensor(x))
+    return elementwise.relu(x)
 
 
 def leaky_relu(x, negative_slope: float = 0.01):
@@ -24,22 +24,22 @@ def leaky_relu(x, negative_slope: float = 0.01):
 
 def sigmoid(x):
     """sigmoid(x) = 1 / (1 + e^-x)."""
-    return elementwise.sigmoid(as_tensor(x))
+    return elementwise.sigmoid(x)
 
 
 def tanh(x):
     """tanh(x) = (e^x - e^-x) / (e^x + e^-x)."""
-    return elementwise.tanh(as_tensor(x))
+    return elementwise.tanh(x)
 
 
 def softmax(x, dim: int = -1):
     """softmax(x)_i = e^(x_i) / sum_j e^(x_j) along ``dim``."""
-    return nn_ops.softmax(as_tensor(x), dim=dim)
+    return nn_ops.softmax(x, dim=dim)
 
 
 def log_softmax(x, dim: int = -1):
     """log_softmax(x)_i = x_i - log sum_j e^(x_j) along ``dim``."""
-    return nn_ops.log_softmax(as_tensor(x), dim=dim)
+    return nn_ops.log_softmax(x, dim=dim)
 
 
 def gelu(x, approximate: str = "none"):
@@ -59,5 +59,5 @@ def gelu(x, approximate: str = "none"):
 def linear(x, weight, bias=None):
     """linear(x) = x W^T + b, W of shape (out_features, in_features)."""
     if bias is None:
-        return nn_ops.linear(as_tensor(x), weight)
-    return nn_ops.linear(as_tensor(x), weight, bias)
+        return nn_ops.linear(x, weight)
+    return nn_ops.linear(x, weight, bias)

@@ -44,8 +44,7 @@ def mse_loss(input, target, reduction: str = "mean"):
     input = as_tensor(input)
     target = target if isinstance(target, Tensor) and target.requires_grad else _target_like(target, input)
     _same_shape(input, target, "mse_loss")
-    diff = input - target
-    return _reduce(diff * diff, reduction)
+    return nn_ops.mse(input, target, reduction=reduction)
 
 
 def cross_entropy(input, target, reduction: str = "mean"):

@@ -8,6 +8,7 @@ import numpy as np
 from glassnet.ops.registry import primitive
 
 _erf = np.frompyfunc(math.erf, 1, 1)
+_EXP_LIMIT = {2: 11.0, 4: 88.0, 8: 709.0}  # largest e^x below overflow, by float size in bytes
 
 
 @primitive
@@ -57,11 +58,18 @@ def relu(x):
 
 @primitive
 def sigmoid(x):
-    """1 / (1 + e^-x), computed without overflow for large |x|."""
-    z = np.exp(-np.abs(x))
-    y = np.where(x >= 0, 1 / (1 + z), z / (1 + z)).astype(x.dtype, copy=False)
+    """1 / (1 + e^-x). e^-x is capped below overflow, so for x < -88 (float32) or x < -709
+    (float64) the result is the smallest normal number instead of a subnormal one."""
+    if x.dtype.kind == "f":
+        y = np.negative(x)
+        np.minimum(y, _EXP_LIMIT[y.dtype.itemsize], out=y)
+        np.exp(y, out=y)
+    else:
+        y = np.exp(-x.astype(np.float64))
+    y += 1
+    np.reciprocal(y, out=y)
     # d/dx sigmoid(x) = sigmoid(x) (1 - sigmoid(x))
-    return y, (lambda g: g * y * (1 - y),)
+    return y, (lambda g: g * (y - y * y),)
 
 
 @primitive

@@ -23,17 +23,42 @@ def linear(x, weight, bias=None):
     y = x @ weight.T
     if bias is not None:
         y += bias
-    flat_x = x.reshape(-1, x.shape[-1])
+
+    def grad_x(g):
+        # dL/dx = g W
+        return g @ weight
 
     def grad_weight(g):
         # dL/dW = g^T x  (summed over all leading dimensions)
-        return g.reshape(-1, g.shape[-1]).T @ flat_x
+        if g.ndim == 2:
+            return g.T @ x
+        return g.reshape(-1, g.shape[-1]).T @ x.reshape(-1, x.shape[-1])
 
-    # dL/dx = g W ;  dL/db = sum of g over all but the last axis
-    grads = (lambda g: g @ weight, grad_weight)
-    if bias is None:
-        return y, grads
-    return y, grads + (lambda g: g.reshape(-1, g.shape[-1]).sum(axis=0),)
+    def grad_bias(g):
+        # dL/db = sum of g over all but the last axis
+        return np.add.reduce(g, axis=0) if g.ndim == 2 else g.reshape(-1, g.shape[-1]).sum(axis=0)
+
+    return y, ((grad_x, grad_weight) if bias is None else (grad_x, grad_weight, grad_bias))
+
+
+@primitive(n_tensors=2)
+def mse(input, target, reduction="mean"):
+    """Squared error (input - target)^2, fused: one op instead of four on every training step."""
+    diff = input - target
+    squared = diff * diff
+    if reduction == "mean":
+        out, scale = np.add.reduce(squared, axis=None), 2.0 / diff.size
+        out = out / diff.size
+    elif reduction == "sum":
+        out, scale = np.add.reduce(squared, axis=None), 2.0
+    else:
+        out, scale = squared, None
+
+    def grad(g):
+        # d/dx (x - t)^2 = 2 (x - t), times g (a scalar for mean and sum)
+        return diff * (g * scale) if scale is not None else 2 * diff * g
+
+    return out, (grad, lambda g: -grad(g))
 
 
 def _log_softmax(x, dim):

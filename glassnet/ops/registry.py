@@ -38,11 +38,17 @@ def primitive(function=None, *, name=None, n_tensors=None):
 
         @functools.wraps(forward)
         def op(*args, **params):
-            count = len(args) if n_tensors is None else n_tensors
-            inputs = tuple(as_tensor(a) for a in args[:count])
-            arrays = [t._data for t in inputs]
+            if n_tensors is None:
+                inputs, rest = args, ()
+            else:
+                inputs, rest = args[:n_tensors], args[n_tensors:]
             try:
-                out, vjps = forward(*arrays, *args[count:], **params)
+                arrays = [t._data for t in inputs]
+            except AttributeError:  # a plain number or array among the inputs: wrap it as a constant
+                inputs = tuple(as_tensor(a) for a in inputs)
+                arrays = [t._data for t in inputs]
+            try:
+                out, vjps = forward(*arrays, *rest, **params)
             except ValueError as error:
                 if isinstance(error, ShapeError):
                     raise

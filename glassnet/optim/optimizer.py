@@ -80,10 +80,16 @@ class Optimizer:
         """Update every parameter that has a gradient; ``closure`` re-evaluates and returns the loss."""
         loss = closure() if closure is not None else None
         for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is not None:
-                    self._update(p.data, p.grad.data, self.state.setdefault(p, {}), group)
+            with_grad = [p for p in group["params"] if p.grad is not None]
+            if with_grad:
+                self._update_group(with_grad, group)
         return loss
+
+    def _update_group(self, params: list, group: dict) -> None:
+        """Update one group's parameters that have gradients (override to update them together)."""
+        state = self.state
+        for p in params:
+            self._update(p._data, p.grad._data, state.setdefault(p, {}), group)
 
     def _update(self, param: np.ndarray, grad: np.ndarray, state: dict, group: dict) -> None:
         raise NotImplementedError

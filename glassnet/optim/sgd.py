@@ -56,6 +56,14 @@ class SGD(Optimizer):
         if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
             raise ValueError("SGD: nesterov=True requires momentum > 0 and dampening = 0")
 
+    def _update_group(self, params, group):
+        lr = group["lr"]
+        if not (group["momentum"] or group["weight_decay"] or group["maximize"]):
+            for p in params:  # plain gradient descent, the common case, without per-parameter state
+                p._data -= lr * p.grad._data
+            return
+        super()._update_group(params, group)
+
     def _update(self, param, grad, state, group):
         sgd_update(param, grad, state, lr=group["lr"], momentum=group["momentum"], dampening=group["dampening"],
                    nesterov=group["nesterov"], weight_decay=group["weight_decay"], maximize=group["maximize"])

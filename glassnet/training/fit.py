@@ -5,6 +5,7 @@ progress bar, stop rules, plots, checkpoints) is a callback it reports to.
 """
 from __future__ import annotations
 
+import math
 import time
 
 import numpy as np
@@ -21,6 +22,7 @@ from glassnet.training.history import History
 from glassnet.training.metrics import accuracy_counter
 from glassnet.training.progress import ProgressBar
 from glassnet.training.stopping import EarlyStopping, TargetLoss
+from glassnet.training.threads import blas_threads_for, limit_blas_threads
 from glassnet.validation import check_features, check_positive_int, check_positive_number, check_targets
 
 
@@ -78,7 +80,7 @@ def evaluate(model, loss_fn, X, y, batch_size: int = 1024) -> dict:
 @np.errstate(over="ignore", invalid="ignore", divide="ignore")
 def fit(model, loss_fn, optimizer, X, y, *, epochs: int, batch_size: int = 32, shuffle: bool = True,
         validation_data=None, scheduler=None, clip_grad_norm=None, target_loss=None, patience=None,
-        callbacks=(), progress: bool = True, seed=None, initial_epoch: int = 0) -> History:
+        callbacks=(), progress: bool = True, seed=None, initial_epoch: int = 0, blas_threads="auto") -> History:
     """Train ``model`` on (X, y) by minibatch gradient descent and return its :class:`History`.
 
     Each step: predict ``out = model(x_batch)``, measure ``loss = loss_fn(out, y_batch)``,
@@ -113,6 +115,9 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs: int, batch_size: int = 32, s
         The shuffling order.
     initial_epoch : int
         Epoch to start counting from (for resuming).
+    blas_threads : 'auto', int or None
+        BLAS threads for the run: 'auto' uses one thread when the step's matrix products are
+        small (faster there), an int sets the count, None leaves BLAS as it is.
 
     Raises
     ------
@@ -144,8 +149,7 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs: int, batch_size: int = 32, s
     named = list(model.named_parameters())
     names = [name for name, _ in named]
     parameters = [parameter for _, parameter in named]
-    n = len(X)
-    steps_per_epoch = -(-n // batch_size)
+    steps_per_epoch = -(-len(X) // batch_size)
 
     history = History()
     user_callbacks = list(callbacks)
@@ -165,9 +169,23 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs: int, batch_size: int = 32, s
                       steps_per_epoch=steps_per_epoch, epoch=initial_epoch)
     run.extra["resumed"] = initial_epoch > 0
     hooks.set_run(run)
+    threads = blas_threads_for(model, batch_size, blas_threads)
+    with limit_blas_threads(threads):
+        _train(model, loss_fn, optimizer, X, y, run, hooks, rng=rng, counter=counter, names=names,
+               parameters=parameters, batch_size=batch_size, shuffle=shuffle, clip_grad_norm=clip_grad_norm,
+               scheduler=scheduler, validation=(X_val, y_val) if validation_data is not None else None)
+    history.stop_reason = run.stop_reason or "reached the last epoch"
+    return history
+
+
+def _train(model, loss_fn, optimizer, X, y, run, hooks, *, rng, counter, names, parameters, batch_size,
+           shuffle, clip_grad_norm, scheduler, validation):
+    """The epochs of one ``fit`` call: the learning cycle, reporting to ``hooks``."""
+    n = len(X)
+    steps_per_epoch = run.steps_per_epoch
     hooks.on_train_begin({})
 
-    for epoch in range(initial_epoch, initial_epoch + epochs):
+    for epoch in range(run.epoch, run.epochs):
         run.epoch = epoch
         hooks.on_epoch_begin(epoch, {})
         model.train()
@@ -194,7 +212,7 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs: int, batch_size: int = 32, s
                 parameter.grad = None
             loss.backward()
             norms = [_grad_norm(p) for p in parameters]
-            if not np.isfinite(norms).all():
+            if not math.isfinite(sum(norms)):  # norms are >= 0, so the sum is finite exactly when all are
                 raise diagnose_gradients(names, norms, epoch=epoch + 1, step=step + 1, lr=lr,
                                          clip_grad_norm=clip_grad_norm)
             # STEP
@@ -211,8 +229,8 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs: int, batch_size: int = 32, s
         logs = {"loss": loss_sum / n}
         if counter is not None:
             logs["accuracy"] = correct / n
-        if validation_data is not None:
-            scores = evaluate(model, loss_fn, X_val, y_val)
+        if validation is not None:
+            scores = evaluate(model, loss_fn, *validation)
             logs.update({f"val_{key}": value for key, value in scores.items()})
         logs["lr"] = lr
         means = norm_sums / steps_per_epoch
@@ -229,8 +247,6 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs: int, batch_size: int = 32, s
             break
     run.epoch = epoch + 1
     hooks.on_train_end({"stop_reason": run.stop_reason})
-    history.stop_reason = run.stop_reason or "reached the last epoch"
-    return history
 
 
 __all__ = ["fit", "evaluate", "Callback"]

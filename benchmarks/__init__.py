@@ -1,0 +1,1 @@
+"""The benchmark suite's entry point; the code lives in ``glassnet.benchmarks``."""

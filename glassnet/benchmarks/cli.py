@@ -1,0 +1,165 @@
+"""``python -m benchmarks`` / ``glassnet bench``: run the workloads, print the tables, write JSON and a plot."""
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import sys
+
+from glassnet.benchmarks import digits, environment, mlp, scaling, xor
+from glassnet.benchmarks.memory import measure_in_subprocess
+from glassnet.benchmarks.timing import interleaved
+from glassnet.files import atomic_write
+
+SIZES = [784, 256, 128, 10]
+FULL = dict(samples=60_000, batches=(32, 128, 1024), memory_batches=(32, 128, 1024), repeats=5, xor_steps=2000, xor_repeats=7,
+            widths=(64, 128, 256, 512, 1024, 2048), sample_counts=(1_000, 3_000, 10_000, 30_000, 100_000),
+            scaling_repeats=3, micrograd_steps=100)
+QUICK = dict(samples=4_000, batches=(32, 128, 1024), memory_batches=(128,), repeats=2, xor_steps=300, xor_repeats=3,
+             widths=(64, 256, 1024), sample_counts=(1_000, 4_000), scaling_repeats=1, micrograd_steps=10)
+
+
+def available(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
+
+def blas_threads() -> int | None:
+    return environment.blas_info().get("threads")
+
+
+def run_mlp(settings: dict, report) -> dict:
+    threads = blas_threads()
+    names = ["gemm_floor", "numpy_loop", "glassnet"] + [n for n in ("torch", "sklearn") if available(n)]
+    data = mlp.make_data(settings["samples"], SIZES[0], SIZES[-1])
+    weights = mlp.make_weights(SIZES)
+    flops = mlp.flops_per_epoch(SIZES, settings["samples"])
+    results = {}
+    for batch in settings["batches"]:
+        report(f"MLP epoch, batch {batch} ...")
+        candidates = {}
+        for name in names:
+            factory = mlp.IMPLEMENTATIONS[name]
+            if name == "torch":
+                candidates[name] = lambda f=factory, b=batch: f(data, weights, b, 0.01, threads)
+            else:
+                candidates[name] = lambda f=factory, b=batch: f(data, weights, b, 0.01)
+        stats = interleaved(candidates, settings["repeats"])
+        for name in names:
+            stats[name]["gflops"] = flops / stats[name]["median"] / 1e9
+            stats[name]["peak_memory_bytes"] = measure_in_subprocess(
+                "glassnet.benchmarks.mlp", "peak_memory",
+                dict(implementation=name, samples=settings["samples"], sizes=SIZES, batch_size=batch),
+            ) if batch in settings["memory_batches"] else None
+        results[str(batch)] = stats
+    return {"samples": settings["samples"], "sizes": SIZES, "flops_per_epoch": flops, "by_batch": results}
+
+
+def run_xor(settings: dict, report) -> dict:
+    report("XOR step ...")
+    names = ["numpy_loop", "glassnet"] + [n for n in ("torch", "micrograd") if available(n)]
+    steps = {name: settings["micrograd_steps"] if name == "micrograd" else settings["xor_steps"] for name in names}
+    candidates = {name: (lambda f=xor.IMPLEMENTATIONS[name], s=steps[name]: f(s)) for name in names}
+    stats = interleaved(candidates, settings["xor_repeats"])
+    return {name: {"microseconds_per_step": 1e6 * s["median"] / steps[name],
+                   "min": 1e6 * s["min"] / steps[name], "max": 1e6 * s["max"] / steps[name]}
+            for name, s in stats.items()}
+
+
+def run_digits(report) -> dict:
+    if not available("sklearn"):
+        return {"skipped": "scikit-learn is not installed"}
+    report("digits to 97% ...")
+    split = digits.load_split()
+    return {"glassnet_to_97": digits.glassnet_time_to_target(split),
+            "sklearn_to_finish": digits.sklearn_time_to_finish(split)}
+
+
+def run_scaling(settings: dict, report) -> dict:
+    report("scaling sweep ...")
+    names = ["numpy_loop", "glassnet"] + (["torch"] if available("torch") else [])
+    implementations = {name: mlp.IMPLEMENTATIONS[name] for name in names}
+    return scaling.sweep(implementations, list(settings["widths"]), list(settings["sample_counts"]), 128,
+                         settings["scaling_repeats"])
+
+
+def format_tables(result: dict) -> str:
+    lines = []
+    if "mlp" in result:
+        m = result["mlp"]
+        names = list(next(iter(m["by_batch"].values())))
+        lines.append(f"MLP {'-'.join(map(str, m['sizes']))} epoch over {m['samples']} samples, seconds "
+                     f"(median [min-max]); ratios to the hand-written NumPy loop and to the GEMM floor")
+        lines.append("| batch | " + " | ".join(names) + " | glassnet / numpy | glassnet / floor | torch / glassnet |")
+        lines.append("|---" * (len(names) + 4) + "|")
+        for batch, stats in m["by_batch"].items():
+            cells = [f"{stats[n]['median']:.3f} [{stats[n]['min']:.3f}-{stats[n]['max']:.3f}]" for n in names]
+            g = stats["glassnet"]["median"]
+            torch_ratio = f"{stats['torch']['median'] / g:.2f}" if "torch" in stats else "n/a"
+            lines.append(f"| {batch} | " + " | ".join(cells) +
+                         f" | {g / stats['numpy_loop']['median']:.2f} | {g / stats['gemm_floor']['median']:.2f} | {torch_ratio} |")
+        lines.append("")
+        lines.append("| batch | " + " | ".join(f"{n} GFLOP/s" for n in names) + " | " +
+                     " | ".join(f"{n} peak MiB" for n in names) + " |")
+        lines.append("|---" * (2 * len(names) + 1) + "|")
+        for batch, stats in m["by_batch"].items():
+            memory = [f"{stats[n]['peak_memory_bytes'] / 2**20:.1f}" if stats[n]["peak_memory_bytes"] else "n/a"
+                      for n in names]
+            lines.append(f"| {batch} | " + " | ".join(f"{stats[n]['gflops']:.1f}" for n in names) + " | " +
+                         " | ".join(memory) + " |")
+        lines.append(f"(sgemm 1024³ rate on this machine: {result['sgemm_gflops']:.1f} GFLOP/s)")
+        lines.append("")
+    if "xor" in result:
+        x = result["xor"]
+        g = x["glassnet"]["microseconds_per_step"]
+        lines.append("XOR 2-3-2 sigmoid net, one full-batch step, microseconds (median [min-max]), ratio to glassnet")
+        lines.append("| implementation | µs/step | ratio |")
+        lines.append("|---|---|---|")
+        for name, s in x.items():
+            lines.append(f"| {name} | {s['microseconds_per_step']:.1f} [{s['min']:.1f}-{s['max']:.1f}] | "
+                         f"{s['microseconds_per_step'] / g:.2f} |")
+        lines.append("")
+    if "digits" in result and "skipped" not in result["digits"]:
+        d = result["digits"]
+        lines.append("8x8 digits: glassnet to 97% test accuracy vs scikit-learn MLPClassifier to its own finish")
+        lines.append(f"| glassnet | {d['glassnet_to_97']['seconds']:.2f} s | {d['glassnet_to_97']['accuracy']:.3f} | "
+                     f"{d['glassnet_to_97']['epochs']} epochs |")
+        lines.append(f"| scikit-learn | {d['sklearn_to_finish']['seconds']:.2f} s | "
+                     f"{d['sklearn_to_finish']['accuracy']:.3f} | {d['sklearn_to_finish']['epochs']} epochs |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="benchmarks", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="a one-minute run with smaller workloads")
+    parser.add_argument("--out", default="benchmark-results", help="folder for results.json and scaling.png")
+    parser.add_argument("--only", nargs="+", choices=["mlp", "xor", "digits", "scaling"],
+                        help="run only these workloads")
+    args = parser.parse_args(argv)
+    settings = QUICK if args.quick else FULL
+    workloads = args.only or ["mlp", "xor", "digits", "scaling"]
+
+    def report(message):
+        print(message, file=sys.stderr, flush=True)
+
+    result = {"environment": environment.describe(), "quick": args.quick,
+              "sgemm_gflops": environment.measure_sgemm_gflops()}
+    if "mlp" in workloads:
+        result["mlp"] = run_mlp(settings, report)
+    if "xor" in workloads:
+        result["xor"] = run_xor(settings, report)
+    if "digits" in workloads:
+        result["digits"] = run_digits(report)
+    if "scaling" in workloads:
+        result["scaling"] = run_scaling(settings, report)
+    os.makedirs(args.out, exist_ok=True)
+    if "scaling" in result and available("matplotlib"):
+        scaling.plot(result["scaling"], os.path.join(args.out, "scaling.png"))
+    with atomic_write(os.path.join(args.out, "results.json"), "w") as file:
+        json.dump(result, file, indent=2, default=str)
+    print(format_tables(result))
+    env = result["environment"]
+    print(f"{env['date']} · {env['processor']} · {env['cpus']} CPUs · BLAS {env['blas']} · versions {env['versions']}")
+    print(f"wrote {os.path.join(args.out, 'results.json')}")
+    return 0

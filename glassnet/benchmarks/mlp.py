@@ -1,0 +1,197 @@
+"""One epoch of an MLP with ReLU hidden layers, softmax cross-entropy and plain SGD, five ways.
+
+Every implementation starts from the same weights (W of shape (out, in), as in
+PyTorch) and visits the same minibatches in the same order (no shuffling).
+Each ``*_epoch(data, weights, batch_size, lr)`` prepares a run and returns the
+callable that trains one epoch, so the timer measures training alone.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class Data:
+    X: np.ndarray
+    y: np.ndarray
+    classes: int
+
+
+def make_data(samples: int, features: int, classes: int, seed: int = 0) -> Data:
+    """Synthetic float32 inputs and integer labels."""
+    rng = np.random.default_rng(seed)
+    return Data(rng.standard_normal((samples, features)).astype(np.float32),
+                rng.integers(0, classes, samples), classes)
+
+
+def make_weights(sizes: list, seed: int = 0) -> list:
+    """[(W, b), ...] drawn like PyTorch's Linear: U(-1/√fan_in, 1/√fan_in)."""
+    rng = np.random.default_rng(seed)
+    weights = []
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+        bound = 1 / np.sqrt(fan_in)
+        weights.append((rng.uniform(-bound, bound, (fan_out, fan_in)).astype(np.float32),
+                        rng.uniform(-bound, bound, fan_out).astype(np.float32)))
+    return weights
+
+
+def flops_per_epoch(sizes: list, samples: int) -> float:
+    """Multiply-adds ×2 of the GEMMs an epoch needs: forward, dL/dW, and dL/dh for all but the input."""
+    products = [a * b for a, b in zip(sizes[:-1], sizes[1:])]
+    return 2.0 * samples * (3 * sum(products) - products[0])
+
+
+def glassnet_epoch(data, weights, batch_size, lr):
+    import glassnet as gn
+    from glassnet import nn
+
+    layers = []
+    for i, (W, b) in enumerate(weights):
+        layer = nn.Linear(W.shape[1], W.shape[0])
+        layer.weight.data[...] = W
+        layer.bias.data[...] = b
+        layers.append(layer)
+        if i < len(weights) - 1:
+            layers.append(nn.ReLU())
+    model = nn.Sequential(*layers)
+    optimizer = gn.optim.SGD(model.parameters(), lr=lr)
+    loss_fn = nn.CrossEntropyLoss()
+
+    def run():
+        gn.fit(model, loss_fn, optimizer, data.X, data.y, epochs=1, batch_size=batch_size, shuffle=False,
+               progress=False)
+    return run
+
+
+def numpy_epoch(data, weights, batch_size, lr):
+    """The hand-written forward and backward pass a NumPy programmer would write."""
+    params = [(W.copy(), b.copy()) for W, b in weights]
+    lr = np.float32(lr)
+
+    def run():
+        X, y = data.X, data.y
+        for start in range(0, len(X), batch_size):
+            x, labels = X[start:start + batch_size], y[start:start + batch_size]
+            n = len(x)
+            inputs, pre = [x], []
+            h = x
+            for i, (W, b) in enumerate(params):
+                z = h @ W.T + b
+                pre.append(z)
+                h = np.maximum(z, 0) if i < len(params) - 1 else z
+                inputs.append(h)
+            z = pre[-1]
+            e = np.exp(z - z.max(axis=1, keepdims=True))
+            g = e / e.sum(axis=1, keepdims=True)
+            g[np.arange(n), labels] -= 1
+            g /= n
+            for i in range(len(params) - 1, -1, -1):
+                W, b = params[i]
+                gW = g.T @ inputs[i]
+                gb = g.sum(axis=0)
+                if i > 0:
+                    g = (g @ W) * (pre[i - 1] > 0)
+                W -= lr * gW
+                b -= lr * gb
+    return run
+
+
+def gemm_floor_epoch(data, weights, batch_size, lr):
+    """Only the GEMMs of each step, into preallocated outputs: the floor any NumPy library sits on."""
+    Ws = [W.copy() for W, _ in weights]
+    n = batch_size
+    activations = [np.empty((n, W.shape[0]), dtype=np.float32) for W in Ws]
+    grads_in = [np.empty((n, W.shape[1]), dtype=np.float32) for W in Ws]
+    grads_w = [np.empty_like(W) for W in Ws]
+
+    def run():
+        X = data.X
+        full = len(X) // n * n
+        for start in range(0, full, n):
+            h = X[start:start + n]
+            inputs = [h]
+            for W, out in zip(Ws, activations):
+                np.matmul(h, W.T, out=out)
+                h = out
+                inputs.append(h)
+            g = activations[-1]
+            for i in range(len(Ws) - 1, -1, -1):
+                np.matmul(g.T, inputs[i], out=grads_w[i])
+                if i > 0:
+                    np.matmul(g, Ws[i], out=grads_in[i])
+                    g = grads_in[i]
+    return run
+
+
+def torch_epoch(data, weights, batch_size, lr, threads=None):
+    import torch
+
+    if threads:
+        torch.set_num_threads(threads)
+    layers = []
+    for i, (W, b) in enumerate(weights):
+        layer = torch.nn.Linear(W.shape[1], W.shape[0])
+        with torch.no_grad():
+            layer.weight.copy_(torch.from_numpy(W))
+            layer.bias.copy_(torch.from_numpy(b))
+        layers.append(layer)
+        if i < len(weights) - 1:
+            layers.append(torch.nn.ReLU())
+    model = torch.nn.Sequential(*layers)
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    X, y = torch.from_numpy(data.X), torch.from_numpy(data.y)
+
+    def run():
+        for start in range(0, len(X), batch_size):
+            optimizer.zero_grad()
+            loss_fn(model(X[start:start + batch_size]), y[start:start + batch_size]).backward()
+            optimizer.step()
+    return run
+
+
+def sklearn_epoch(data, weights, batch_size, lr):
+    """scikit-learn's MLPClassifier, one ``partial_fit`` pass from the same weights (it works in float64)."""
+    import warnings
+
+    from sklearn.neural_network import MLPClassifier
+
+    hidden = tuple(W.shape[0] for W, _ in weights[:-1])
+    model = MLPClassifier(hidden_layer_sizes=hidden, activation="relu", solver="sgd", alpha=0.0,
+                          batch_size=batch_size, learning_rate_init=lr, momentum=0.0, nesterovs_momentum=False,
+                          shuffle=False, random_state=0)
+    classes = np.arange(data.classes)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.partial_fit(data.X[:batch_size].astype(np.float64), data.y[:batch_size], classes=classes)
+    model.coefs_ = [W.T.astype(np.float64) for W, _ in weights]
+    model.intercepts_ = [b.astype(np.float64) for _, b in weights]
+    X64 = data.X.astype(np.float64)
+
+    def run():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model.partial_fit(X64, data.y)
+    return run
+
+
+IMPLEMENTATIONS = {
+    "gemm_floor": gemm_floor_epoch,
+    "numpy_loop": numpy_epoch,
+    "glassnet": glassnet_epoch,
+    "torch": torch_epoch,
+    "sklearn": sklearn_epoch,
+}
+
+
+def peak_memory(implementation: str, samples: int, sizes: list, batch_size: int, lr: float = 0.01) -> int:
+    """Rise of peak RSS (bytes) during one epoch; call in a fresh process (see memory.py)."""
+    from glassnet.benchmarks.memory import peak_rise, reset_peak
+
+    data = make_data(samples, sizes[0], sizes[-1])
+    run = IMPLEMENTATIONS[implementation](data, make_weights(sizes), batch_size, lr)
+    baseline = reset_peak()
+    run()
+    return peak_rise(baseline)

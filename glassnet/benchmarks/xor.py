@@ -1,0 +1,122 @@
+"""One full-batch training step of the 2-3-2 sigmoid XOR network with squared error, four ways."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)
+TARGETS = np.eye(2, dtype=np.float32)[[0, 1, 1, 0]]
+LR = 0.5
+
+
+def initial_weights(seed: int = 0):
+    rng = np.random.default_rng(seed)
+    return [(rng.uniform(-1, 1, (3, 2)).astype(np.float32), rng.uniform(-1, 1, 3).astype(np.float32)),
+            (rng.uniform(-1, 1, (2, 3)).astype(np.float32), rng.uniform(-1, 1, 2).astype(np.float32))]
+
+
+def glassnet_steps(steps: int):
+    import glassnet as gn
+    from glassnet import nn
+
+    (W1, b1), (W2, b2) = initial_weights()
+    model = nn.Sequential(nn.Linear(2, 3), nn.Sigmoid(), nn.Linear(3, 2), nn.Sigmoid())
+    for layer, W, b in ((model[0], W1, b1), (model[2], W2, b2)):
+        layer.weight.data[...] = W
+        layer.bias.data[...] = b
+    optimizer = gn.optim.SGD(model.parameters(), lr=LR)
+    loss_fn = nn.MSELoss()
+    x = gn.Tensor(X)
+
+    def run():
+        for _ in range(steps):
+            optimizer.zero_grad()
+            loss_fn(model(x), TARGETS).backward()
+            optimizer.step()
+    return run
+
+
+def numpy_steps(steps: int):
+    (W1, b1), (W2, b2) = [(W.copy(), b.copy()) for W, b in initial_weights()]
+    lr = np.float32(LR)
+    scale = np.float32(2 / TARGETS.size)
+
+    def run():
+        nonlocal W1, b1, W2, b2
+        for _ in range(steps):
+            h = 1 / (1 + np.exp(-(X @ W1.T + b1)))
+            out = 1 / (1 + np.exp(-(h @ W2.T + b2)))
+            g2 = scale * (out - TARGETS) * out * (1 - out)
+            g1 = (g2 @ W2) * h * (1 - h)
+            W2 -= lr * (g2.T @ h)
+            b2 -= lr * g2.sum(axis=0)
+            W1 -= lr * (g1.T @ X)
+            b1 -= lr * g1.sum(axis=0)
+    return run
+
+
+def torch_steps(steps: int, threads=None):
+    import torch
+
+    if threads:
+        torch.set_num_threads(threads)
+    (W1, b1), (W2, b2) = initial_weights()
+    model = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Sigmoid(), torch.nn.Linear(3, 2), torch.nn.Sigmoid())
+    with torch.no_grad():
+        for layer, W, b in ((model[0], W1, b1), (model[2], W2, b2)):
+            layer.weight.copy_(torch.from_numpy(W))
+            layer.bias.copy_(torch.from_numpy(b))
+    optimizer = torch.optim.SGD(model.parameters(), lr=LR)
+    loss_fn = torch.nn.MSELoss()
+    x, t = torch.from_numpy(X), torch.from_numpy(TARGETS)
+
+    def run():
+        for _ in range(steps):
+            optimizer.zero_grad()
+            loss_fn(model(x), t).backward()
+            optimizer.step()
+    return run
+
+
+def micrograd_steps(steps: int):
+    """micrograd (Karpathy's scalar engine); it has no sigmoid, so one is added its own way: a Value
+    whose _backward adds s(1 - s)·grad, exactly as micrograd defines relu."""
+    from micrograd.engine import Value
+
+    def sigmoid(v):
+        s = 1 / (1 + math.exp(-v.data))
+        out = Value(s, (v,), "sigmoid")
+
+        def _backward():
+            v.grad += s * (1 - s) * out.grad
+        out._backward = _backward
+        return out
+
+    (W1, b1), (W2, b2) = initial_weights()
+    W1 = [[Value(float(w)) for w in row] for row in W1]
+    W2 = [[Value(float(w)) for w in row] for row in W2]
+    b1 = [Value(float(b)) for b in b1]
+    b2 = [Value(float(b)) for b in b2]
+    params = [w for row in W1 + W2 for w in row] + b1 + b2
+    rows = [[float(v) for v in x] for x in X]
+    targets = [[float(v) for v in t] for t in TARGETS]
+
+    def run():
+        for _ in range(steps):
+            loss = Value(0.0)
+            for x, t in zip(rows, targets):
+                h = [sigmoid(sum((w * xi for w, xi in zip(row, x)), b)) for row, b in zip(W1, b1)]
+                out = [sigmoid(sum((w * hi for w, hi in zip(row, h)), b)) for row, b in zip(W2, b2)]
+                loss = loss + sum((o - ti) ** 2 for o, ti in zip(out, t))
+            loss = loss * (1.0 / 8)
+            for p in params:
+                p.grad = 0.0
+            loss.backward()
+            for p in params:
+                p.data -= LR * p.grad
+    return run
+
+
+IMPLEMENTATIONS = {"numpy_loop": numpy_steps, "glassnet": glassnet_steps, "torch": torch_steps,
+                   "micrograd": micrograd_steps}

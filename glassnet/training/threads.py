@@ -1,0 +1,41 @@
+"""Choosing how many BLAS threads a training run uses, by the size of its matrix products.
+
+Splitting a small GEMM over threads costs more in synchronisation than it saves:
+on a 2-core machine a 32×784 by 784×256 product runs faster on one thread, a
+128-row one faster on two. ``fit`` therefore limits BLAS to one thread when the
+largest product of a step is small, through threadpoolctl (imported only then).
+"""
+from __future__ import annotations
+
+import contextlib
+
+SMALL_GEMM = 12_000_000
+"""Multiply-adds below which one BLAS thread beats several (measured on 2 cores; see benchmarks)."""
+
+
+def largest_gemm(model, batch_size: int) -> int:
+    """Multiply-adds of the largest matrix product in one step: batch × in × out of the biggest weight."""
+    sizes = [p.numel() for p in model.parameters() if p.ndim >= 2]
+    return batch_size * max(sizes, default=0)
+
+
+def blas_threads_for(model, batch_size: int, threads="auto"):
+    """The BLAS thread count to use: ``threads`` if given as an int, 1 for small products, else None (keep)."""
+    if threads is None or isinstance(threads, int) and not isinstance(threads, bool):
+        if isinstance(threads, int) and threads < 1:
+            raise ValueError(f"blas_threads: expected 'auto', None or an integer >= 1, got {threads!r}")
+        return threads
+    if threads != "auto":
+        raise ValueError(f"blas_threads: expected 'auto', None or an integer >= 1, got {threads!r}")
+    return 1 if largest_gemm(model, batch_size) < SMALL_GEMM else None
+
+
+def limit_blas_threads(threads):
+    """A context limiting BLAS to ``threads`` (no-op for None or without threadpoolctl)."""
+    if threads is None:
+        return contextlib.nullcontext()
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=threads, user_api="blas")
