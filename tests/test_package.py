@@ -22,3 +22,26 @@ def test_public_names_exist():
                  "cross_entropy", "binary_cross_entropy", "binary_cross_entropy_with_logits",
                  "l1_penalty", "l2_penalty"):
         assert callable(getattr(gn.functional, name))
+
+
+def test_atomic_write_gives_normal_permissions_and_replaces_whole(tmp_path):
+    import os
+    import stat
+
+    import pytest
+
+    from glassnet.files import atomic_write
+
+    target = tmp_path / "file.txt"
+    target.write_text("old")
+    with pytest.raises(RuntimeError):
+        with atomic_write(target, "w") as file:
+            file.write("half")
+            raise RuntimeError("crash mid-write")
+    assert target.read_text() == "old" and os.listdir(tmp_path) == ["file.txt"]
+    with atomic_write(target, "w") as file:
+        file.write("new")
+    assert target.read_text() == "new"
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o666 & ~mask

@@ -87,9 +87,13 @@ def log_softmax(x, dim=-1):
 def cross_entropy_with_labels(logits, labels, reduction="mean"):
     """-log softmax(logits)[label] per row, fused: the gradient is (softmax - onehot) / N."""
     n = logits.shape[0]
-    log_p = _log_softmax(logits, 1)
     rows = np.arange(n)
-    losses = -log_p[rows, labels]
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    p = np.exp(shifted)
+    total = p.sum(axis=1, keepdims=True)
+    # -log softmax at the label = log sum_j e^(x_j - max) - (x_label - max)
+    losses = np.log(total[:, 0]) - shifted[rows, labels]
+    p /= total  # softmax, kept for the gradient
     if reduction == "mean":
         out, scale = losses.mean(), 1.0 / n
     elif reduction == "sum":
@@ -99,10 +103,12 @@ def cross_entropy_with_labels(logits, labels, reduction="mean"):
 
     def grad(g):
         # dL/dlogits = g * (softmax(logits) - onehot(labels))
-        d = np.exp(log_p)
+        d = p.copy()
         d[rows, labels] -= 1
         if scale is None:
-            return d * g[:, None]
-        return d * (g * scale)
+            d *= g[:, None]
+        else:
+            d *= g * scale
+        return d
 
     return out, (grad,)

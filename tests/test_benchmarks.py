@@ -1,0 +1,36 @@
+"""The benchmark suite runs end to end in --quick mode and writes its JSON (no timing is asserted)."""
+import json
+import os
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def test_quick_benchmark_runs_and_writes_results(tmp_path):
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    result = subprocess.run([sys.executable, "-m", "benchmarks", "--quick", "--only", "mlp", "xor", "digits",
+                             "--out", str(tmp_path)], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    data = json.loads((tmp_path / "results.json").read_text())
+    assert data["quick"] is True and data["sgemm_gflops"] > 0
+    for stats in data["mlp"]["by_batch"].values():
+        for name in ("gemm_floor", "numpy_loop", "glassnet"):
+            assert stats[name]["median"] > 0 and len(stats[name]["samples"]) == 2
+    assert data["xor"]["glassnet"]["microseconds_per_step"] > 0
+    assert data["digits"]["glassnet_to_97"]["accuracy"] >= 0.97
+    assert "glassnet / numpy" in result.stdout and "XOR" in result.stdout
+
+
+def test_scaling_plot_is_written(tmp_path):
+    from glassnet.benchmarks import scaling
+
+    result = {"by_width": {64: {"a": 0.1, "b": 0.2}, 128: {"a": 0.2, "b": 0.3}},
+              "by_samples": {1000: {"a": 0.1, "b": 0.1}, 2000: {"a": 0.2, "b": 0.25}},
+              "batch_size": 128, "samples_for_width": 1000}
+    path = tmp_path / "scaling.png"
+    scaling.plot(result, str(path))
+    from PIL import Image
+
+    assert Image.open(path).size == (1100, 420)
