@@ -177,9 +177,15 @@ UPGRADES = {1: _upgrade_1_to_2}
 """format version → function turning (meta, arrays) of that version into the next version's."""
 
 
+def _check_path(path, function: str) -> str:
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"{function}: path must be a file path (str or os.PathLike), got {type(path).__name__}")
+    return os.fspath(path)
+
+
 def load_arrays(path, expected_format: str = FORMAT) -> tuple:
     """Read ``(meta, arrays)`` written by :func:`save_arrays`, verified and upgraded; refuse anything else."""
-    path = os.fspath(path)
+    path = _check_path(path, "load")
     if not os.path.isfile(path):
         raise FileNotFoundError(f"load: no file at {path!r}")
     if not zipfile.is_zipfile(path):
@@ -228,6 +234,7 @@ def save(model, path) -> None:
     from glassnet import __version__
     from glassnet.nn import Module
 
+    _check_path(path, "save")
     meta = {"format": FORMAT, "format_version": FORMAT_VERSION, "glassnet_version": __version__}
     if isinstance(model, Module):
         save_arrays(path, {**meta, "kind": "module", "module": module_spec(model)}, model.state_dict())

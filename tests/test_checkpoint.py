@@ -1,5 +1,6 @@
 """fit(checkpoint=..., resume=True): a killed or interrupted run resumes to bit-identical parameters."""
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -122,6 +123,7 @@ model = nn.Sequential(nn.Linear(10, 32, generator=seed), nn.ReLU(), nn.Linear(32
 optimizer = [optim.Adam(model.parameters(), lr=3e-3), optim.SGD(model.parameters(), lr=0.05, momentum=0.9),
              optim.RMSprop(model.parameters(), lr=1e-3)][seed % 3]
 scheduler = optim.StepLR(optimizer, step_size=4, gamma=0.5)
+print("fitting", flush=True)
 history = glassnet.fit(model, nn.CrossEntropyLoss(), optimizer, X, y, epochs=14, batch_size=16, seed=seed,
                        scheduler=scheduler, progress=False, checkpoint=directory, checkpoint_every=every, resume=True)
 glassnet.save(model, out)
@@ -129,36 +131,43 @@ glassnet.save(model, out)
 
 
 def run_trainer(seed, every, directory, out, kill_after=None, signal_number=signal.SIGKILL):
+    """Run the trainer; with ``kill_after``, send it ``signal_number`` that many seconds after fit() starts.
+
+    Returns (finished, seconds from fit's start to exit).
+    """
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen([sys.executable, "-c", TRAINER, str(seed), str(every), str(directory), str(out)],
-                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    if kill_after is None:
-        assert process.wait(timeout=120) == 0
-        return True
+                               cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    assert process.stdout.readline().strip() == "fitting"
+    started = time.perf_counter()
     try:
-        process.wait(timeout=kill_after)
-        return process.returncode == 0
+        process.wait(timeout=120 if kill_after is None else kill_after)
     except subprocess.TimeoutExpired:
         process.send_signal(signal_number)
         process.wait()
-        return False
+        return False, time.perf_counter() - started
+    assert process.returncode == 0
+    return True, time.perf_counter() - started
 
 
 @pytest.mark.parametrize("seed, every", [(0, 1), (1, 3), (2, 2)])
 def test_sigkill_at_random_points_then_resume_is_bit_identical(tmp_path, seed, every):
-    started = time.perf_counter()
-    run_trainer(seed, every, tmp_path / "reference", tmp_path / "reference.npz")
-    duration = time.perf_counter() - started
+    _, duration = run_trainer(seed, every, tmp_path / "reference", tmp_path / "reference.npz")
     rng = np.random.default_rng(100 + seed)
     kills = 0
-    for attempt in range(6):
-        signal_number = signal.SIGINT if attempt == 1 else signal.SIGKILL  # Ctrl-C once, else a hard kill
-        if run_trainer(seed, every, tmp_path / "killed", tmp_path / "killed.npz", rng.uniform(0.3, 0.95) * duration,
-                       signal_number):
+    for attempt in range(12):
+        signal_number = signal.SIGINT if kills == 1 else signal.SIGKILL  # one Ctrl-C, else hard kills
+        finished, _ = run_trainer(seed, every, tmp_path / "killed", tmp_path / "killed.npz",
+                                  rng.uniform(0.05, 0.7) * duration, signal_number)
+        if finished and kills == 0:  # it outran the kill: start that run over
+            shutil.rmtree(tmp_path / "killed")
+            continue
+        if finished:
             break
         kills += 1
-    else:
-        run_trainer(seed, every, tmp_path / "killed", tmp_path / "killed.npz")
+        if kills == 3:
+            run_trainer(seed, every, tmp_path / "killed", tmp_path / "killed.npz")
+            break
     assert kills >= 1
     reference, resumed = glassnet.load(tmp_path / "reference.npz"), glassnet.load(tmp_path / "killed.npz")
     for (key, a), (_, b) in zip(reference.state_dict().items(), resumed.state_dict().items()):

@@ -212,6 +212,10 @@ def test_older_format_versions_are_upgraded_or_refused_with_the_reason(tmp_path)
 def test_save_refuses_what_it_cannot_store(tmp_path):
     with pytest.raises(TypeError, match="expected a glassnet.nn.Module or a glassnet estimator"):
         glassnet.save({"weight": np.ones(2)}, tmp_path / "x.npz")
+    with pytest.raises(TypeError, match="save: path must be a file path"):
+        glassnet.save(nn.Linear(1, 1), 42)
+    with pytest.raises(FileNotFoundError, match="no file at"):
+        glassnet.load(tmp_path / "missing.npz")
 
 
 # ---------------------------------------------------------------- atomic writes
