@@ -23,9 +23,20 @@ from glassnet.training.history import History
 
 __version__ = "0.1.0"
 
+_LAZY_ESTIMATORS = ("MLPClassifier", "MLPRegressor")
+
+
+def __getattr__(name):
+    """``glassnet.MLPClassifier`` and ``glassnet.MLPRegressor`` import scikit-learn only when first used (PEP 562)."""
+    if name in _LAZY_ESTIMATORS:
+        from glassnet import estimators
+
+        return getattr(estimators, name)
+    raise AttributeError(f"module 'glassnet' has no attribute {name!r}")
+
 __all__ = [
     "Tensor", "tensor", "no_grad", "enable_grad", "is_grad_enabled", "concatenate", "stack", "where",
     "gradcheck", "GradcheckReport", "GradcheckError", "ShapeError", "TrainingDiverged",
     "fit", "evaluate", "History", "save", "load", "ModelFileError", "manual_seed", "get_default_dtype", "set_default_dtype",
-    "functional", "nn", "optim", "init", "__version__",
+    "functional", "nn", "optim", "init", "__version__", "MLPClassifier", "MLPRegressor",
 ]

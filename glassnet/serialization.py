@@ -1,17 +1,23 @@
 """Model files: architecture as JSON plus arrays, in one ``.npz`` that cannot run code on load.
 
-Layout of the zip archive written by :func:`save`:
+Layout of the zip archive written by :func:`save` (format version 2):
 
 * ``__glassnet__.npy`` — UTF-8 JSON as a uint8 array: ``{"format": "glassnet-model",
-  "format_version": 1, "glassnet_version": ..., "module": <spec>}``, where a spec is
+  "format_version": 2, "glassnet_version": ..., "kind": "module" | "estimator",
+  "module": <spec>, "checksums": {array name: SHA-256}, ...}``, where a spec is
   ``{"type": "Linear", "config": {...}, "children": {name: spec}}``;
-* one array per parameter, by its ``state_dict`` name.
+* ``__glassnet_sha256__.npy`` — the SHA-256 of those JSON bytes (which hold every
+  array's SHA-256 of dtype, shape and bytes), so any flipped bit is found;
+* one array per parameter, by its ``state_dict`` name (``module/<name>`` for estimators).
 
-Loading uses ``numpy.load(allow_pickle=False)``: a file holding pickled objects is
-refused, never executed. Writes are atomic (temporary file, fsync, rename).
+Loading uses ``numpy.load(allow_pickle=False)`` and accepts only plain numeric
+``.npy`` entries: a file holding pickled objects is refused, never executed.
+Older format versions are upgraded step by step on load (:data:`UPGRADES`).
+Writes are atomic (temporary file, fsync, rename).
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -22,8 +28,10 @@ import numpy as np
 from glassnet.files import atomic_write
 
 FORMAT = "glassnet-model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+OLDEST_READABLE_VERSION = 1
 META_KEY = "__glassnet__"
+DIGEST_KEY = "__glassnet_sha256__"
 
 MODULES: dict = {}
 """Module classes that can be rebuilt from a file, by class name."""
@@ -75,82 +83,194 @@ def build_module(spec: dict):
     if cls is None:
         raise ModelFileError(f"load: unknown module type {spec['type']!r}; known: {sorted(MODULES)}")
     children = spec.get("children") or {}
-    config = dict(spec.get("config") or {})
+    config = spec.get("config") or {}
+    if not isinstance(children, dict) or not isinstance(config, dict):
+        raise ModelFileError(f"load: the {spec['type']} entry of the architecture is malformed")
     if cls.__name__ == "Sequential":
         return cls({name: build_module(child) for name, child in children.items()})
-    return cls(**config)
+    try:
+        return cls(**config)
+    except (TypeError, ValueError) as error:
+        raise ModelFileError(f"load: cannot rebuild {spec['type']} from the stored config {config!r:.200}: {error}") from None
 
 
-def _meta_array(meta: dict) -> np.ndarray:
-    return np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
+
+def array_sha256(array: np.ndarray) -> str:
+    """SHA-256 over an array's dtype, shape and bytes (C order)."""
+    digest = hashlib.sha256(f"{array.dtype.str}{array.shape}".encode())
+    digest.update(np.ascontiguousarray(array).tobytes())
+    return digest.hexdigest()
+
+
+def _text_array(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
 
 
 def save_arrays(path, meta: dict, arrays: dict) -> None:
-    """Write ``arrays`` and the JSON ``meta`` into one ``.npz`` at ``path``, atomically."""
-    if META_KEY in arrays:
-        raise ValueError(f"save: {META_KEY!r} is reserved")
+    """Write ``arrays`` and the JSON ``meta`` (plus checksums) into one ``.npz`` at ``path``, atomically."""
+    arrays = {name: np.asarray(value) for name, value in arrays.items()}
+    for name, value in arrays.items():
+        if name in (META_KEY, DIGEST_KEY) or name.endswith(".npy"):
+            raise ValueError(f"save: the array name {name!r} is reserved")
+        if value.dtype.kind not in "biuf":
+            raise TypeError(f"save: array {name!r} has dtype {value.dtype}; only numbers and booleans are stored")
+    meta = {**meta, "checksums": {name: array_sha256(value) for name, value in arrays.items()}}
+    text = json.dumps(meta)
     buffer = io.BytesIO()
-    np.savez(buffer, **{META_KEY: _meta_array(meta)}, **arrays)
+    np.savez(buffer, **{META_KEY: _text_array(text), DIGEST_KEY: _text_array(hashlib.sha256(text.encode()).hexdigest())},
+             **arrays)
     with atomic_write(path) as file:
         file.write(buffer.getvalue())
 
 
+def _what_it_looks_like(path: str) -> str:
+    with open(path, "rb") as file:
+        start = file.read(8)
+    if not start:
+        return "an empty file"
+    if start.startswith(b"\x80") or start.startswith(b"(dp") or start.startswith(b"(lp"):
+        return "a Python pickle (refused: unpickling can run code)"
+    if start.startswith(b"\x93NUMPY"):
+        return "a single .npy array"
+    if start.lstrip()[:1] in (b"{", b"["):
+        return "a JSON or text file"
+    return "not a zip archive"
+
+
+def _read_archive(path: str) -> tuple:
+    """(meta text, digest text or None, arrays) from the archive, refusing anything but numeric .npy entries."""
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            if not info.filename.endswith(".npy"):
+                raise ModelFileError(f"load: {path!r} holds {info.filename!r}, which is not an .npy array; not a glassnet file")
+    with np.load(path, allow_pickle=False) as archive:
+        if META_KEY not in archive.files:
+            raise ModelFileError(f"load: {path!r} is an .npz archive but not a glassnet file (no {META_KEY} entry)")
+        entries = {name: archive[name] for name in archive.files}
+    for name, value in entries.items():
+        if not isinstance(value, np.ndarray):
+            raise ModelFileError(f"load: entry {name!r} of {path!r} is not an .npy array (raw or pickled bytes are refused)")
+        if value.dtype.kind not in "biuf":
+            raise ModelFileError(f"load: entry {name!r} of {path!r} has dtype {value.dtype}; only numeric arrays are accepted")
+    text = entries.pop(META_KEY).tobytes().decode("utf-8")
+    digest = entries.pop(DIGEST_KEY, None)
+    return text, None if digest is None else digest.tobytes().decode("ascii"), entries
+
+
+def _verify(path: str, text: str, digest, meta: dict, arrays: dict) -> None:
+    if digest is None or hashlib.sha256(text.encode()).hexdigest() != digest:
+        raise ModelFileError(f"load: {path!r} is corrupted: the SHA-256 of its metadata does not match the stored one")
+    checksums = meta.get("checksums")
+    if not isinstance(checksums, dict) or set(checksums) != set(arrays):
+        raise ModelFileError(f"load: {path!r} is corrupted: its arrays {sorted(arrays)} do not match the checksum list")
+    for name, value in arrays.items():
+        if array_sha256(value) != checksums[name]:
+            raise ModelFileError(f"load: {path!r} is corrupted: array {name!r} does not match its SHA-256")
+
+
+def _upgrade_1_to_2(meta: dict, arrays: dict) -> tuple:
+    """Version 1 (glassnet 0.1 before checksums) held a module and no checksums; nothing else changed."""
+    return {**meta, "format_version": 2, "kind": meta.get("kind", "module")}, arrays
+
+
+UPGRADES = {1: _upgrade_1_to_2}
+"""format version → function turning (meta, arrays) of that version into the next version's."""
+
+
+def _check_path(path, function: str) -> str:
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"{function}: path must be a file path (str or os.PathLike), got {type(path).__name__}")
+    return os.fspath(path)
+
+
 def load_arrays(path, expected_format: str = FORMAT) -> tuple:
-    """Read ``(meta, arrays)`` written by :func:`save_arrays`, refusing anything else."""
-    path = os.fspath(path)
-    if not os.path.exists(path):
+    """Read ``(meta, arrays)`` written by :func:`save_arrays`, verified and upgraded; refuse anything else."""
+    path = _check_path(path, "load")
+    if not os.path.isfile(path):
         raise FileNotFoundError(f"load: no file at {path!r}")
+    if not zipfile.is_zipfile(path):
+        raise ModelFileError(f"load: {path!r} is not a glassnet file: it is {_what_it_looks_like(path)}")
     try:
-        with np.load(path, allow_pickle=False) as archive:
-            if not isinstance(archive, np.lib.npyio.NpzFile):
-                raise ModelFileError(f"load: {path!r} is a single .npy array, not a glassnet model file")
-            names = list(archive.files)
-            if META_KEY not in names:
-                raise ModelFileError(f"load: {path!r} is an .npz archive but not a glassnet file (no {META_KEY} entry)")
-            meta = json.loads(archive[META_KEY].tobytes().decode("utf-8"))
-            arrays = {name: archive[name] for name in names if name != META_KEY}
+        text, digest, arrays = _read_archive(path)
+        meta = json.loads(text)
     except ModelFileError:
         raise
     except ValueError as error:
         if "pickle" in str(error).lower():
             raise ModelFileError(f"load: {path!r} holds pickled Python objects; glassnet refuses to load them (they could run code)") from None
-        raise ModelFileError(f"load: {path!r} is not a readable glassnet file: {error}") from None
-    except (OSError, EOFError, zipfile.BadZipFile, KeyError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ModelFileError(f"load: {path!r} is truncated, corrupted or not a glassnet file ({error})") from None
+    except (OSError, EOFError, zipfile.BadZipFile, KeyError, UnicodeDecodeError, zipfile.LargeZipFile) as error:
         raise ModelFileError(f"load: {path!r} is truncated, corrupted or not a glassnet file ({type(error).__name__}: {error})") from None
     if not isinstance(meta, dict) or meta.get("format") != expected_format:
-        raise ModelFileError(f"load: {path!r} is not a {expected_format} file (format {meta.get('format') if isinstance(meta, dict) else None!r})")
+        found = meta.get("format") if isinstance(meta, dict) else None
+        raise ModelFileError(f"load: {path!r} is not a {expected_format} file (format {found!r})")
     version = meta.get("format_version")
-    if not isinstance(version, int) or version > FORMAT_VERSION:
+    if isinstance(version, bool) or not isinstance(version, int) or version > FORMAT_VERSION:
         raise ModelFileError(
-            f"load: {path!r} has format version {version!r}; this glassnet reads versions up to "
-            f"{FORMAT_VERSION}: upgrade glassnet to open it"
-        )
+            f"load: {path!r} has format version {version!r}; this glassnet reads versions "
+            f"{OLDEST_READABLE_VERSION} to {FORMAT_VERSION}: upgrade glassnet to open it")
+    if version < OLDEST_READABLE_VERSION:
+        raise ModelFileError(
+            f"load: {path!r} has format version {version}, older than any glassnet release writes "
+            f"(the oldest readable is {OLDEST_READABLE_VERSION}); there is no upgrade path: re-create the model")
+    if version >= 2:
+        _verify(path, text, digest, meta, arrays)
+    while meta["format_version"] < FORMAT_VERSION:
+        meta, arrays = UPGRADES[meta["format_version"]](meta, arrays)
     return meta, arrays
 
 
-def save(model, path) -> None:
-    """Save a ``glassnet.nn`` module (architecture and parameters) to ``path`` (an ``.npz`` file).
+def _is_estimator(obj) -> bool:
+    return type(obj).__module__.startswith("glassnet.estimators")
 
+
+def save(model, path) -> None:
+    """Save a ``glassnet.nn`` module or a glassnet scikit-learn estimator to ``path`` (an ``.npz`` file).
+
+    A module is stored as its architecture and parameters; an estimator as its
+    hyper-parameters, fitted attributes, ``classes_``, network and optimizer state.
     The write is atomic: a crash mid-save leaves the previous file intact.
     """
     from glassnet import __version__
     from glassnet.nn import Module
 
-    if not isinstance(model, Module):
-        raise TypeError(f"save: expected a glassnet.nn.Module, got {type(model).__name__}")
-    meta = {"format": FORMAT, "format_version": FORMAT_VERSION, "glassnet_version": __version__,
-            "kind": "module", "module": module_spec(model)}
-    save_arrays(path, meta, model.state_dict())
+    _check_path(path, "save")
+    meta = {"format": FORMAT, "format_version": FORMAT_VERSION, "glassnet_version": __version__}
+    if isinstance(model, Module):
+        save_arrays(path, {**meta, "kind": "module", "module": module_spec(model)}, model.state_dict())
+        return
+    if _is_estimator(model):
+        from glassnet.estimators.files import estimator_payload
+
+        content, arrays = estimator_payload(model)
+        save_arrays(path, {**meta, "kind": "estimator", **content}, arrays)
+        return
+    raise TypeError(f"save: expected a glassnet.nn.Module or a glassnet estimator (MLPClassifier, MLPRegressor), "
+                    f"got {type(model).__name__}")
+
+
+def module_from_file(meta: dict, arrays: dict, path, prefix: str = ""):
+    """Rebuild the module described in ``meta["module"]`` and load its arrays (named ``prefix + name``)."""
+    model = build_module(meta.get("module"))
+    own = {name[len(prefix):]: value for name, value in arrays.items() if name.startswith(prefix)}
+    try:
+        model.load_state_dict(own, strict=True)
+    except (KeyError, ValueError, TypeError) as error:
+        raise ModelFileError(f"load: the arrays in {os.fspath(path)!r} do not fit its architecture: {error}") from None
+    return model
 
 
 def load(path):
     """Load what :func:`save` wrote; refuses truncated, corrupted, foreign and pickle-bearing files."""
     meta, arrays = load_arrays(path)
-    if meta.get("kind", "module") != "module":
-        raise ModelFileError(f"load: {os.fspath(path)!r} holds a {meta.get('kind')!r}, not a module")
-    model = build_module(meta.get("module"))
-    try:
-        model.load_state_dict(arrays, strict=True)
-    except (KeyError, ValueError) as error:
-        raise ModelFileError(f"load: the arrays in {os.fspath(path)!r} do not fit its architecture: {error}") from None
-    return model
+    kind = meta.get("kind")
+    if kind == "module":
+        try:
+            return module_from_file(meta, arrays, path)
+        except TypeError as error:
+            raise ModelFileError(f"load: the architecture in {os.fspath(path)!r} is malformed: {error}") from None
+    if kind == "estimator":
+        from glassnet.estimators.files import estimator_from_payload
+
+        return estimator_from_payload(meta, arrays, path)
+    raise ModelFileError(f"load: {os.fspath(path)!r} holds a {kind!r}; glassnet.load reads 'module' and 'estimator' files")

@@ -1,6 +1,12 @@
 """Shared helpers for the test suite."""
-import numpy as np
-import pytest
+import os
+
+# scikit-learn's estimator checks include array-API checks that run only when SciPy is
+# imported with this set; set it before anything imports SciPy so none of them is skipped.
+os.environ.setdefault("SCIPY_ARRAY_API", "1")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ progress bar, stop rules, plots, checkpoints) is a callback it reports to.
 from __future__ import annotations
 
 import math
+import os
 import time
 
 import numpy as np
@@ -17,6 +18,7 @@ from glassnet.optim.optimizer import Optimizer
 from glassnet.random import as_generator
 from glassnet.tensor import Tensor
 from glassnet.training.callbacks import Callback, CallbackList, TrainingRun
+from glassnet.training.checkpoint import Checkpoint
 from glassnet.training.divergence import diagnose_gradients, diagnose_loss
 from glassnet.training.history import History
 from glassnet.training.metrics import accuracy_counter
@@ -80,7 +82,8 @@ def evaluate(model, loss_fn, X, y, batch_size: int = 1024) -> dict:
 @np.errstate(over="ignore", invalid="ignore", divide="ignore")
 def fit(model, loss_fn, optimizer, X, y, *, epochs: int, batch_size: int = 32, shuffle: bool = True,
         validation_data=None, scheduler=None, clip_grad_norm=None, target_loss=None, patience=None,
-        callbacks=(), progress: bool = True, seed=None, initial_epoch: int = 0, blas_threads="auto") -> History:
+        callbacks=(), progress: bool = True, seed=None, initial_epoch: int = 0, checkpoint=None,
+        checkpoint_every: int = 1, resume: bool = False, blas_threads="auto") -> History:
     """Train ``model`` on (X, y) by minibatch gradient descent and return its :class:`History`.
 
     Each step: predict ``out = model(x_batch)``, measure ``loss = loss_fn(out, y_batch)``,
@@ -114,10 +117,26 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs: int, batch_size: int = 32, s
     seed : None, int or numpy.random.Generator
         The shuffling order.
     initial_epoch : int
-        Epoch to start counting from (for resuming).
+        Epoch to start counting from; the run ends after epoch ``initial_epoch + epochs``.
+    checkpoint : str or path, optional
+        A directory where the whole training state is kept in ``checkpoint.npz`` (model,
+        optimizer, scheduler, shuffling generator, stop rules, epoch and history), written
+        atomically every ``checkpoint_every`` epochs and when training ends.
+    checkpoint_every : int
+        Epochs between checkpoint writes.
+    resume : bool
+        Continue from the checkpoint in ``checkpoint`` if there is one (else start afresh),
+        with the same arguments as the first call: the parameters at the end are then
+        bit-identical to an uninterrupted run. A finished run is not trained again.
+        ``resume=False`` starts afresh and overwrites the checkpoint.
     blas_threads : 'auto', int or None
         BLAS threads for the run: 'auto' uses one thread when the step's matrix products are
         small (faster there), an int sets the count, None leaves BLAS as it is.
+
+    Ctrl-C (KeyboardInterrupt) ends training as in Keras, by raising out of ``fit``; before
+    it propagates the callbacks' ``on_train_end`` runs (logs ``{"interrupted": True}``)
+    and, with ``checkpoint``, the last finished epoch is saved so ``resume=True`` goes on
+    from there. The model keeps the weights of its last step.
 
     Raises
     ------
@@ -134,6 +153,13 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs: int, batch_size: int = 32, s
     target_loss = check_positive_number(target_loss, "target_loss", allow_none=True, allow_zero=True)
     patience = check_positive_int(patience, "patience", allow_none=True)
     initial_epoch = check_positive_int(initial_epoch, "initial_epoch", minimum=0)
+    checkpoint_every = check_positive_int(checkpoint_every, "checkpoint_every")
+    if not isinstance(resume, bool):
+        raise TypeError(f"fit: resume must be True or False, got {resume!r}")
+    if checkpoint is not None and not isinstance(checkpoint, (str, os.PathLike)):
+        raise TypeError(f"fit: checkpoint must be a directory path (str or os.PathLike), got {type(checkpoint).__name__}")
+    if resume and checkpoint is None:
+        raise ValueError("fit: resume=True needs checkpoint=DIRECTORY, the folder the earlier run wrote to")
     dtype = _model_dtype(model)
     X = check_features(X, "X", dtype)
     y = _prepare_targets(y, len(X), loss_fn, dtype, "y")
@@ -147,9 +173,8 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs: int, batch_size: int = 32, s
     rng = as_generator(seed, "seed")
     counter = accuracy_counter(loss_fn, y)
     named = list(model.named_parameters())
-    names = [name for name, _ in named]
-    parameters = [parameter for _, parameter in named]
-    steps_per_epoch = -(-len(X) // batch_size)
+    n = len(X)
+    steps_per_epoch = -(-n // batch_size)
 
     history = History()
     user_callbacks = list(callbacks)
@@ -162,35 +187,54 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs: int, batch_size: int = 32, s
     if patience is not None:
         stop_rules.append(EarlyStopping("val_loss" if validation_data is not None else "loss", patience=patience))
     everything = ([history] if history not in user_callbacks else []) + user_callbacks + stop_rules
+    start, end, resumed = initial_epoch, initial_epoch + epochs, None
+    if checkpoint is not None:
+        saver = Checkpoint(checkpoint, checkpoint_every, rng=rng, history=history, scheduler=scheduler,
+                           fit_config={"n_samples": n, "batch_size": batch_size, "shuffle": bool(shuffle), "end_epoch": end})
+        resumed = saver.restore(model, optimizer) if resume else None
+        if resumed is not None and resumed["finished"]:
+            history.stop_reason = resumed["finished"]
+            return history
+        everything.append(saver)
     if progress:
         everything.append(ProgressBar())
     hooks = CallbackList(everything)
-    run = TrainingRun(model=model, optimizer=optimizer, epochs=initial_epoch + epochs,
-                      steps_per_epoch=steps_per_epoch, epoch=initial_epoch)
-    run.extra["resumed"] = initial_epoch > 0
+    if resumed is not None:
+        start = resumed["epoch"]
+    run = TrainingRun(model=model, optimizer=optimizer, epochs=end, steps_per_epoch=steps_per_epoch, epoch=start)
+    run.extra.update(resumed=start > 0, callbacks=everything)
     hooks.set_run(run)
-    threads = blas_threads_for(model, batch_size, blas_threads)
-    with limit_blas_threads(threads):
-        _train(model, loss_fn, optimizer, X, y, run, hooks, rng=rng, counter=counter, names=names,
-               parameters=parameters, batch_size=batch_size, shuffle=shuffle, clip_grad_norm=clip_grad_norm,
-               scheduler=scheduler, validation=(X_val, y_val) if validation_data is not None else None)
+    hooks.on_train_begin({})
+    if resumed is not None and resumed["stop_reason"]:  # it had stopped; only its ending was lost
+        run.stop_training, run.stop_reason, end = True, resumed["stop_reason"], start
+    try:
+        with limit_blas_threads(blas_threads_for(model, batch_size, blas_threads)):
+            _train_epochs(model, loss_fn, optimizer, X, y, run, hooks, range(start, end), batch_size=batch_size,
+                          order_rng=rng if shuffle else None, counter=counter, named=named, scheduler=scheduler,
+                          clip_grad_norm=clip_grad_norm,
+                          validation=(X_val, y_val) if validation_data is not None else None)
+    except KeyboardInterrupt:
+        history.stop_reason = run.stop_reason = "interrupted (KeyboardInterrupt)"
+        hooks.on_train_end({"stop_reason": run.stop_reason, "interrupted": True})
+        raise
+    hooks.on_train_end({"stop_reason": run.stop_reason})
     history.stop_reason = run.stop_reason or "reached the last epoch"
     return history
 
 
-def _train(model, loss_fn, optimizer, X, y, run, hooks, *, rng, counter, names, parameters, batch_size,
-           shuffle, clip_grad_norm, scheduler, validation):
-    """The epochs of one ``fit`` call: the learning cycle, reporting to ``hooks``."""
+def _train_epochs(model, loss_fn, optimizer, X, y, run, hooks, epochs, *, batch_size, order_rng, counter, named,
+                  scheduler, clip_grad_norm, validation):
+    """The epochs of :func:`fit`: PREDICT → LOSS → GRADIENT → STEP for each batch, then report."""
+    names = [name for name, _ in named]
+    parameters = [parameter for _, parameter in named]
     n = len(X)
     steps_per_epoch = run.steps_per_epoch
-    hooks.on_train_begin({})
-
-    for epoch in range(run.epoch, run.epochs):
+    for epoch in epochs:
         run.epoch = epoch
         hooks.on_epoch_begin(epoch, {})
         model.train()
         started = time.perf_counter()
-        order = rng.permutation(n) if shuffle else None
+        order = order_rng.permutation(n) if order_rng is not None else None
         loss_sum, correct = 0.0, 0
         norm_sums = np.zeros(len(parameters))
         lr = optimizer.param_groups[0]["lr"]
@@ -243,10 +287,9 @@ def _train(model, loss_fn, optimizer, X, y, run, hooks, *, rng, counter, names, 
                 scheduler.step()
         logs["seconds"] = time.perf_counter() - started
         hooks.on_epoch_end(epoch, logs)
+        run.epoch = epoch + 1
         if run.stop_training:
             break
-    run.epoch = epoch + 1
-    hooks.on_train_end({"stop_reason": run.stop_reason})
 
 
 __all__ = ["fit", "evaluate", "Callback"]

@@ -61,6 +61,14 @@ class EarlyStopping(Callback):
                 f"{self.monitor} did not improve for {self.patience} epochs (best {self.best:.6g} at epoch {self.best_epoch})"
             )
 
+    def state_dict(self) -> dict:
+        """What a checkpoint needs to resume this rule: best value, its epoch and weights, epochs waited."""
+        return {"best": self.best, "best_epoch": self.best_epoch, "wait": self.wait, "best_weights": self.best_weights}
+
+    def load_state_dict(self, state: dict) -> None:
+        self.best, self.best_epoch, self.wait = state["best"], state["best_epoch"], state["wait"]
+        self.best_weights = state["best_weights"]
+
     def on_train_end(self, logs):
         if self.restore_best_weights and self.best_weights is not None and self.run.stop_training:
             self.run.model.load_state_dict(self.best_weights)

@@ -1,0 +1,237 @@
+"""The part of glassnet's scikit-learn MLPs that the classifier and the regressor share.
+
+The network is a ``glassnet.nn.Sequential`` of ``Linear`` layers with the hidden
+activation between them; it outputs raw scores (logits for classifiers). Training
+is ``glassnet.fit`` with a glassnet optimizer, a loss made of ``glassnet.functional``
+pieces plus scikit-learn's L2 penalty, and :class:`ScikitLearnStopping` for
+scikit-learn's stop rules: no second backpropagation is written here.
+"""
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from glassnet import functional as F
+from glassnet import init, nn, optim
+from glassnet.estimators import hyperparameters
+from glassnet.estimators.stopping import ScikitLearnStopping, no_improvement_start
+from glassnet.grad_mode import no_grad
+from glassnet.tensor import Tensor
+from glassnet.training.fit import fit as glassnet_fit
+
+HIDDEN_ACTIVATIONS = {"identity": None, "logistic": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU}
+"""Hidden activation name (scikit-learn's) → glassnet layer (None: no layer)."""
+
+
+class PenalizedLoss:
+    """loss(output, target) = data_loss(output, target) + alpha · Σ‖W‖² / (2 · batch size).
+
+    The penalty is scikit-learn's: on the weight matrices only, never the biases,
+    divided by the number of samples in the batch.
+    """
+
+    def __init__(self, data_loss, weights: list, alpha: float):
+        self.data_loss, self.weights, self.alpha = data_loss, weights, alpha
+
+    def __call__(self, output, target):
+        loss = self.data_loss(output, target)
+        if self.alpha > 0:
+            loss = loss + F.l2_penalty(self.weights, self.alpha, len(target))
+        return loss
+
+
+def make_generator(random_state) -> np.random.Generator:
+    """A Generator from scikit-learn's random_state (None, int or RandomState) or a Generator."""
+    if isinstance(random_state, np.random.Generator):
+        return random_state
+    if isinstance(random_state, np.random.RandomState):
+        return np.random.default_rng(random_state.randint(0, 2**32 - 1, dtype=np.uint64))
+    return np.random.default_rng(random_state)
+
+
+class BaseMLP(BaseEstimator):
+    """Shared parameters, network building, training and fitted attributes."""
+
+    _losses: tuple = ()
+
+    def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, solver="adam", alpha=0.0001,
+                 batch_size="auto", learning_rate="constant", learning_rate_init=0.001, power_t=0.5,
+                 max_iter=200, shuffle=True, random_state=None, tol=1e-4, verbose=False, warm_start=False,
+                 momentum=0.9, nesterovs_momentum=True, early_stopping=False, validation_fraction=0.1,
+                 beta_1=0.9, beta_2=0.999, epsilon=1e-8, n_iter_no_change=10, loss=None,
+                 clip_grad_norm=None, dtype="float32"):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.loss = loss
+        self.clip_grad_norm = clip_grad_norm
+        self.dtype = dtype
+
+    # ------------------------------------------------------------ fitted views
+    @property
+    def coefs_(self) -> list:
+        """Weight matrices in scikit-learn's layout (n_in, n_out): views of each ``Linear.weight`` transposed."""
+        return [layer.weight.data.T for layer in self._linear_layers()]
+
+    @property
+    def intercepts_(self) -> list:
+        """Bias vectors, one per layer (views of each ``Linear.bias``)."""
+        return [layer.bias.data for layer in self._linear_layers()]
+
+    def _linear_layers(self) -> list:
+        return [module for module in self.model_.modules() if isinstance(module, nn.Linear)]
+
+    # ------------------------------------------------------------ building
+    def _build_model(self, settings: dict, n_features: int, n_outputs: int, rng) -> nn.Sequential:
+        """Linear layers with the hidden activation between them, Glorot-initialized as in scikit-learn.
+
+        Each W and b ~ U(-a, a), a = sqrt(6 / (fan_in + fan_out)) (sqrt(2 / ...) for 'logistic').
+        """
+        units = [n_features, *settings["hidden_layer_sizes"], n_outputs]
+        gain = 1.0 / math.sqrt(3.0) if settings["activation"] == "logistic" else 1.0
+        activation = HIDDEN_ACTIVATIONS[settings["activation"]]
+        layers = []
+        for index, (fan_in, fan_out) in enumerate(zip(units[:-1], units[1:])):
+            linear = nn.Linear(fan_in, fan_out, dtype=settings["dtype"], generator=rng)
+            init.xavier_uniform_(linear.weight, gain=gain, generator=rng)
+            bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
+            init.uniform_(linear.bias, -bound, bound, generator=rng)
+            layers.append(linear)
+            if activation is not None and index < len(units) - 2:
+                layers.append(activation())
+        return nn.Sequential(*layers)
+
+    def _make_optimizer(self, settings: dict):
+        parameters = list(self.model_.parameters())
+        lr = settings["learning_rate_init"]
+        if settings["solver"] == "sgd":
+            momentum = settings["momentum"]
+            return optim.SGD(parameters, lr=lr, momentum=momentum,
+                             nesterov=settings["nesterovs_momentum"] and momentum > 0)
+        if settings["solver"] == "adam":
+            return optim.Adam(parameters, lr=lr, betas=(settings["beta_1"], settings["beta_2"]),
+                              eps=settings["epsilon"])
+        return optim.RMSprop(parameters, lr=lr, eps=settings["epsilon"])
+
+    # ------------------------------------------------------------ training
+    def _settings(self) -> dict:
+        return hyperparameters.validated(self, self._losses)
+
+    def _validate_X(self, X, reset: bool) -> np.ndarray:
+        """X checked by scikit-learn (2-D, finite, numeric, n_features_in_, feature names)."""
+        return validate_data(self, X, reset=reset, dtype=(np.float64, np.float32))
+
+    def _check_y_present(self, X, y):
+        if y is None:
+            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None")
+
+    def _train(self, X, targets, settings: dict, incremental: bool):
+        """Run ``glassnet.fit`` on (X, targets), where targets is 2-D float (n_samples, n_outputs)."""
+        rng = make_generator(settings["random_state"])
+        first_pass = not hasattr(self, "model_") or (not settings["warm_start"] and not incremental)
+        if first_pass:
+            self.model_ = self._build_model(settings, X.shape[1], targets.shape[1], rng)
+            self.n_outputs_ = targets.shape[1]
+            self.n_layers_ = len(settings["hidden_layer_sizes"]) + 2
+            self.t_ = 0
+            self.loss_curve_ = []
+            self._no_improvement_count = 0
+            for name, value in no_improvement_start(settings["early_stopping"]).items():
+                setattr(self, name, value)
+        elif targets.shape[1] != self.n_outputs_:
+            raise ValueError(f"{type(self).__name__}: y has {targets.shape[1]} outputs but the model was fitted with {self.n_outputs_}")
+        if not incremental or not hasattr(self, "_optimizer"):
+            self._optimizer = self._make_optimizer(settings)
+        X = X.astype(settings["dtype"], copy=False)
+        targets = targets.astype(settings["dtype"], copy=False)
+        validation = None
+        if settings["early_stopping"]:
+            if incremental:
+                raise ValueError(f"{type(self).__name__}: partial_fit does not support early_stopping=True")
+            X, targets, validation = self._split_validation(X, targets, settings, rng)
+        n_train = len(X)
+        if settings["batch_size"] == "auto":
+            batch_size = min(200, n_train)
+        else:
+            if settings["batch_size"] > n_train:
+                warnings.warn(f"batch_size={settings['batch_size']} is larger than the {n_train} training samples; "
+                              f"it is clipped to {n_train}", UserWarning, stacklevel=3)
+            batch_size = min(settings["batch_size"], n_train)
+        rules = ScikitLearnStopping(self, settings, n_train, validation, incremental)
+        self.n_iter_ = 0
+        self._converged = False
+        self._best_state = None
+        loss_fn = PenalizedLoss(self._data_loss(settings["loss"]), [layer.weight for layer in self._linear_layers()],
+                                settings["alpha"])
+        try:
+            self.history_ = glassnet_fit(
+                self.model_, loss_fn, self._optimizer, X, targets, epochs=1 if incremental else settings["max_iter"],
+                batch_size=batch_size, shuffle=settings["shuffle"], clip_grad_norm=settings["clip_grad_norm"],
+                callbacks=[rules], progress=bool(settings["verbose"]), seed=rng)
+        except KeyboardInterrupt:
+            warnings.warn("Training interrupted by user; the model keeps its weights from the last step.",
+                          UserWarning, stacklevel=3)
+        finally:
+            self.model_.zero_grad()
+            self.model_.eval()
+        if not incremental and not self._converged and self.n_iter_ == settings["max_iter"]:
+            warnings.warn(
+                f"Stochastic Optimizer: Maximum iterations ({settings['max_iter']}) reached and the optimization "
+                f"hasn't converged yet.", ConvergenceWarning, stacklevel=3)
+        return self
+
+    def _split_validation(self, X, targets, settings, rng):
+        stratify = self._stratify(targets)
+        X_train, X_val, y_train, y_val = train_test_split(
+            X, targets, test_size=settings["validation_fraction"], stratify=stratify,
+            random_state=int(rng.integers(0, 2**31 - 1)))
+        if len(X_val) < 2:
+            raise ValueError(
+                f"{type(self).__name__}: the validation set is too small ({len(X_val)} sample); increase "
+                f"validation_fraction (now {settings['validation_fraction']}) or give more samples")
+        return X_train, y_train, (X_val, y_val)
+
+    def _stratify(self, targets):
+        return None
+
+    # ------------------------------------------------------------ predicting
+    def _raw_output(self, X) -> np.ndarray:
+        """The network's output (before the output activation) for validated X."""
+        check_is_fitted(self, "model_")
+        X = self._validate_X(X, reset=False)
+        return self._forward(X)
+
+    def _forward(self, X) -> np.ndarray:
+        dtype = self.model_[0].weight.dtype
+        with no_grad():
+            return self.model_(Tensor(np.asarray(X, dtype=dtype))).data
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.non_deterministic = False
+        return tags

@@ -1,0 +1,252 @@
+"""glassnet.save / glassnet.load: round trips, refusal of damaged or foreign files, atomic writes."""
+import io
+import json
+import os
+import pickle
+import signal
+import subprocess
+import sys
+import time
+import warnings
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import glassnet
+from glassnet import nn
+from glassnet.serialization import DIGEST_KEY, META_KEY
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def every_module(dtype):
+    return nn.Sequential(nn.Linear(4, 6, dtype=dtype, generator=0), nn.ReLU(), nn.Linear(6, 6, dtype=dtype, generator=1),
+                         nn.LeakyReLU(0.2), nn.Linear(6, 5, bias=False, dtype=dtype, generator=2), nn.Sigmoid(), nn.Tanh(),
+                         nn.GELU("tanh"), nn.GELU(), nn.Sequential(nn.Linear(5, 3, dtype=dtype, generator=3), nn.Softmax(dim=1)),
+                         nn.LogSoftmax(dim=-1))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_every_module_round_trips_with_identical_outputs(tmp_path, dtype):
+    model = every_module(dtype)
+    glassnet.save(model, tmp_path / "model.npz")
+    loaded = glassnet.load(tmp_path / "model.npz")
+    assert repr(loaded) == repr(model)
+    x = glassnet.tensor(np.random.default_rng(0).normal(size=(7, 4)), dtype=dtype)
+    np.testing.assert_array_equal(loaded(x).data, model(x).data)
+    for loss in (nn.MSELoss("sum"), nn.CrossEntropyLoss(), nn.BCELoss("none"), nn.BCEWithLogitsLoss()):
+        glassnet.save(loss, tmp_path / "loss.npz")
+        assert repr(glassnet.load(tmp_path / "loss.npz")) == repr(loss)
+
+
+def _estimators():
+    from sklearn.datasets import make_classification, make_multilabel_classification, make_regression
+
+    X, y = make_classification(50, 4, n_informative=3, n_redundant=0, n_classes=3, random_state=0)
+    Xm, Ym = make_multilabel_classification(40, 4, n_classes=3, random_state=0)
+    Xr, yr = make_regression(40, 4, n_targets=2, random_state=0)
+    for solver in ("adam", "sgd", "rmsprop"):
+        yield glassnet.MLPClassifier(hidden_layer_sizes=(5,), solver=solver, max_iter=4, random_state=0), X, np.array(["ant", "bee", "cat"], dtype=object)[y]
+    yield glassnet.MLPClassifier(hidden_layer_sizes=(5,), dtype="float64", max_iter=4, random_state=0), X, y == 2
+    yield glassnet.MLPClassifier(hidden_layer_sizes=(5, 4), activation="tanh", max_iter=4, random_state=0), Xm, Ym
+    yield glassnet.MLPRegressor(hidden_layer_sizes=(5,), solver="sgd", learning_rate="invscaling", max_iter=4, random_state=0), Xr, yr / 100
+
+
+def test_estimators_round_trip_and_keep_training_identically(tmp_path):
+    for estimator, X, y in _estimators():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            estimator.fit(X, y)
+            glassnet.save(estimator, tmp_path / "estimator.npz")
+            loaded = glassnet.load(tmp_path / "estimator.npz")
+            assert type(loaded) is type(estimator) and loaded.get_params() == estimator.get_params()
+            predict = "predict_proba" if hasattr(estimator, "predict_proba") else "predict"
+            np.testing.assert_array_equal(getattr(loaded, predict)(X), getattr(estimator, predict)(X))
+            np.testing.assert_array_equal(loaded.predict(X), estimator.predict(X))
+            assert loaded.loss_curve_ == estimator.loss_curve_ and loaded.t_ == estimator.t_
+            if hasattr(estimator, "classes_"):
+                np.testing.assert_array_equal(loaded.classes_, estimator.classes_)
+                assert loaded.classes_.dtype == estimator.classes_.dtype
+            estimator.partial_fit(X, y)  # the optimizer state (e.g. Adam's moments) came back too
+            loaded.partial_fit(X, y)
+            np.testing.assert_array_equal(getattr(loaded, predict)(X), getattr(estimator, predict)(X))
+
+
+def test_unfitted_estimator_round_trips(tmp_path):
+    estimator = glassnet.MLPRegressor(hidden_layer_sizes=(3, 2), alpha=0.5)
+    glassnet.save(estimator, tmp_path / "e.npz")
+    assert glassnet.load(tmp_path / "e.npz").get_params() == estimator.get_params()
+
+
+# ---------------------------------------------------------------- damaged files
+@pytest.fixture
+def saved(tmp_path):
+    path = tmp_path / "model.npz"
+    glassnet.save(every_module("float32"), path)
+    return path
+
+
+def test_truncated_files_are_refused(saved, tmp_path):
+    data = saved.read_bytes()
+    for length in np.linspace(0, len(data) - 1, 25).astype(int):
+        cut = tmp_path / f"cut{length}.npz"
+        cut.write_bytes(data[:length])
+        with pytest.raises(glassnet.ModelFileError):
+            glassnet.load(cut)
+
+
+def test_flipped_bits_never_load_silently(saved, tmp_path):
+    """Every flip is either refused or (in zip bookkeeping that holds no content) harmless."""
+    data = bytearray(saved.read_bytes())
+    x = glassnet.tensor(np.ones((2, 4), dtype=np.float32))
+    expected = glassnet.load(saved)(x).data
+    refused = 0
+    for position in np.random.default_rng(0).choice(len(data) * 8, size=150, replace=False):
+        flipped = bytearray(data)
+        flipped[position // 8] ^= 1 << (position % 8)
+        path = tmp_path / "flipped.npz"
+        path.write_bytes(bytes(flipped))
+        try:
+            model = glassnet.load(path)
+        except glassnet.ModelFileError:
+            refused += 1
+            continue
+        np.testing.assert_array_equal(model(x).data, expected)
+    assert refused > 100
+
+
+def _rewrite(path, change):
+    """Change the metadata/arrays of a glassnet file while keeping it a valid zip."""
+    with np.load(path) as archive:
+        entries = {name: archive[name] for name in archive.files}
+    change(entries)
+    buffer = io.BytesIO()
+    np.savez(buffer, **entries)
+    path.write_bytes(buffer.getvalue())
+
+
+def test_a_changed_array_or_metadata_fails_its_checksum(saved):
+    def scale_weight(entries):
+        entries["0.weight"] = entries["0.weight"] * 2
+    _rewrite(saved, scale_weight)
+    with pytest.raises(glassnet.ModelFileError, match="array '0.weight' does not match its SHA-256"):
+        glassnet.load(saved)
+
+    def edit_meta(entries):
+        meta = json.loads(entries[META_KEY].tobytes())
+        meta["module"]["children"]["3"]["config"]["negative_slope"] = 0.3
+        entries[META_KEY] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+    _rewrite(saved, edit_meta)
+    with pytest.raises(glassnet.ModelFileError, match="SHA-256 of its metadata"):
+        glassnet.load(saved)
+
+
+class _Exploit:
+    """Unpickling this would create a marker file; glassnet must never do it."""
+
+    marker = None
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+def test_foreign_and_pickle_bearing_files_are_refused(tmp_path):
+    marker = tmp_path / "pwned"
+    _Exploit.marker = str(marker)
+    payload = pickle.dumps(_Exploit())
+    files = {}
+    files["plain.npz"] = lambda p: np.savez(p, weight=np.ones(3))
+    files["object.npz"] = lambda p: np.savez(p, **{META_KEY: np.array([_Exploit()], dtype=object)})
+    files["text.zip"] = lambda p: zipfile.ZipFile(p, "w").writestr("readme.txt", "hello")
+    files["random.npz"] = lambda p: p.write_bytes(np.random.default_rng(0).bytes(4096))
+    files["model.json"] = lambda p: p.write_text(json.dumps({"format": "glassnet-model", "format_version": 2}))
+    files["array.npy"] = lambda p: np.save(p, np.ones(3))
+    files["pickle.pkl"] = lambda p: p.write_bytes(payload)
+    files["empty.npz"] = lambda p: p.write_bytes(b"")
+
+    def raw_pickle_member(p):
+        with zipfile.ZipFile(p, "w") as archive:
+            archive.writestr(META_KEY + ".npy", payload)
+            archive.writestr(DIGEST_KEY + ".npy", payload)
+    files["raw_pickle_member.npz"] = raw_pickle_member
+
+    def pickled_array_member(p):
+        glassnet.save(nn.Linear(2, 2), p)
+        _rewrite(p, lambda entries: entries.update({"0.weight": np.array([_Exploit()], dtype=object)}))
+    files["pickled_array_member.npz"] = pickled_array_member
+
+    for name, make in files.items():
+        path = tmp_path / name
+        make(path)
+        with pytest.raises(glassnet.ModelFileError) as error:
+            glassnet.load(path)
+        assert str(path) in str(error.value), name
+    assert not marker.exists(), "a pickle was executed"
+
+
+def _version_1_file(path, model):
+    """A file as glassnet wrote it before checksums (format version 1), built by hand."""
+    from glassnet.serialization import module_spec
+
+    meta = {"format": "glassnet-model", "format_version": 1, "glassnet_version": "0.1.0", "module": module_spec(model)}
+    np.savez(path, **{META_KEY: np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)}, **model.state_dict())
+
+
+def test_older_format_versions_are_upgraded_or_refused_with_the_reason(tmp_path):
+    model = every_module("float64")
+    _version_1_file(tmp_path / "v1.npz", model)
+    loaded = glassnet.load(tmp_path / "v1.npz")
+    x = glassnet.tensor(np.ones((2, 4)), dtype="float64")
+    np.testing.assert_array_equal(loaded(x).data, model(x).data)
+    for version, reason in [(0, "no upgrade path"), (99, "upgrade glassnet to open it")]:
+        meta = {"format": "glassnet-model", "format_version": version, "module": {"type": "ReLU"}}
+        np.savez(tmp_path / "other.npz", **{META_KEY: np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)})
+        with pytest.raises(glassnet.ModelFileError, match=reason):
+            glassnet.load(tmp_path / "other.npz")
+
+
+def test_save_refuses_what_it_cannot_store(tmp_path):
+    with pytest.raises(TypeError, match="expected a glassnet.nn.Module or a glassnet estimator"):
+        glassnet.save({"weight": np.ones(2)}, tmp_path / "x.npz")
+    with pytest.raises(TypeError, match="save: path must be a file path"):
+        glassnet.save(nn.Linear(1, 1), 42)
+    with pytest.raises(FileNotFoundError, match="no file at"):
+        glassnet.load(tmp_path / "missing.npz")
+
+
+# ---------------------------------------------------------------- atomic writes
+WRITER = """
+import sys, numpy as np, glassnet
+from glassnet import nn
+path = sys.argv[1]
+model = nn.Sequential(nn.Linear(700, 700, dtype="float64"), nn.ReLU(), nn.Linear(700, 300, dtype="float64"))
+version = 0
+while True:
+    version += 1
+    for parameter in model.parameters():
+        parameter.data[...] = version
+    glassnet.save(model, path)
+    print(version, flush=True)
+"""
+
+
+def test_killing_the_writer_mid_save_leaves_the_previous_file_intact(tmp_path):
+    path = tmp_path / "big.npz"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    rng = np.random.default_rng(0)
+    last_seen = 0
+    for _ in range(6):
+        writer = subprocess.Popen([sys.executable, "-c", WRITER, str(path)], cwd=ROOT, env=env,
+                                  stdout=subprocess.PIPE, text=True)
+        writer.stdout.readline()  # at least one complete save
+        time.sleep(rng.uniform(0.0, 0.3))
+        writer.send_signal(signal.SIGKILL)
+        writer.wait()
+        model = glassnet.load(path)
+        values = np.unique(np.concatenate([p.data.ravel() for p in model.parameters()]))
+        assert len(values) == 1, "the file mixes two saves"
+        assert values[0] >= 1
+        last_seen = values[0]
+    assert last_seen >= 1
