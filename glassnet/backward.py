@@ -41,8 +41,8 @@ def _store(tensor, grad, borrowed: bool) -> None:
 
     if grad.dtype != tensor._data.dtype:
         grad = grad.astype(tensor._data.dtype)
-    elif borrowed or not isinstance(grad, np.ndarray) or not (grad.flags.owndata and grad.flags.writeable):
-        grad = np.array(grad)
+    elif borrowed or type(grad) is not np.ndarray or grad.base is not None or not grad.flags.writeable:
+        grad = np.array(grad)  # a view of, or the same array as, another gradient: take a copy
     existing = tensor.grad
     if existing is None:
         tensor.grad = Tensor._from_op(grad)

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from glassnet import functional as F
 from glassnet.nn.module import Module
+from glassnet.ops import elementwise
 
 
 class ReLU(Module):
     """relu(x) = max(x, 0)."""
 
     def forward(self, x):
-        return F.relu(x)
+        return elementwise.relu(x)
 
 
 class LeakyReLU(Module):
@@ -33,14 +34,14 @@ class Sigmoid(Module):
     """sigmoid(x) = 1 / (1 + e^-x)."""
 
     def forward(self, x):
-        return F.sigmoid(x)
+        return elementwise.sigmoid(x)
 
 
 class Tanh(Module):
     """tanh(x)."""
 
     def forward(self, x):
-        return F.tanh(x)
+        return elementwise.tanh(x)
 
 
 class Softmax(Module):

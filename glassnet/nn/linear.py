@@ -8,7 +8,7 @@ import numpy as np
 from glassnet import init
 from glassnet.dtypes import float_dtype_or_default
 from glassnet.errors import ShapeError
-from glassnet.functional import linear
+from glassnet.ops import nn_ops
 from glassnet.nn.module import Module
 from glassnet.nn.parameter import Parameter
 
@@ -54,12 +54,15 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound, generator)
 
     def forward(self, x):
-        if x.shape[-1:] != (self.in_features,):
+        shape = x.shape
+        if not shape or shape[-1] != self.in_features:
             raise ShapeError(
                 f"{self!r} expected input with {self.in_features} features in its last dimension, "
-                f"got input of shape {tuple(x.shape)}"
+                f"got input of shape {tuple(shape)}"
             )
-        return linear(x, self.weight, self.bias)
+        if self.bias is None:
+            return nn_ops.linear(x, self.weight)
+        return nn_ops.linear(x, self.weight, self.bias)
 
     def get_config(self) -> dict:
         return {"in_features": self.in_features, "out_features": self.out_features,

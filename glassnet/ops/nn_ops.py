@@ -88,16 +88,16 @@ def cross_entropy_with_labels(logits, labels, reduction="mean"):
     """-log softmax(logits)[label] per row, fused: the gradient is (softmax - onehot) / N."""
     n = logits.shape[0]
     rows = np.arange(n)
-    shifted = logits - logits.max(axis=1, keepdims=True)
+    shifted = logits - np.maximum.reduce(logits, axis=1, keepdims=True)
     p = np.exp(shifted)
-    total = p.sum(axis=1, keepdims=True)
+    total = np.add.reduce(p, axis=1, keepdims=True)
     # -log softmax at the label = log sum_j e^(x_j - max) - (x_label - max)
-    losses = np.log(total[:, 0]) - shifted[rows, labels]
+    losses = np.log(total.reshape(n)) - shifted[rows, labels]
     p /= total  # softmax, kept for the gradient
     if reduction == "mean":
-        out, scale = losses.mean(), 1.0 / n
+        out, scale = np.add.reduce(losses) / n, 1.0 / n
     elif reduction == "sum":
-        out, scale = losses.sum(), 1.0
+        out, scale = np.add.reduce(losses), 1.0
     else:
         out, scale = losses, None
 

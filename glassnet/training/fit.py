@@ -46,13 +46,14 @@ def _prepare_targets(y, n, loss_fn, dtype, name):
 
 def _grad_norm(parameter) -> float:
     """||dL/dW||_2; recomputed in float64 when float32 squares overflow but the elements are finite."""
-    if parameter.grad is None:
+    grad = parameter.grad
+    if grad is None:
         return 0.0
-    flat = parameter.grad.data.reshape(-1)
-    norm = float(np.sqrt(np.dot(flat, flat)))
-    if not np.isfinite(norm) and np.isfinite(flat).all():
-        norm = float(np.linalg.norm(flat.astype(np.float64)))
-    return norm
+    flat = grad._data.reshape(-1)
+    squares = float(np.dot(flat, flat))
+    if squares == math.inf and np.isfinite(flat).all():
+        return float(np.linalg.norm(flat.astype(np.float64)))
+    return math.sqrt(squares) if squares >= 0 else math.nan
 
 
 def evaluate(model, loss_fn, X, y, batch_size: int = 1024) -> dict:
