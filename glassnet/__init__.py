@@ -7,7 +7,7 @@
     history = gn.fit(model, nn.CrossEntropyLoss(), gn.optim.SGD(model.parameters(), lr=0.5),
                      X, y, epochs=2000, batch_size=4)
 """
-from glassnet import functional, init, nn, optim
+from glassnet import datasets, functional, init, nn, optim
 from glassnet.dtypes import get_default_dtype, set_default_dtype
 from glassnet.errors import GradcheckError, ShapeError
 from glassnet.gradcheck import GradcheckReport, gradcheck
@@ -27,5 +27,5 @@ __all__ = [
     "Tensor", "tensor", "no_grad", "enable_grad", "is_grad_enabled", "concatenate", "stack", "where",
     "gradcheck", "GradcheckReport", "GradcheckError", "ShapeError", "TrainingDiverged",
     "fit", "evaluate", "History", "save", "load", "ModelFileError", "manual_seed", "get_default_dtype", "set_default_dtype",
-    "functional", "nn", "optim", "init", "__version__",
+    "functional", "nn", "optim", "init", "datasets", "__version__",
 ]
