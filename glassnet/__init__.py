@@ -10,6 +10,7 @@
 from glassnet import datasets, functional, init, nn, optim
 from glassnet.dtypes import get_default_dtype, set_default_dtype
 from glassnet.errors import GradcheckError, ShapeError
+from glassnet.explain import explain
 from glassnet.gradcheck import GradcheckReport, gradcheck
 from glassnet.grad_mode import enable_grad, is_grad_enabled, no_grad
 from glassnet.ops.elementwise import where
@@ -26,6 +27,6 @@ __version__ = "0.1.0"
 __all__ = [
     "Tensor", "tensor", "no_grad", "enable_grad", "is_grad_enabled", "concatenate", "stack", "where",
     "gradcheck", "GradcheckReport", "GradcheckError", "ShapeError", "TrainingDiverged",
-    "fit", "evaluate", "History", "save", "load", "ModelFileError", "manual_seed", "get_default_dtype", "set_default_dtype",
+    "fit", "evaluate", "History", "explain", "save", "load", "ModelFileError", "manual_seed", "get_default_dtype", "set_default_dtype",
     "functional", "nn", "optim", "init", "datasets", "__version__",
 ]
