@@ -105,7 +105,7 @@ class LossSurfaceSlice:
     def value_and_gradient(self, point) -> tuple:
         """(S, (dS/da, dS/db)) at ``point`` from one forward and one ``backward()`` of the network."""
         saved = self._set(*point)
-        parameters = [p for p, _, _ in self.targets]
+        parameters = list(self.model.parameters())  # backward() reaches all of them; leave their .grad as found
         old_grads = [p.grad for p in parameters]
         try:
             for parameter in parameters:
