@@ -47,11 +47,11 @@ def xor_pictures():
 
 
 def load_digits():
-    from sklearn.datasets import load_digits as sklearn_digits
+    """The bundled 8x8 digits with pixels scaled from 0..16 to 0..1."""
+    from glassnet.datasets import load_digits as bundled_digits
 
-    digits = sklearn_digits()
-    X = (digits.data / 16.0).astype(np.float32)
-    return X, digits.target
+    X, y = bundled_digits()
+    return X / np.float32(16.0), y
 
 
 def digits_pictures():
