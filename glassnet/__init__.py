@@ -21,12 +21,13 @@ from glassnet.tensor import Tensor, tensor
 from glassnet.training.divergence import TrainingDiverged
 from glassnet.training.fit import evaluate, fit
 from glassnet.training.history import History
+from glassnet.training.regularized_loss import RegularizedLoss
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Tensor", "tensor", "no_grad", "enable_grad", "is_grad_enabled", "concatenate", "stack", "where",
     "gradcheck", "GradcheckReport", "GradcheckError", "ShapeError", "TrainingDiverged",
-    "fit", "evaluate", "History", "explain", "save", "load", "ModelFileError", "manual_seed", "get_default_dtype", "set_default_dtype",
+    "fit", "evaluate", "History", "RegularizedLoss", "explain", "save", "load", "ModelFileError", "manual_seed", "get_default_dtype", "set_default_dtype",
     "functional", "nn", "optim", "init", "datasets", "__version__",
 ]
