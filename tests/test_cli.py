@@ -129,4 +129,4 @@ def test_train_on_a_csv_table_with_text_labels(tmp_path):
     assert result.returncode == 0, result.stderr
     manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
     assert manifest["dataset"]["class_names"] == ["left", "right"]
-    assert glassnet("predict", tmp_path / "run" / "model.npz", "-2,0").stdout.split()[0] == "left"
+    assert glassnet("predict", tmp_path / "run" / "model.npz", "--", "-2,0").stdout.split()[0] == "left"

@@ -11,7 +11,7 @@ def add_parser(commands) -> None:
     parser = commands.add_parser(
         "predict", help="predict the class of new rows with a saved model",
         description="INPUT is a CSV file of feature rows (a header row is skipped), a .npy array, or one row "
-                    "written as comma-separated numbers, e.g. '0,1'. Class names come from the "
+                    "written as comma-separated numbers, e.g. '0,1' (put -- before a row that starts with a minus sign: -- -2,0.5). Class names come from the "
                     "manifest.json beside MODEL when there is one.")
     parser.add_argument("model", metavar="MODEL")
     parser.add_argument("input", metavar="INPUT")
