@@ -130,3 +130,11 @@ def test_train_on_a_csv_table_with_text_labels(tmp_path):
     manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
     assert manifest["dataset"]["class_names"] == ["left", "right"]
     assert glassnet("predict", tmp_path / "run" / "model.npz", "--", "-2,0").stdout.split()[0] == "left"
+
+
+def test_divergence_is_one_line_naming_the_cure(tmp_path):
+    result = glassnet("train", "digits", "--optimizer", "sgd", "--lr", 1000, "--epochs", 2, "--no-plots",
+                      "--out", tmp_path)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Training diverged" in lines[0] and "lower the learning rate" in lines[0]

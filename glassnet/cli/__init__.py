@@ -39,8 +39,12 @@ def main(argv=None) -> int:
     if not hasattr(args, "run"):
         parser.print_help()
         return 2
+    import numpy as np
+
     try:
-        return args.run(args)
+        # overflow on the way to a NaN is reported once, as TrainingDiverged, not as NumPy warnings
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            return args.run(args)
     except KeyboardInterrupt:
         print("glassnet: interrupted", file=sys.stderr)
         return 130
