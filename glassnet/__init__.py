@@ -7,9 +7,10 @@
     history = gn.fit(model, nn.CrossEntropyLoss(), gn.optim.SGD(model.parameters(), lr=0.5),
                      X, y, epochs=2000, batch_size=4)
 """
-from glassnet import functional, init, nn, optim
+from glassnet import datasets, functional, init, nn, optim
 from glassnet.dtypes import get_default_dtype, set_default_dtype
 from glassnet.errors import GradcheckError, ShapeError
+from glassnet.explain import explain
 from glassnet.gradcheck import GradcheckReport, gradcheck
 from glassnet.grad_mode import enable_grad, is_grad_enabled, no_grad
 from glassnet.ops.elementwise import where
@@ -20,6 +21,7 @@ from glassnet.tensor import Tensor, tensor
 from glassnet.training.divergence import TrainingDiverged
 from glassnet.training.fit import evaluate, fit
 from glassnet.training.history import History
+from glassnet.training.regularized_loss import RegularizedLoss
 
 __version__ = "0.1.0"
 
@@ -34,9 +36,11 @@ def __getattr__(name):
         return getattr(estimators, name)
     raise AttributeError(f"module 'glassnet' has no attribute {name!r}")
 
+
 __all__ = [
     "Tensor", "tensor", "no_grad", "enable_grad", "is_grad_enabled", "concatenate", "stack", "where",
     "gradcheck", "GradcheckReport", "GradcheckError", "ShapeError", "TrainingDiverged",
-    "fit", "evaluate", "History", "save", "load", "ModelFileError", "manual_seed", "get_default_dtype", "set_default_dtype",
-    "functional", "nn", "optim", "init", "__version__", "MLPClassifier", "MLPRegressor",
+    "fit", "evaluate", "History", "RegularizedLoss", "explain", "save", "load", "ModelFileError",
+    "manual_seed", "get_default_dtype", "set_default_dtype",
+    "functional", "nn", "optim", "init", "datasets", "__version__", "MLPClassifier", "MLPRegressor",
 ]

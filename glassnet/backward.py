@@ -7,6 +7,9 @@ order of creation (each carries a creation number, ``_seq``; an op's output is
 always newer than its inputs). A max-heap on that number yields exactly this
 order as the walk discovers the graph, with no separate sort, no recursion and
 no limit on depth (PyTorch's engine orders its work the same way).
+
+:func:`propagate` is that walk; ``backward()`` uses it to fill ``.grad`` and the
+computation-graph picture uses it to read every node's gradient.
 """
 from __future__ import annotations
 
@@ -52,33 +55,30 @@ def _store(tensor, grad, borrowed: bool) -> None:
         existing._data = existing._data + grad
 
 
-def run_backward(root, gradient=None, retain_graph: bool = False) -> None:
-    """Fill ``.grad`` of every leaf (and retained tensor) that ``root`` depends on."""
-    if not root.requires_grad:
-        raise RuntimeError(
-            "backward: this tensor does not require grad and has no graph; create the inputs "
-            "with requires_grad=True (and not inside glassnet.no_grad())"
-        )
+def propagate(root, root_grad: np.ndarray, retain_graph: bool, visit) -> None:
+    """Walk the graph below ``root`` newest tensor first, passing each its complete d root / d tensor.
+
+    ``visit(tensor, grad, borrowed)`` is called once per tensor that requires grad, when every
+    use of it has contributed; ``borrowed`` says ``grad`` is an array another tensor also holds.
+    Unless ``retain_graph``, each op's saved arrays are released once it has been passed.
+    """
     # A tensor's gradient so far waits in its ``_pending`` slot until the tensor is visited.
-    root._pending = _initial_gradient(root, gradient)
-    # ids of tensors whose pending gradient is the very array another tensor also received
-    borrowed = {id(root)} if gradient is not None else set()
+    root._pending = root_grad
+    borrowed = set()  # ids of tensors whose pending gradient is the very array another tensor received
     heap = [(-root._seq, root)]
     pop, push = heapq.heappop, heapq.heappush
     while heap:
         node = pop(heap)[1]
         g, node._pending = node._pending, None
         vjps = node._vjp
-        if vjps is None:
-            _store(node, g, id(node) in borrowed)
-            continue
         if vjps is FREED:
             raise RuntimeError(
                 f"backward: the graph through this {node._op} result was already freed by an earlier "
                 f"backward(); call backward(retain_graph=True) the first time to go through it twice"
             )
-        if node._retains_grad:
-            _store(node, g, id(node) in borrowed)
+        visit(node, g, id(node) in borrowed)
+        if vjps is None:
+            continue
         for parent, vjp in zip(node._parents, vjps):
             if vjp is None or not parent.requires_grad:
                 continue
@@ -97,3 +97,22 @@ def run_backward(root, gradient=None, retain_graph: bool = False) -> None:
         if not retain_graph:
             node._vjp = FREED
             node._parents = ()
+
+
+def _store_leaves(node, grad, borrowed: bool) -> None:
+    """Leaves (and tensors marked with ``retain_grad()``) keep their gradient in ``.grad``."""
+    if node._vjp is None or node._retains_grad:
+        _store(node, grad, borrowed)
+
+
+def run_backward(root, gradient=None, retain_graph: bool = False) -> None:
+    """Fill ``.grad`` of every leaf (and retained tensor) that ``root`` depends on."""
+    if not root.requires_grad:
+        raise RuntimeError(
+            "backward: this tensor does not require grad and has no graph; create the inputs "
+            "with requires_grad=True (and not inside glassnet.no_grad())"
+        )
+    root_grad = _initial_gradient(root, gradient)
+    if gradient is not None:  # the caller still holds this array: never store it as a .grad as it is
+        root_grad = np.array(root_grad)
+    propagate(root, root_grad, retain_graph, _store_leaves)

@@ -103,7 +103,8 @@ def gradcheck(fn, *inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 
         tensor = tensors[i]
         analytic = np.zeros(tensor.shape) if tensor.grad is None else np.asarray(tensor.grad.data, dtype=np.float64)
         numeric = np.zeros(tensor.shape)
-        tensor.data = np.ascontiguousarray(tensor.data)
+        if not tensor.data.flags.c_contiguous:  # (np.ascontiguousarray would turn a 0-d array into 1-d)
+            tensor.data = tensor.data.copy(order="C")
         flat = tensor.data.reshape(-1)
         numeric_flat = numeric.reshape(-1)
         original = tensor.data.copy()

@@ -24,26 +24,10 @@ from glassnet.estimators.stopping import ScikitLearnStopping, no_improvement_sta
 from glassnet.grad_mode import no_grad
 from glassnet.tensor import Tensor
 from glassnet.training.fit import fit as glassnet_fit
+from glassnet.training.regularized_loss import RegularizedLoss
 
 HIDDEN_ACTIVATIONS = {"identity": None, "logistic": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU}
 """Hidden activation name (scikit-learn's) → glassnet layer (None: no layer)."""
-
-
-class PenalizedLoss:
-    """loss(output, target) = data_loss(output, target) + alpha · Σ‖W‖² / (2 · batch size).
-
-    The penalty is scikit-learn's: on the weight matrices only, never the biases,
-    divided by the number of samples in the batch.
-    """
-
-    def __init__(self, data_loss, weights: list, alpha: float):
-        self.data_loss, self.weights, self.alpha = data_loss, weights, alpha
-
-    def __call__(self, output, target):
-        loss = self.data_loss(output, target)
-        if self.alpha > 0:
-            loss = loss + F.l2_penalty(self.weights, self.alpha, len(target))
-        return loss
 
 
 def make_generator(random_state) -> np.random.Generator:
@@ -186,8 +170,9 @@ class BaseMLP(BaseEstimator):
         self.n_iter_ = 0
         self._converged = False
         self._best_state = None
-        loss_fn = PenalizedLoss(self._data_loss(settings["loss"]), [layer.weight for layer in self._linear_layers()],
-                                settings["alpha"])
+        # scikit-learn's alpha: alpha · Σ‖W‖² / (2 · batch size), on the weight matrices only
+        loss_fn = RegularizedLoss(self._data_loss(settings["loss"]), [layer.weight for layer in self._linear_layers()],
+                                  l2=settings["alpha"], n_samples=None)
         try:
             self.history_ = glassnet_fit(
                 self.model_, loss_fn, self._optimizer, X, targets, epochs=1 if incremental else settings["max_iter"],

@@ -61,7 +61,7 @@ def sigmoid(x):
     """1 / (1 + e^-x). e^-x is capped below overflow, so for x < -88 (float32) or x < -709
     (float64) the result is the smallest normal number instead of a subnormal one."""
     if x.dtype.kind == "f":
-        y = np.negative(x)
+        y = np.negative(x, out=np.empty_like(x))  # out= keeps a 0-d input an array, so in-place steps work
         np.minimum(y, _EXP_LIMIT[y.dtype.itemsize], out=y)
         np.exp(y, out=y)
     else:

@@ -36,6 +36,7 @@ def _model_dtype(model):
 
 def _prepare_targets(y, n, loss_fn, dtype, name):
     y = check_targets(y, n, name)
+    loss_fn = getattr(loss_fn, "base_loss", loss_fn)  # a wrapper such as RegularizedLoss names what it wraps
     if y.dtype.kind in "iub" and y.ndim == 1:
         from glassnet.functional import cross_entropy
         from glassnet.nn import CrossEntropyLoss

@@ -26,6 +26,8 @@ def accuracy_counter(loss_fn, y: np.ndarray):
     from glassnet import functional as F
     from glassnet.nn import BCELoss, BCEWithLogitsLoss
 
+    loss_fn = getattr(loss_fn, "base_loss", loss_fn)  # a wrapper such as RegularizedLoss names what it wraps
+
     if y.ndim == 1 and y.dtype.kind in "iub":
         return count_correct_labels
     is_binary_targets = y.size > 0 and np.isin(y, (0, 1)).all()

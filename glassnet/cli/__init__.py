@@ -1,0 +1,54 @@
+"""The ``glassnet`` command: train, explain, descend, compare, evaluate and predict from a terminal.
+
+Each subcommand lives in its own module with ``add_parser(commands)`` and ``run(args)``.
+Errors a user can fix (a bad option, a missing file, a diverging run) end with one
+line ``glassnet: error: ...`` on stderr and a non-zero exit status, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line that points to --help."""
+
+    def error(self, message):
+        self.exit(2, f"glassnet: error: {message} (see '{self.prog} --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from glassnet import __version__
+    from glassnet.cli import compare, descend, evaluate, explain_command, predict, train
+
+    parser = _Parser(prog="glassnet", description="glassnet: see a neural network learn, step by step.")
+    parser.add_argument("--version", action="version", version=f"glassnet {__version__}")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
+    for module in (train, explain_command, descend, compare, evaluate, predict):
+        module.add_parser(commands)
+    return parser
+
+
+def main(argv=None) -> int:
+    """Run the command line ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+    from glassnet.serialization import ModelFileError
+    from glassnet.training.divergence import TrainingDiverged
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return 2
+    import numpy as np
+
+    try:
+        # overflow on the way to a NaN is reported once, as TrainingDiverged, not as NumPy warnings
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            return args.run(args)
+    except KeyboardInterrupt:
+        print("glassnet: interrupted", file=sys.stderr)
+        return 130
+    except (ValueError, OSError, ModelFileError, TrainingDiverged) as error:
+        message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        print(f"glassnet: error: {message}", file=sys.stderr)
+        return 1

@@ -1,0 +1,68 @@
+"""``glassnet evaluate MODEL DATASET``: score a saved model on a data set."""
+from __future__ import annotations
+
+import numpy as np
+
+from glassnet.cli import report
+from glassnet.cli.arguments import fraction, non_negative_int
+
+
+def add_parser(commands) -> None:
+    parser = commands.add_parser(
+        "evaluate", help="score a saved model on a data set",
+        description="Load MODEL (a model.npz written by 'glassnet train') and report its loss and accuracy on "
+                    "DATASET. --part test rebuilds the same held-out split as training did (same --seed and "
+                    "--test-size); 'all' uses every row. The model takes raw features.")
+    parser.add_argument("model", metavar="MODEL", help="a .npz file from glassnet.save / glassnet train")
+    parser.add_argument("dataset", metavar="DATASET", help="data set name or csv:PATH")
+    parser.add_argument("--part", choices=("test", "train", "all"), default="test", help="default test")
+    parser.add_argument("--seed", type=non_negative_int, default=0, help="the seed used for training (default 0)")
+    parser.add_argument("--test-size", type=fraction, default=0.2)
+    parser.add_argument("--target", help="csv:PATH only: the target column")
+    parser.add_argument("--samples", type=int, help="toy 2-D sets: number of points used for training")
+    parser.add_argument("--noise", type=float, help="toy 2-D sets: noise used for training")
+    parser.add_argument("--download", action="store_true")
+    parser.add_argument("--data-dir")
+    parser.set_defaults(run=run)
+
+
+def run(args) -> int:
+    from glassnet.cli.data import load, split
+    from glassnet.cli.plots import predict_classes
+    from glassnet.serialization import load as load_model
+
+    model = load_model(args.model)
+    dataset = load(args.dataset, args)
+    if args.part == "all":
+        X, y = dataset.X, dataset.y
+    else:
+        X_train, X_test, y_train, y_test, _ = split(dataset, args.test_size, args.seed)
+        X, y = (X_test, y_test) if args.part == "test" else (X_train, y_train)
+    n_inputs = next(iter(model.parameters())).shape[1]
+    if X.shape[1] != n_inputs:
+        raise ValueError(f"the model takes {n_inputs} features but {args.dataset} has {X.shape[1]}")
+    if dataset.n_classes is None:
+        outputs = _outputs(model, X).reshape(-1)
+        print(f"{args.dataset} ({args.part}, {len(X)} samples): mean squared error {np.mean((outputs - y) ** 2):.4f}")
+        return 0
+    logits = _outputs(model, X)
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    log_probabilities = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    loss = -np.mean(log_probabilities[np.arange(len(y)), y])
+    predicted = predict_classes(model, X)
+    rows = [[dataset.class_names[k] if dataset.class_names else k, int((y == k).sum()),
+             report.percent(np.mean(predicted[y == k] == k) if (y == k).any() else None)]
+            for k in range(dataset.n_classes)]
+    print(report.table(["class", "samples", "accuracy"], rows))
+    print(f"\n{args.dataset} ({args.part}, {len(X)} samples): accuracy {report.percent(np.mean(predicted == y))}, "
+          f"cross-entropy {loss:.4f}")
+    return 0
+
+
+def _outputs(model, X) -> np.ndarray:
+    from glassnet.grad_mode import no_grad
+    from glassnet.tensor import Tensor
+
+    dtype = next(iter(model.parameters())).dtype
+    with no_grad():
+        return model(Tensor(np.asarray(X, dtype=dtype))).numpy().astype(np.float64)

@@ -1,0 +1,63 @@
+"""The pictures a training run leaves in its folder, drawn with glassnet.viz (skipped without matplotlib)."""
+from __future__ import annotations
+
+import importlib.util
+import os
+
+import numpy as np
+
+
+def available() -> bool:
+    return importlib.util.find_spec("matplotlib") is not None
+
+
+def recorders(data, epochs: int) -> list:
+    """Callbacks that watch training for the animations: decision boundary (2-D data) and weights."""
+    from glassnet.viz import DecisionBoundaryRecorder, WeightHistogramRecorder
+
+    every = max(1, epochs // 40)
+    found = [WeightHistogramRecorder(every=every)]
+    if data.classification and data.X_train.shape[1] == 2:
+        found.append(DecisionBoundaryRecorder(data.X_train, data.y_train, every=every))
+    return found
+
+
+def draw_training(folder: str, data, result, saved_model, callbacks) -> list:
+    """Save the pictures that fit the data set into ``folder``; return their file names."""
+    from glassnet import viz
+    from glassnet.viz import DecisionBoundaryRecorder, WeightHistogramRecorder
+
+    written = []
+
+    def save(name, draw):
+        draw(os.path.join(folder, name))
+        written.append(name)
+
+    save("history.png", lambda path: viz.plot_history(result.history, path=path))
+    save("gradient_norms.png", lambda path: viz.plot_gradient_norms(result.history, path=path))
+    for callback in callbacks:
+        if isinstance(callback, WeightHistogramRecorder):
+            save("weights.png", lambda path: viz.plot_weight_histograms(callback, path=path))
+        if isinstance(callback, DecisionBoundaryRecorder):
+            save("decision_boundary.gif", lambda path: viz.animate_decision_boundary(callback, path))
+    if not data.classification:
+        return written
+    predicted = predict_classes(saved_model, data.X_test_raw)
+    if data.X_train.shape[1] == 2:
+        save("decision_boundary.png", lambda path: viz.plot_decision_boundary(
+            saved_model, data.X_test_raw, data.y_test, path=path, class_names=data.dataset.class_names))
+    if data.dataset.image_shape is not None:
+        save("digits.png", lambda path: viz.plot_digits(data.X_test_raw.reshape(-1, *data.dataset.image_shape),
+                                                        data.y_test, predicted, path=path))
+    if data.n_classes and data.n_classes > 2:
+        save("confusion_matrix.png", lambda path: viz.plot_confusion_matrix(data.y_test, predicted, path=path))
+    return written
+
+
+def predict_classes(model, X) -> np.ndarray:
+    from glassnet.grad_mode import no_grad
+    from glassnet.tensor import Tensor
+
+    dtype = next(iter(model.parameters())).dtype
+    with no_grad():
+        return model(Tensor(np.asarray(X, dtype=dtype))).numpy().argmax(axis=1)

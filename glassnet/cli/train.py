@@ -1,0 +1,116 @@
+"""``glassnet train DATASET``: train a network, print a summary, keep the model, metrics and pictures."""
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+from glassnet.cli import plots, report
+from glassnet.cli.arguments import add_training_options
+from glassnet.cli.data import checksum, load, prepare
+from glassnet.cli.network import fold_standardization
+from glassnet.cli.presets import resolve
+from glassnet.cli.training_run import train_once
+
+DESCRIPTION = """\
+Train a fully connected network on DATASET and keep everything about the run.
+
+DATASET is one of: xor, moons, circles, spirals, gaussians, digits, mnist, fashion-mnist,
+or csv:PATH for your own table (with --target COLUMN).
+
+Test data: MNIST's official test set; XOR's four rows; otherwise a stratified, seeded 20%
+held out before training. Features of the toy sets, digits and CSV tables are standardized
+with the training part's mean and standard deviation. Written to --out: model.npz (takes
+raw features: the standardization is folded into its first layer), metrics.json,
+manifest.json (configuration, seed, versions, SHA-256 of the data) and pictures.
+"""
+
+
+def add_parser(commands) -> None:
+    parser = commands.add_parser("train", help="train a network on a data set", description=DESCRIPTION,
+                                 formatter_class=_formatter())
+    parser.add_argument("dataset", metavar="DATASET", help="xor, digits, mnist, fashion-mnist, moons, circles, "
+                                                           "spirals, gaussians or csv:PATH")
+    add_training_options(parser)
+    output = parser.add_argument_group("output")
+    output.add_argument("--out", metavar="DIR", help="folder for the run (default runs/<dataset>-<YYYYmmdd-HHMMSS>)")
+    output.add_argument("--no-progress", action="store_true", help="no progress bar")
+    output.add_argument("--no-plots", action="store_true", help="write no pictures")
+    parser.set_defaults(run=run)
+
+
+def _formatter():
+    import argparse
+
+    return argparse.RawDescriptionHelpFormatter
+
+
+def default_folder(dataset: str) -> str:
+    name = "csv-" + os.path.splitext(os.path.basename(dataset[4:]))[0] if dataset.startswith("csv:") else dataset
+    return os.path.join("runs", f"{name}-{time.strftime('%Y%m%d-%H%M%S')}")
+
+
+def run(args) -> int:
+    config = resolve(args, args.dataset)
+    dtype = "float64" if args.float64 else "float32"
+    dataset = load(args.dataset, args)
+    data = prepare(dataset, args.test_size, args.seed, config["preprocess"], dtype)
+    folder = args.out or default_folder(args.dataset)
+    draw = not args.no_plots and plots.available()
+    callbacks = plots.recorders(data, config["epochs"]) if draw else []
+    print(f"glassnet train {args.dataset}: {len(data.X_train)} training and {len(data.X_test)} test samples "
+          f"({data.split}); network {data.X_train.shape[1]}-{'-'.join(map(str, config['hidden']))}-"
+          f"{data.n_classes or 1} {config['activation']}, {config['loss']}, {config['optimizer']} lr {config['lr']:g}")
+    result = train_once(config, data, seed=args.seed, dtype=dtype, progress=not args.no_progress, callbacks=callbacks)
+    saved = result.model if data.standardizer is None else fold_standardization(
+        result.model, data.standardizer.mean_, data.standardizer.scale_)
+
+    from glassnet.serialization import save
+
+    os.makedirs(folder, exist_ok=True)
+    save(saved, os.path.join(folder, "model.npz"))
+    epochs = len(result.history.epoch)
+    metrics = {"train": result.train_scores, "test": result.test_scores, "epochs": epochs,
+               "seconds": result.seconds, "stop_reason": result.history.stop_reason,
+               "history": result.history.history, "history_note": "val_* keys are the test set (or, with "
+               "--patience, the validation part split off the training data)"}
+    report.write_json(os.path.join(folder, "metrics.json"), metrics)
+    report.write_json(os.path.join(folder, "manifest.json"), manifest(args, config, dtype, dataset, data))
+    pictures = []
+    if draw:
+        pictures = plots.draw_training(folder, data, result, saved, callbacks)
+    print_summary(result, epochs)
+    print(f"saved to {folder}/: model.npz, metrics.json, manifest.json" + "".join(f", {p}" for p in pictures))
+    if not args.no_plots and not draw:
+        print("pictures skipped: matplotlib is not installed (pip install 'glassnet[viz]')")
+    return 0
+
+
+def print_summary(result, epochs: int) -> None:
+    rows = [[part, report.number(scores["loss"]), report.percent(scores.get("accuracy"))]
+            for part, scores in (("train", result.train_scores), ("test", result.test_scores))]
+    print()
+    print(report.table(["", "loss", "accuracy"], rows))
+    print(f"{epochs} epochs in {result.seconds:.1f} s; stopped: {result.history.stop_reason}")
+
+
+def manifest(args, config, dtype, dataset, data) -> dict:
+    """Everything needed to run the same training again and get the same numbers."""
+    standardizer = data.standardizer
+    return {
+        "command": ["glassnet", *sys.argv[1:]] if sys.argv and "glassnet" in sys.argv[0] else None,
+        "dataset": {"name": args.dataset, "n_samples": len(dataset), "n_features": dataset.n_features,
+                    "n_classes": dataset.n_classes, "class_names": dataset.class_names,
+                    "sha256_X_y": checksum(dataset),
+                    "test_sha256_X_y": checksum(dataset.test) if dataset.test is not None else None},
+        "split": {"description": data.split, "test_size": args.test_size, "n_train": len(data.X_train),
+                  "n_test": len(data.X_test)},
+        "preprocessing": {"kind": config["preprocess"],
+                          "mean": None if standardizer is None else standardizer.mean_,
+                          "scale": None if standardizer is None else standardizer.scale_,
+                          "folded_into_model": standardizer is not None},
+        "config": {**config, "dtype": dtype, "seed": args.seed, "test_size": args.test_size,
+                   "samples": args.samples, "noise": args.noise, "target": args.target},
+        "seed": args.seed,
+        "versions": report.versions(),
+    }

@@ -1,0 +1,149 @@
+"""Reading a user's own table from a CSV file: numeric feature columns and one target column."""
+from __future__ import annotations
+
+import csv
+import math
+import os
+
+import numpy as np
+
+from glassnet.datasets.dataset import Dataset
+
+TASKS = ("auto", "classification", "regression")
+MISSING = {"", "na", "nan", "n/a", "null", "none", "?"}
+
+
+def _number(cell: str, row: int, column: str, path: str) -> float:
+    text = cell.strip()
+    if text.lower() in MISSING:
+        raise ValueError(
+            f"load_csv: {path}: row {row}, column {column}: missing value ({cell!r}); fill or drop it first"
+        )
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"load_csv: {path}: row {row}, column {column}: {cell!r} is not a number") from None
+    if not math.isfinite(value):
+        raise ValueError(f"load_csv: {path}: row {row}, column {column}: {cell!r} is not a finite number")
+    return value
+
+
+def _target_index(target, names: list, path: str) -> int:
+    if isinstance(target, str):
+        if target in names:
+            return names.index(target)
+        if target.lstrip("-").isdigit():
+            target = int(target)
+        else:
+            raise ValueError(f"load_csv: {path}: no column named {target!r}; columns: {names}")
+    if isinstance(target, bool) or not isinstance(target, (int, np.integer)):
+        raise TypeError(f"load_csv: target must be a column name or index, got {target!r}")
+    if not -len(names) <= target < len(names):
+        raise ValueError(f"load_csv: {path}: target index {target} is out of range for {len(names)} columns")
+    return int(target) % len(names)
+
+
+def _read_rows(path: str, delimiter: str, header: bool):
+    with open(path, newline="", encoding="utf-8-sig") as file:
+        rows = [(number, row) for number, row in enumerate(csv.reader(file, delimiter=delimiter), start=1)
+                if row and any(cell.strip() for cell in row)]
+    if header:
+        if not rows:
+            raise ValueError(f"load_csv: {path} is empty")
+        names = [cell.strip() for cell in rows[0][1]]
+        rows = rows[1:]
+    else:
+        names = [f"column_{k}" for k in range(len(rows[0][1]))] if rows else []
+    if not rows:
+        raise ValueError(f"load_csv: {path} has no data rows")
+    if len(names) < 2:
+        raise ValueError(
+            f"load_csv: {path}: found {len(names)} column with delimiter {delimiter!r}; need at least one "
+            f"feature and a target (is the delimiter right?)"
+        )
+    for number, row in rows:
+        if len(row) != len(names):
+            raise ValueError(f"load_csv: {path}: row {number} has {len(row)} cells, expected {len(names)}")
+    return names, rows
+
+
+def _targets(cells: list, numbers: list, column: str, path: str, task: str):
+    """Class labels (and their names) or float regression targets from the target column."""
+    if task not in TASKS:
+        raise ValueError(f"load_csv: task must be one of {TASKS}, got {task!r}")
+    numeric = True
+    values = []
+    for cell, number in zip(cells, numbers):
+        try:
+            values.append(_number(cell, number, column, path))
+        except ValueError:
+            if cell.strip().lower() in MISSING:
+                raise
+            numeric = False
+            break
+    if task == "regression":
+        if not numeric:
+            _number(cells[len(values)], numbers[len(values)], column, path)  # raises, naming the cell
+        return np.asarray(values, dtype=np.float32), None
+    if numeric and task == "auto" and not all(float(v).is_integer() for v in values):
+        return np.asarray(values, dtype=np.float32), None
+    for cell, number in zip(cells, numbers):
+        if cell.strip().lower() in MISSING:
+            raise ValueError(f"load_csv: {path}: row {number}, column {column}: missing class label")
+    if numeric:
+        keys = [float(v) for v in values]
+        names = sorted(set(keys))
+        class_names = tuple(str(int(v)) for v in names)
+    else:
+        keys = [cell.strip() for cell in cells]
+        names = sorted(set(keys))
+        class_names = tuple(names)
+    index = {name: k for k, name in enumerate(names)}
+    return np.asarray([index[key] for key in keys], dtype=np.int64), class_names
+
+
+def load_csv(path, target=-1, delimiter: str = ",", header: bool = True, task: str = "auto") -> Dataset:
+    """A table from a CSV file as a :class:`Dataset`: every column but ``target`` is a feature.
+
+    Parameters
+    ----------
+    path : str or path-like
+    target : str or int
+        The target column, by header name or by index (negative counts from the end;
+        default the last column).
+    delimiter : str
+    header : bool
+        Whether the first row holds column names.
+    task : 'auto', 'classification' or 'regression'
+        'auto' treats a target of text or of whole numbers as class labels, anything
+        else as a regression target.
+
+    Returns
+    -------
+    Dataset
+        ``X`` float32 (n_rows, n_columns - 1); ``y`` int64 labels 0..K-1 for classes
+        (``class_names[k]`` is the original text of label k, sorted) or float32 for
+        regression; ``feature_names`` from the header.
+
+    Raises
+    ------
+    FileNotFoundError; ValueError naming the row and column of a non-numeric or missing cell.
+    """
+    path = os.fspath(path)
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"load_csv: no file at {path!r}")
+    if not isinstance(delimiter, str) or len(delimiter) != 1:
+        raise ValueError(f"load_csv: delimiter must be one character, got {delimiter!r}")
+    names, rows = _read_rows(path, delimiter, header)
+    column = _target_index(target, names, path)
+    features = [k for k in range(len(names)) if k != column]
+    numbers = [number for number, _ in rows]
+    X = np.empty((len(rows), len(features)), dtype=np.float32)
+    for i, (number, row) in enumerate(rows):
+        for j, k in enumerate(features):
+            X[i, j] = _number(row[k], number, repr(names[k]), path)
+    y, class_names = _targets([row[column] for _, row in rows], numbers, repr(names[column]), path, task)
+    base = os.path.splitext(os.path.basename(path))[0]
+    return Dataset(X=X, y=y, name=base, class_names=class_names,
+                   feature_names=tuple(names[k] for k in features),
+                   description=f"{path}: {len(rows)} rows, {len(features)} features, target column {names[column]!r}")

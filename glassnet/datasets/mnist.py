@@ -1,0 +1,229 @@
+"""MNIST and Fashion-MNIST from the published IDX files, read offline and downloaded only on request.
+
+Where the files are looked for, first to last: the ``path`` argument; the folder
+``$GLASSNET_DATA_DIR/<name>`` when that environment variable is set;
+``~/.cache/glassnet/<name>``. Each of the four files may be gzip-compressed (as
+published, ``train-images-idx3-ubyte.gz``) or not (``train-images-idx3-ubyte``).
+The published ``.gz`` files are checked against their published MD5 checksums
+(the same values torchvision lists); uncompressed files, for which no checksum is
+published, are checked for their structure only. After the first read the arrays
+are cached beside the files in ``<name>.npz`` (written atomically) so that later
+loads take a fraction of a second.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+from glassnet.datasets.dataset import Dataset
+from glassnet.datasets.fetch import check_md5, download_file
+from glassnet.datasets.idx import read_idx
+from glassnet.files import atomic_write
+
+DATA_DIR_VARIABLE = "GLASSNET_DATA_DIR"
+PARTS = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
+CACHE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class IDXCollection:
+    """What distinguishes MNIST from Fashion-MNIST: names, checksums, mirrors and class names."""
+
+    name: str
+    title: str
+    md5: dict
+    mirrors: tuple
+    class_names: tuple
+    description: str
+
+
+MNIST = IDXCollection(
+    name="mnist",
+    title="MNIST",
+    md5={
+        "train-images-idx3-ubyte.gz": "f68b3c2dcbeaaa9fbdd348bbdeb94873",
+        "train-labels-idx1-ubyte.gz": "d53e105ee54ea40749a09fcbcd1e9432",
+        "t10k-images-idx3-ubyte.gz": "9fb629c4189551a2d022fa330f9573f3",
+        "t10k-labels-idx1-ubyte.gz": "ec29112dd5afa0611ce80d1b7f02629c",
+    },
+    mirrors=("https://ossci-datasets.s3.amazonaws.com/mnist/", "http://yann.lecun.com/exdb/mnist/"),
+    class_names=tuple(str(k) for k in range(10)),
+    description="MNIST handwritten digits (Y. LeCun, C. Cortes, C. J. C. Burges): 60000 training and "
+                "10000 test images, 28x28 grey levels 0..255.",
+)
+
+FASHION_MNIST = IDXCollection(
+    name="fashion-mnist",
+    title="Fashion-MNIST",
+    md5={
+        "train-images-idx3-ubyte.gz": "8d4fb7e6c68d591d4c3dfef9ec88bf0d",
+        "train-labels-idx1-ubyte.gz": "25c81989df183df01b3e8a0aad5dffbe",
+        "t10k-images-idx3-ubyte.gz": "bef4ecab320f06d8554ea6380940ec79",
+        "t10k-labels-idx1-ubyte.gz": "bb300cfdad3c16e7a12a480ee83cd310",
+    },
+    mirrors=("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
+             "https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/"),
+    class_names=("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
+                 "Ankle boot"),
+    description="Fashion-MNIST (Zalando Research, MIT license): 60000 training and 10000 test images "
+                "of clothing in 10 classes, 28x28 grey levels 0..255.",
+)
+
+
+def default_folder(collection: IDXCollection) -> str:
+    """``$GLASSNET_DATA_DIR/<name>`` if that variable is set, else ``~/.cache/glassnet/<name>``."""
+    root = os.environ.get(DATA_DIR_VARIABLE) or os.path.join(os.path.expanduser("~"), ".cache", "glassnet")
+    return os.path.join(root, collection.name)
+
+
+def _find(folder: str, part: str):
+    for name in (part + ".gz", part):
+        candidate = os.path.join(folder, name)
+        if os.path.isfile(candidate):
+            return candidate
+    return None
+
+
+def _missing_message(collection, folder, missing) -> str:
+    function = "load_" + collection.name.replace("-", "_")
+    return (
+        f"{collection.title} files not found in {folder}: missing {', '.join(name + '.gz' for name in missing)}. "
+        f"Put the four files {', '.join(part + '.gz' for part in PARTS)} (from {collection.mirrors[0]}, "
+        f"compressed or not) in that folder, or point to another folder with path=... or the "
+        f"{DATA_DIR_VARIABLE} environment variable, or download them with {function}(download=True) "
+        f"or `glassnet train {collection.name} --download`"
+    )
+
+
+def _fingerprint(paths: list) -> np.ndarray:
+    """File names, sizes and modification times: the cache is stale when any of them changes."""
+    text = "|".join(f"{os.path.basename(p)}:{os.path.getsize(p)}:{os.stat(p).st_mtime_ns}" for p in paths)
+    return np.frombuffer(f"v{CACHE_VERSION}|{text}".encode("utf-8"), dtype=np.uint8)
+
+
+def _read_cache(cache: str, fingerprint):
+    try:
+        with np.load(cache, allow_pickle=False) as archive:
+            if fingerprint is not None and not np.array_equal(archive["fingerprint"], fingerprint):
+                return None
+            return {key: archive[key] for key in ("x_train", "y_train", "x_test", "y_test")}
+    except (OSError, ValueError, KeyError, EOFError):
+        return None  # unreadable cache: parse the IDX files again
+
+
+def _write_cache(cache: str, arrays: dict, fingerprint) -> None:
+    try:
+        with atomic_write(cache) as file:
+            np.savez(file, fingerprint=fingerprint, **arrays)
+    except OSError:
+        pass  # a read-only folder only costs the speed-up
+
+
+def _check_pair(images, labels, images_path, labels_path) -> None:
+    if images.ndim != 3 or images.dtype != np.uint8:
+        raise ValueError(f"{images_path}: expected uint8 images of shape (n, rows, cols), got {images.dtype} {images.shape}")
+    if labels.ndim != 1 or labels.dtype != np.uint8:
+        raise ValueError(f"{labels_path}: expected uint8 labels of shape (n,), got {labels.dtype} {labels.shape}")
+    if len(images) != len(labels):
+        raise ValueError(f"{images_path} holds {len(images)} images but {labels_path} holds {len(labels)} labels")
+    if labels.size and labels.max() > 9:
+        raise ValueError(f"{labels_path}: labels must be 0..9, found {int(labels.max())}")
+
+
+def _parse(paths: dict, checksums) -> dict:
+    for path in paths.values():
+        expected = None if checksums is None else checksums.get(os.path.basename(path))
+        if expected is not None:
+            check_md5(path, expected)
+    arrays = {}
+    for split, prefix in (("train", "train"), ("test", "t10k")):
+        images_path, labels_path = paths[f"{prefix}-images-idx3-ubyte"], paths[f"{prefix}-labels-idx1-ubyte"]
+        images, labels = read_idx(images_path), read_idx(labels_path)
+        _check_pair(images, labels, images_path, labels_path)
+        arrays[f"x_{split}"], arrays[f"y_{split}"] = images, labels
+    return arrays
+
+
+def load_idx_collection(collection: IDXCollection, path=None, download: bool = False, *, checksums="published",
+                        mirrors=None, normalize: bool = True):
+    """Load the train and test splits of ``collection``; see :func:`load_mnist`."""
+    folder = os.fspath(path) if path is not None else default_folder(collection)
+    if checksums == "published":
+        checksums = collection.md5
+    elif checksums is not None and not isinstance(checksums, dict):
+        raise TypeError(f"checksums: expected 'published', None or a dict file name -> MD5, got {checksums!r}")
+    found = {part: _find(folder, part) for part in PARTS}
+    missing = [part for part, where in found.items() if where is None]
+    cache = os.path.join(folder, collection.name + ".npz")
+    arrays = None
+    if missing and not download and os.path.isfile(cache):
+        arrays = _read_cache(cache, None)  # the IDX files were removed after caching
+    if arrays is None and missing:
+        if not download:
+            raise FileNotFoundError(_missing_message(collection, folder, missing))
+        for part in missing:
+            name = part + ".gz"
+            expected = None if checksums is None else checksums.get(name)
+            found[part] = download_file(name, folder, mirrors or collection.mirrors, expected)
+    if arrays is None:
+        fingerprint = _fingerprint([found[part] for part in PARTS])
+        arrays = _read_cache(cache, fingerprint) if os.path.isfile(cache) else None
+        if arrays is None:
+            arrays = _parse(found, checksums)
+            _write_cache(cache, arrays, fingerprint)
+    return _dataset(collection, arrays, "train", normalize), _dataset(collection, arrays, "test", normalize)
+
+
+def _dataset(collection, arrays, split, normalize) -> Dataset:
+    images, labels = arrays[f"x_{split}"], arrays[f"y_{split}"]
+    X = images.reshape(len(images), -1)
+    X = X.astype(np.float32) / np.float32(255.0) if normalize else X
+    return Dataset(X=X, y=labels.astype(np.int64), name=f"{collection.name}-{split}",
+                   class_names=collection.class_names, image_shape=tuple(images.shape[1:]),
+                   description=collection.description)
+
+
+def load_mnist(path=None, download: bool = False, *, checksums="published", mirrors=None, normalize: bool = True):
+    """The MNIST handwritten digits as ``(train, test)`` :class:`Dataset` pairs.
+
+    ``(X_train, y_train), (X_test, y_test) = load_mnist()`` unpacks it, as in Keras.
+
+    Parameters
+    ----------
+    path : str or path-like, optional
+        Folder holding the four IDX files; default ``$GLASSNET_DATA_DIR/mnist`` or
+        ``~/.cache/glassnet/mnist``.
+    download : bool
+        Fetch missing files from the published mirrors (the only time glassnet uses
+        the network); without it, missing files raise FileNotFoundError saying
+        where to put which files.
+    checksums : 'published', None or dict
+        MD5 per file name to verify: the published values (default), None to skip
+        the check, or your own dict (e.g. for a re-packed copy).
+    mirrors : sequence of URLs, optional
+        Where to download from; default the published mirrors.
+    normalize : bool
+        X as float32 in [0, 1] (pixel / 255, the default) or the raw uint8 pixels.
+
+    Returns
+    -------
+    (Dataset, Dataset)
+        Train (60000 rows) and test (10000 rows): X (n, 784), y int64 0..9, ``image_shape`` (28, 28).
+
+    Raises
+    ------
+    FileNotFoundError, glassnet.datasets.ChecksumError, glassnet.datasets.IDXFormatError, OSError
+    """
+    return load_idx_collection(MNIST, path, download, checksums=checksums, mirrors=mirrors, normalize=normalize)
+
+
+def load_fashion_mnist(path=None, download: bool = False, *, checksums="published", mirrors=None,
+                       normalize: bool = True):
+    """Fashion-MNIST (clothing images, same layout as MNIST) as ``(train, test)``; see :func:`load_mnist`.
+
+    Default folder: ``$GLASSNET_DATA_DIR/fashion-mnist`` or ``~/.cache/glassnet/fashion-mnist``.
+    """
+    return load_idx_collection(FASHION_MNIST, path, download, checksums=checksums, mirrors=mirrors,
+                               normalize=normalize)

@@ -1,0 +1,96 @@
+"""Preparing features and targets: standardization and one-hot encoding."""
+from __future__ import annotations
+
+import numpy as np
+
+from glassnet.validation import as_array, check_features
+
+
+class Standardizer:
+    """z = (x - mean_) / scale_, per feature, with mean_ and scale_ learned by :meth:`fit`.
+
+    ``scale_`` is the (population) standard deviation of each feature, or 1 for a
+    constant feature, so that nothing is divided by zero. Like scikit-learn's
+    ``StandardScaler``: fit on the training part only, then transform every part.
+
+    Attributes
+    ----------
+    mean_, scale_ : ndarray (n_features,)
+    """
+
+    def __init__(self):
+        self.mean_ = None
+        self.scale_ = None
+
+    def fit(self, X) -> "Standardizer":
+        X = check_features(X, "Standardizer.fit: X")
+        work = X.astype(np.float64)
+        self.mean_ = work.mean(axis=0)
+        scale = work.std(axis=0)
+        self.scale_ = np.where(scale > 0, scale, 1.0)
+        return self
+
+    def _check(self, X, method: str) -> np.ndarray:
+        if self.mean_ is None:
+            raise RuntimeError(f"Standardizer.{method}: call fit(X_train) first")
+        X = check_features(X, f"Standardizer.{method}: X")
+        if X.shape[1:] != self.mean_.shape:
+            raise ValueError(
+                f"Standardizer.{method}: X has rows of shape {X.shape[1:]}, the fitted data had {self.mean_.shape}"
+            )
+        return X
+
+    def transform(self, X) -> np.ndarray:
+        """(X - mean_) / scale_, in X's float dtype (float32 for integer input)."""
+        X = self._check(X, "transform")
+        dtype = X.dtype if X.dtype.kind == "f" else np.float32
+        return ((X - self.mean_) / self.scale_).astype(dtype)
+
+    def inverse_transform(self, Z) -> np.ndarray:
+        """Z · scale_ + mean_: back to the original units."""
+        Z = self._check(Z, "inverse_transform")
+        dtype = Z.dtype if Z.dtype.kind == "f" else np.float32
+        return (Z * self.scale_ + self.mean_).astype(dtype)
+
+    def fit_transform(self, X) -> np.ndarray:
+        return self.fit(X).transform(X)
+
+    def state_dict(self) -> dict:
+        return {"mean": self.mean_.tolist(), "scale": self.scale_.tolist()}
+
+    def __repr__(self) -> str:
+        fitted = "unfitted" if self.mean_ is None else f"n_features={len(self.mean_)}"
+        return f"Standardizer({fitted})"
+
+
+def standardize(X) -> np.ndarray:
+    """(X - mean) / std per feature, with the statistics of X itself (see :class:`Standardizer`)."""
+    return Standardizer().fit_transform(X)
+
+
+def one_hot(y, n_classes: int | None = None, dtype=np.float32) -> np.ndarray:
+    """Row i is all zeros except a 1 in column y[i].
+
+    Parameters
+    ----------
+    y : array of int (n_samples,), labels 0..n_classes-1
+    n_classes : int, optional
+        Number of columns; default ``max(y) + 1``.
+    """
+    y = as_array(y, "one_hot: y")
+    if y.ndim != 1:
+        raise ValueError(f"one_hot: y must be a 1-D array of class labels, got shape {y.shape}")
+    if y.dtype.kind == "f":
+        if not np.all(np.isfinite(y)) or not np.all(y == np.round(y)):
+            raise ValueError("one_hot: y must hold whole-number class labels")
+        y = y.astype(np.int64)
+    if y.size and y.min() < 0:
+        raise ValueError(f"one_hot: class labels must be >= 0, got {int(y.min())}")
+    needed = int(y.max()) + 1 if y.size else 0
+    if n_classes is None:
+        n_classes = needed
+    elif isinstance(n_classes, bool) or not isinstance(n_classes, (int, np.integer)) or n_classes < needed:
+        raise ValueError(f"one_hot: n_classes must be an integer >= max(y) + 1 = {needed}, got {n_classes!r}")
+    encoded = np.zeros((len(y), int(n_classes)), dtype=dtype)
+    encoded[np.arange(len(y)), y.astype(np.int64)] = 1
+    return encoded

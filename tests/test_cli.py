@@ -1,0 +1,140 @@
+"""The glassnet command, run as a user runs it: a subprocess of ``python -m glassnet``."""
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def glassnet(*args, cwd=None):
+    env = dict(os.environ, PYTHONPATH=ROOT, MPLBACKEND="Agg")
+    return subprocess.run([sys.executable, "-m", "glassnet", *map(str, args)], cwd=cwd or ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def xor_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("xor")
+    result = glassnet("train", "xor", "--out", out, "--no-progress")
+    assert result.returncode == 0, result.stderr
+    return out, result
+
+
+def test_train_xor_reaches_full_accuracy_and_writes_the_run(xor_run):
+    out, result = xor_run
+    for name in ("model.npz", "metrics.json", "manifest.json", "history.png", "decision_boundary.png",
+                 "decision_boundary.gif"):
+        assert (out / name).is_file(), name
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["train"]["accuracy"] == 1.0 and metrics["test"]["accuracy"] == 1.0
+    assert len(metrics["history"]["loss"]) == metrics["epochs"]
+    assert "100.00%" in result.stdout
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["seed"] == 0 and manifest["config"]["hidden"] == [8]
+    assert manifest["versions"]["numpy"] == np.__version__
+    assert len(manifest["dataset"]["sha256_X_y"]) == 64
+
+
+def test_train_digits_short_run(tmp_path):
+    result = glassnet("train", "digits", "--epochs", 2, "--out", tmp_path, "--no-progress", "--no-plots")
+    assert result.returncode == 0, result.stderr
+    metrics = json.loads((tmp_path / "metrics.json").read_text())
+    assert metrics["epochs"] == 2 and len(metrics["history"]["val_accuracy"]) == 2
+    assert 0.5 < metrics["test"]["accuracy"] <= 1.0
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["split"]["n_test"] == 360 and manifest["preprocessing"]["folded_into_model"]
+    # the saved model takes raw pixels: evaluate agrees with the test accuracy recorded in training
+    evaluated = glassnet("evaluate", tmp_path / "model.npz", "digits")
+    assert evaluated.returncode == 0, evaluated.stderr
+    assert f"accuracy {100 * metrics['test']['accuracy']:.2f}%" in evaluated.stdout
+
+
+def test_predict_one_row_and_a_file(xor_run, tmp_path):
+    out, _ = xor_run
+    result = glassnet("predict", out / "model.npz", "1,0")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[0] == "1"
+    rows = tmp_path / "rows.csv"
+    rows.write_text("a,b\n0,0\n0,1\n1,1\n")
+    result = glassnet("predict", out / "model.npz", rows)
+    assert [line.split()[0] for line in result.stdout.splitlines()] == ["0", "1", "0"]
+    np.save(tmp_path / "rows.npy", np.array([[1.0, 0.0]]))
+    assert glassnet("predict", out / "model.npz", tmp_path / "rows.npy").stdout.split()[0] == "1"
+
+
+def test_explain_prints_the_step():
+    result = glassnet("explain", "--loss", "cross-entropy", "--lr", "0.1")
+    assert result.returncode == 0, result.stderr
+    assert "dL/dW1 = dL/dz1ᵀ · x" in result.stdout and "finite differences" in result.stdout
+    assert "learning rate 0.1" in result.stdout
+
+
+def test_descend_finds_the_profit_maximum(tmp_path):
+    result = glassnet("descend", "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "ended at x = 3.0000" in result.stdout
+    assert (tmp_path / "descent.gif").is_file()
+
+
+def test_compare_losses_side_by_side(tmp_path):
+    result = glassnet("compare", "--dataset", "xor", "--epochs", 20, "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "squared error" in result.stdout and "cross-entropy" in result.stdout
+    assert (tmp_path / "comparison.png").is_file()
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["train", "nosuchset"], "valid names"),
+    (["train", "xor", "--lr", "-1"], "--lr"),
+    (["train", "xor", "--epochs", "0"], "--epochs"),
+    (["train", "csv:/no/such/file.csv"], "no file"),
+    (["train", "mnist", "--data-dir", "/no/such/folder"], "download"),
+    (["evaluate", "/no/such/model.npz", "xor"], "no file"),
+    (["predict", "/no/such/model.npz", "1,2"], "no file"),
+    (["descend", "--function", "nope"], "invalid choice"),
+])
+def test_bad_input_gives_one_line_and_a_non_zero_status(args, fragment):
+    result = glassnet(*args)
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("glassnet: error:"), result.stderr
+    assert fragment in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_predict_refuses_rows_of_the_wrong_width(xor_run):
+    out, _ = xor_run
+    result = glassnet("predict", out / "model.npz", "1,2,3")
+    assert result.returncode == 1 and "2 features" in result.stderr
+
+
+def test_help_everywhere():
+    for command in ([], ["train"], ["explain"], ["descend"], ["compare"], ["evaluate"], ["predict"]):
+        result = glassnet(*command, "--help")
+        assert result.returncode == 0 and "usage: glassnet" in result.stdout
+
+
+def test_train_on_a_csv_table_with_text_labels(tmp_path):
+    rng = np.random.default_rng(0)
+    points = rng.normal(size=(60, 2)) + np.repeat([[2.0, 0.0], [-2.0, 0.0]], 30, axis=0)
+    lines = ["kind,x1,x2"] + [f"{'left' if i >= 30 else 'right'},{a:.4f},{b:.4f}" for i, (a, b) in enumerate(points)]
+    table = tmp_path / "table.csv"
+    table.write_text("\n".join(lines) + "\n")
+    result = glassnet("train", f"csv:{table}", "--target", "kind", "--epochs", 30, "--out", tmp_path / "run",
+                      "--no-progress", "--no-plots")
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())
+    assert manifest["dataset"]["class_names"] == ["left", "right"]
+    assert glassnet("predict", tmp_path / "run" / "model.npz", "--", "-2,0").stdout.split()[0] == "left"
+
+
+def test_divergence_is_one_line_naming_the_cure(tmp_path):
+    result = glassnet("train", "digits", "--optimizer", "sgd", "--lr", 1000, "--epochs", 2, "--no-plots",
+                      "--out", tmp_path)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Training diverged" in lines[0] and "lower the learning rate" in lines[0]

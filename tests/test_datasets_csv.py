@@ -1,0 +1,71 @@
+import numpy as np
+import pytest
+
+from glassnet.datasets import DATASETS, load_csv, load_dataset
+
+
+def _write(tmp_path, text, name="table.csv"):
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_string_labels_become_classes_with_their_names(tmp_path):
+    path = _write(tmp_path, "a,b,species\n1,2,setosa\n3,4.5,virginica\n5,6,setosa\n")
+    table = load_csv(path, target="species")
+    np.testing.assert_array_equal(table.X, [[1, 2], [3, 4.5], [5, 6]])
+    assert table.X.dtype == np.float32
+    np.testing.assert_array_equal(table.y, [0, 1, 0])
+    assert table.y.dtype == np.int64
+    assert table.class_names == ("setosa", "virginica")
+    assert table.feature_names == ("a", "b")
+
+
+def test_target_by_index_without_header_and_other_delimiter(tmp_path):
+    path = _write(tmp_path, "2;1.5;0.5\n0;2.5;1.5\n")
+    X, y = load_csv(path, target=0, delimiter=";", header=False)
+    np.testing.assert_array_equal(X, [[1.5, 0.5], [2.5, 1.5]])
+    np.testing.assert_array_equal(y, [1, 0])
+
+
+def test_real_valued_targets_are_regression(tmp_path):
+    path = _write(tmp_path, "x,y\n1,0.5\n2,1.25\n")
+    table = load_csv(path)
+    assert table.y.dtype == np.float32 and table.class_names is None
+    np.testing.assert_allclose(table.y, [0.5, 1.25])
+
+
+def test_non_numeric_cell_names_row_and_column(tmp_path):
+    path = _write(tmp_path, "a,b,label\n1,2,x\n3,abc,y\n")
+    with pytest.raises(ValueError, match=r"row 3, column 'b': 'abc' is not a number"):
+        load_csv(path, target="label")
+
+
+def test_missing_value_names_row_and_column(tmp_path):
+    path = _write(tmp_path, "a,b,label\n1,,x\n")
+    with pytest.raises(ValueError, match=r"row 2, column 'b': missing value"):
+        load_csv(path, target="label")
+    path = _write(tmp_path, "a,label\n1,x\n2,NA\n", "b.csv")
+    with pytest.raises(ValueError, match=r"row 3, column 'label': missing"):
+        load_csv(path, target="label")
+
+
+def test_ragged_rows_and_unknown_columns_are_reported(tmp_path):
+    path = _write(tmp_path, "a,b,label\n1,2,x\n3,4\n")
+    with pytest.raises(ValueError, match="row 3 has 2 cells, expected 3"):
+        load_csv(path)
+    path = _write(tmp_path, "a,b,label\n1,2,x\n", "c.csv")
+    with pytest.raises(ValueError, match=r"no column named 'kind'; columns: \['a', 'b', 'label'\]"):
+        load_csv(path, target="kind")
+    with pytest.raises(FileNotFoundError, match="no file"):
+        load_csv(tmp_path / "absent.csv")
+
+
+def test_registry_loads_by_name_and_lists_valid_names(tmp_path):
+    path = _write(tmp_path, "a,label\n1,0\n2,1\n")
+    np.testing.assert_array_equal(load_dataset(f"csv:{path}", target="label").y, [0, 1])
+    assert load_dataset("moons", n_samples=10, seed=0).X.shape == (10, 2)
+    with pytest.raises(ValueError) as error:
+        load_dataset("mnsit")
+    for name in DATASETS:
+        assert name in str(error.value)
