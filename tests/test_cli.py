@@ -113,7 +113,7 @@ def test_predict_refuses_rows_of_the_wrong_width(xor_run):
 
 
 def test_help_everywhere():
-    for command in ([], ["train"], ["explain"], ["descend"], ["compare"], ["evaluate"], ["predict"]):
+    for command in ([], ["train"], ["explain"], ["descend"], ["compare"], ["evaluate"], ["predict"], ["bench"]):
         result = glassnet(*command, "--help")
         assert result.returncode == 0 and "usage: glassnet" in result.stdout
 
@@ -138,3 +138,36 @@ def test_divergence_is_one_line_naming_the_cure(tmp_path):
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "Training diverged" in lines[0] and "lower the learning rate" in lines[0]
+
+
+def test_train_killed_and_resumed_ends_bit_identical(tmp_path):
+    """SIGKILL a training run once it has written a checkpoint, resume it, and compare with an unbroken run."""
+    import signal
+    import time
+
+    options = ["train", "moons", "--epochs", "40", "--batch-size", "8", "--samples", "400", "--seed", "3",
+               "--no-progress", "--no-plots"]
+    whole = tmp_path / "whole"
+    assert glassnet(*options, "--out", whole).returncode == 0
+    broken = tmp_path / "broken"
+    env = dict(os.environ, PYTHONPATH=ROOT, MPLBACKEND="Agg")
+    process = subprocess.Popen([sys.executable, "-m", "glassnet", *options, "--out", str(broken)], cwd=ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while not (broken / "checkpoint" / "checkpoint.npz").exists() and time.time() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    resumed = glassnet(*options, "--out", broken, "--resume")
+    assert resumed.returncode == 0, resumed.stderr
+    with np.load(whole / "model.npz") as a, np.load(broken / "model.npz") as b:
+        names = [n for n in a.files if not n.startswith("__")]
+        assert names
+        for name in names:
+            np.testing.assert_array_equal(a[name], b[name])
+
+
+def test_resume_needs_the_run_folder():
+    result = glassnet("train", "xor", "--resume")
+    assert result.returncode == 1 and "--resume needs --out" in result.stderr

@@ -1,4 +1,4 @@
-"""The ``glassnet`` command: train, explain, descend, compare, evaluate and predict from a terminal.
+"""The ``glassnet`` command: train, explain, descend, compare, evaluate, predict and bench from a terminal.
 
 Each subcommand lives in its own module with ``add_parser(commands)`` and ``run(args)``.
 Errors a user can fix (a bad option, a missing file, a diverging run) end with one
@@ -19,12 +19,12 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     from glassnet import __version__
-    from glassnet.cli import compare, descend, evaluate, explain_command, predict, train
+    from glassnet.cli import bench, compare, descend, evaluate, explain_command, predict, train
 
     parser = _Parser(prog="glassnet", description="glassnet: see a neural network learn, step by step.")
     parser.add_argument("--version", action="version", version=f"glassnet {__version__}")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
-    for module in (train, explain_command, descend, compare, evaluate, predict):
+    for module in (train, explain_command, descend, compare, evaluate, predict, bench):
         module.add_parser(commands)
     return parser
 
@@ -34,6 +34,11 @@ def main(argv=None) -> int:
     from glassnet.serialization import ModelFileError
     from glassnet.training.divergence import TrainingDiverged
 
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["bench"]:  # every option after 'bench' belongs to the benchmark suite, --help included
+        from glassnet.benchmarks.cli import main as bench
+
+        return bench(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "run"):

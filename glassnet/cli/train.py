@@ -36,6 +36,11 @@ def add_parser(commands) -> None:
     output.add_argument("--out", metavar="DIR", help="folder for the run (default runs/<dataset>-<YYYYmmdd-HHMMSS>)")
     output.add_argument("--no-progress", action="store_true", help="no progress bar")
     output.add_argument("--no-plots", action="store_true", help="write no pictures")
+    output.add_argument("--checkpoint-every", type=int, default=1, metavar="N",
+                        help="save the whole training state to DIR/checkpoint every N epochs (default 1)")
+    output.add_argument("--resume", action="store_true",
+                        help="continue the run in --out DIR from its checkpoint (same options as the first "
+                             "time); the result is bit-identical to an uninterrupted run")
     parser.set_defaults(run=run)
 
 
@@ -51,6 +56,10 @@ def default_folder(dataset: str) -> str:
 
 
 def run(args) -> int:
+    if args.resume and not args.out:
+        raise ValueError("--resume needs --out DIR, the folder of the run to continue")
+    if args.checkpoint_every < 1:
+        raise ValueError(f"--checkpoint-every must be a positive integer, got {args.checkpoint_every}")
     config = resolve(args, args.dataset)
     dtype = "float64" if args.float64 else "float32"
     dataset = load(args.dataset, args)
@@ -61,7 +70,15 @@ def run(args) -> int:
     print(f"glassnet train {args.dataset}: {len(data.X_train)} training and {len(data.X_test)} test samples "
           f"({data.split}); network {data.X_train.shape[1]}-{'-'.join(map(str, config['hidden']))}-"
           f"{data.n_classes or 1} {config['activation']}, {config['loss']}, {config['optimizer']} lr {config['lr']:g}")
-    result = train_once(config, data, seed=args.seed, dtype=dtype, progress=not args.no_progress, callbacks=callbacks)
+    checkpoint = os.path.join(folder, "checkpoint")
+    try:
+        result = train_once(config, data, seed=args.seed, dtype=dtype, progress=not args.no_progress,
+                            callbacks=callbacks, checkpoint=checkpoint, checkpoint_every=args.checkpoint_every,
+                            resume=args.resume)
+    except KeyboardInterrupt:
+        print(f"interrupted: the last finished epoch is saved in {checkpoint}/; continue with the same "
+              f"command plus --out {folder} --resume", file=sys.stderr)
+        raise
     saved = result.model if data.standardizer is None else fold_standardization(
         result.model, data.standardizer.mean_, data.standardizer.scale_)
 

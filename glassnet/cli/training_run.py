@@ -18,13 +18,15 @@ class TrainingResult:
     test_scores: dict
 
 
-def train_once(config: dict, data, *, seed, dtype: str, progress: bool, callbacks=()) -> TrainingResult:
+def train_once(config: dict, data, *, seed, dtype: str, progress: bool, callbacks=(), checkpoint=None,
+               checkpoint_every: int = 1, resume: bool = False) -> TrainingResult:
     """Build the network of ``config``, fit it on the training part, score it on both parts.
 
     Without ``patience`` the test part is passed as validation data, so the history
     holds its curve (nothing is chosen by it). With ``patience``, early stopping
     watches a validation part split off the training data instead, and the test
-    part stays untouched until the end.
+    part stays untouched until the end. With ``checkpoint`` (a folder) the whole training
+    state is saved there, and ``resume=True`` continues from it.
     """
     classification = data.classification
     if not classification and config["loss"] != "mse":
@@ -44,7 +46,8 @@ def train_once(config: dict, data, *, seed, dtype: str, progress: bool, callback
     history = fit(model, loss, optimizer, X_fit, y_fit, epochs=config["epochs"], batch_size=config["batch_size"],
                   validation_data=validation, scheduler=scheduler, clip_grad_norm=config["clip"],
                   target_loss=config["target_loss"], patience=config["patience"], callbacks=callbacks,
-                  progress=progress, seed=seed)
+                  progress=progress, seed=seed, checkpoint=checkpoint, checkpoint_every=checkpoint_every,
+                  resume=resume)
     seconds = time.perf_counter() - started
     return TrainingResult(model=model, loss=loss, history=history, seconds=seconds,
                           train_scores=evaluate(model, loss, data.X_train, y_train),
