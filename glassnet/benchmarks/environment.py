@@ -14,11 +14,14 @@ def blas_info() -> dict:
         from threadpoolctl import threadpool_info
     except ImportError:
         return {"library": "unknown (install threadpoolctl)"}
-    for entry in threadpool_info():
-        if entry.get("user_api") == "blas":
-            return {"library": entry.get("internal_api"), "version": entry.get("version"),
-                    "kernel": entry.get("architecture"), "threads": entry.get("num_threads"),
-                    "file": os.path.basename(entry.get("filepath", ""))}
+    blas = [entry for entry in threadpool_info() if entry.get("user_api") == "blas"]
+    # SciPy (loaded by scikit-learn) may bring a BLAS of its own; report the one NumPy uses
+    numpy_dir = os.path.dirname(os.path.dirname(np.__file__))
+    blas.sort(key=lambda entry: "numpy" not in os.path.relpath(entry.get("filepath", ""), numpy_dir))
+    for entry in blas:
+        return {"library": entry.get("internal_api"), "version": entry.get("version"),
+                "kernel": entry.get("architecture"), "threads": entry.get("num_threads"),
+                "file": os.path.basename(entry.get("filepath", ""))}
     return {"library": "none found"}
 
 

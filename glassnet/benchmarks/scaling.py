@@ -9,7 +9,7 @@ def epoch_times(implementations: dict, sizes: list, samples: int, batch_size: in
     data = mlp.make_data(samples, sizes[0], sizes[-1])
     weights = mlp.make_weights(sizes)
     candidates = {name: (lambda f=f: f(data, weights, batch_size, 0.01)) for name, f in implementations.items()}
-    return {name: stats["median"] for name, stats in interleaved(candidates, repeats, warmup=0).items()}
+    return {name: stats["median"] for name, stats in interleaved(candidates, repeats).items()}
 
 
 def sweep(implementations: dict, widths: list, sample_counts: list, batch_size: int, repeats: int,

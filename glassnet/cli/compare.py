@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import time
 
 from glassnet.cli import plots, report
 from glassnet.cli.arguments import add_training_options
@@ -55,11 +54,11 @@ def run(args) -> int:
     if args.no_plots:
         return 0
     if not plots.available():
-        print("picture skipped: matplotlib is not installed (pip install 'glassnet[viz]')")
+        print(plots.missing_notice("picture"))
         return 0
     from glassnet.viz import plot_comparison
 
-    folder = args.out or os.path.join("runs", f"compare-{args.what}-{time.strftime('%Y%m%d-%H%M%S')}")
+    folder = plots.run_folder(args.out, f"compare-{args.what}")
     os.makedirs(folder, exist_ok=True)
     path = os.path.join(folder, "comparison.png")
     plot_comparison({name: result.history for name, result in results.items()}, path=path,

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import time
 
 from glassnet.cli import plots
 from glassnet.cli.arguments import non_negative_int, positive_float
@@ -52,11 +51,11 @@ def run(args) -> int:
     if args.no_plots:
         return 0
     if not plots.available():
-        print("animation skipped: matplotlib is not installed (pip install 'glassnet[viz]')")
+        print(plots.missing_notice("animation"))
         return 0
     from glassnet import viz
 
-    folder = args.out or os.path.join("runs", f"descend-{args.function}-{time.strftime('%Y%m%d-%H%M%S')}")
+    folder = plots.run_folder(args.out, f"descend-{args.function}")
     os.makedirs(folder, exist_ok=True)
     path = os.path.join(folder, "descent.gif")
     (viz.animate_descent_1d if len(result.final) == 1 else viz.animate_descent_2d)(result, path)

@@ -3,12 +3,23 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import time
 
 import numpy as np
 
 
 def available() -> bool:
     return importlib.util.find_spec("matplotlib") is not None
+
+
+def missing_notice(what: str) -> str:
+    """The line printed instead of pictures when matplotlib is not installed."""
+    return f"{what} skipped: matplotlib is not installed (pip install 'glassnet[viz]')"
+
+
+def run_folder(out, name: str) -> str:
+    """``out`` if given, else ``runs/<name>-<YYYYmmdd-HHMMSS>``."""
+    return out or os.path.join("runs", f"{name}-{time.strftime('%Y%m%d-%H%M%S')}")
 
 
 def recorders(data, epochs: int) -> list:

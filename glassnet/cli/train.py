@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 
 from glassnet.cli import plots, report
 from glassnet.cli.arguments import add_training_options
@@ -52,7 +51,7 @@ def _formatter():
 
 def default_folder(dataset: str) -> str:
     name = "csv-" + os.path.splitext(os.path.basename(dataset[4:]))[0] if dataset.startswith("csv:") else dataset
-    return os.path.join("runs", f"{name}-{time.strftime('%Y%m%d-%H%M%S')}")
+    return plots.run_folder(None, name)
 
 
 def run(args) -> int:
@@ -99,7 +98,7 @@ def run(args) -> int:
     print_summary(result, epochs)
     print(f"saved to {folder}/: model.npz, metrics.json, manifest.json" + "".join(f", {p}" for p in pictures))
     if not args.no_plots and not draw:
-        print("pictures skipped: matplotlib is not installed (pip install 'glassnet[viz]')")
+        print(plots.missing_notice("pictures"))
     return 0
 
 
