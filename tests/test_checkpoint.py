@@ -155,7 +155,7 @@ def test_sigkill_at_random_points_then_resume_is_bit_identical(tmp_path, seed, e
     _, duration = run_trainer(seed, every, tmp_path / "reference", tmp_path / "reference.npz")
     rng = np.random.default_rng(100 + seed)
     kills = 0
-    for attempt in range(12):
+    for _ in range(12):
         signal_number = signal.SIGINT if kills == 1 else signal.SIGKILL  # one Ctrl-C, else hard kills
         finished, _ = run_trainer(seed, every, tmp_path / "killed", tmp_path / "killed.npz",
                                   rng.uniform(0.05, 0.7) * duration, signal_number)

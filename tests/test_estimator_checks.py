@@ -6,11 +6,9 @@ decision_function with predict, and MLPClassifier (scikit-learn's own too) offer
 predict_proba instead. pandas and SCIPY_ARRAY_API (set in conftest.py) are provided so
 that the pandas and array-API checks run instead of being skipped.
 """
-import pytest
+from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
-
-import glassnet  # noqa: E402
+import glassnet
 
 
 @parametrize_with_checks([glassnet.MLPClassifier(random_state=0), glassnet.MLPRegressor(random_state=0)])

@@ -17,7 +17,6 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from glassnet import functional as F
 from glassnet import init, nn, optim
 from glassnet.estimators import hyperparameters
 from glassnet.estimators.stopping import ScikitLearnStopping, no_improvement_start

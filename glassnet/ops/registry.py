@@ -87,9 +87,3 @@ def unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
     if stretched:
         grad = grad.sum(axis=stretched, keepdims=True)
     return grad.reshape(shape)
-
-
-def constant_like(value, like: np.ndarray) -> np.ndarray:
-    """A Python number as an array of ``like``'s floating dtype (so float32 stays float32)."""
-    dtype = like.dtype if np.issubdtype(like.dtype, np.floating) else None
-    return np.asarray(value, dtype=dtype)
