@@ -140,3 +140,15 @@ def test_penalties_and_their_gradients():
     np.testing.assert_allclose(w1.grad.data, 0.3 * np.sign(w1.data) / 2)
     with pytest.raises(ValueError, match="strength"):
         F.l2_penalty(w1, strength=-1.0)
+
+
+def test_shape_errors_suggest_the_right_fix():
+    with pytest.raises(TypeError, match=r"integer class labels.*y.astype\(int\)"):
+        F.cross_entropy(t64(np.zeros((4, 3))), np.array([0.0, 1.0, 2.0, 1.0]))
+    with pytest.raises(gn.ShapeError, match=r"one_hot\(y, 3\)"):
+        F.mse_loss(t64(np.zeros((4, 3))), np.array([0, 1, 2, 1]))
+    with pytest.raises(gn.ShapeError, match=r"y.reshape\(-1, 1\)"):
+        F.mse_loss(t64(np.zeros((4, 1))), np.zeros(4))
+    from glassnet.datasets import one_hot
+
+    assert F.mse_loss(t64(np.zeros((4, 3))), one_hot(np.array([0, 1, 2, 1]), 3)).item() == pytest.approx(1 / 3)

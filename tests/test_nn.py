@@ -181,3 +181,10 @@ class TestInit:
             gn.init.calculate_gain("swish")
         with pytest.raises(TypeError, match="generator"):
             gn.init.normal_(gn.nn.Parameter(np.zeros(3)), generator="seed")
+
+
+def test_layers_accept_nested_lists_in_their_own_dtype():
+    layer = nn.Linear(2, 1, dtype="float64", generator=0)
+    out = layer([[1, 2]])
+    assert out.dtype == np.float64
+    np.testing.assert_allclose(out.data, np.array([[1.0, 2.0]]) @ layer.weight.data.T + layer.bias.data)

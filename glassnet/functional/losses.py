@@ -25,11 +25,18 @@ def _reduce(losses, reduction: str):
 
 
 def _same_shape(input, target, function: str) -> None:
-    if input.shape != target.shape:
-        raise ShapeError(
-            f"{function}: input of shape {input.shape} and target of shape {target.shape} must have the "
-            f"same shape (reshape the target, e.g. y.reshape(-1, 1))"
-        )
+    if input.shape == target.shape:
+        return
+    if target.ndim == 1 and input.ndim == 2 and input.shape[1] == 1 and len(target) == input.shape[0]:
+        hint = "make the target a column: y.reshape(-1, 1)"
+    elif target.ndim == 1 and input.ndim == 2 and len(target) == input.shape[0]:
+        hint = (f"for class labels, one-hot encode them to shape {input.shape} "
+                f"(glassnet.datasets.one_hot(y, {input.shape[1]})), or use cross_entropy with integer labels")
+    else:
+        hint = "give one target value per output value"
+    raise ShapeError(
+        f"{function}: input of shape {input.shape} and target of shape {target.shape} must have the same shape; {hint}"
+    )
 
 
 def _target_like(target, input) -> Tensor:
@@ -73,6 +80,11 @@ def cross_entropy(input, target, reduction: str = "mean"):
                 f"integers in [0, {classes - 1}]"
             )
         return nn_ops.cross_entropy_with_labels(input, target_data, reduction=reduction)
+    if target_data.ndim == 1 and len(target_data) == input.shape[0]:
+        raise TypeError(
+            f"cross_entropy: a target of shape {target_data.shape} must hold integer class labels, got dtype "
+            f"{target_data.dtype}; convert them with y.astype(int), or give class probabilities of shape {input.shape}"
+        )
     probabilities = target if isinstance(target, Tensor) and target.requires_grad else _target_like(target, input)
     _same_shape(input, probabilities, "cross_entropy")
     losses = -(probabilities * nn_ops.log_softmax(input, dim=1)).sum(axis=1)

@@ -9,6 +9,7 @@ from glassnet import init
 from glassnet.dtypes import float_dtype_or_default
 from glassnet.errors import ShapeError
 from glassnet.ops import nn_ops
+from glassnet.tensor import Tensor
 from glassnet.nn.module import Module
 from glassnet.nn.parameter import Parameter
 
@@ -54,6 +55,8 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound, generator)
 
     def forward(self, x):
+        if not isinstance(x, (Tensor, np.ndarray)):  # nested lists or numbers: in this layer's float dtype
+            x = Tensor(x, dtype=self.weight.dtype)
         shape = x.shape
         if not shape or shape[-1] != self.in_features:
             raise ShapeError(
