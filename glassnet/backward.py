@@ -55,11 +55,12 @@ def _store(tensor, grad, borrowed: bool) -> None:
         existing._data = existing._data + grad
 
 
-def propagate(root, root_grad: np.ndarray, retain_graph: bool, visit) -> None:
+def propagate(root, root_grad: np.ndarray, retain_graph: bool, visit, visit_all: bool = False) -> None:
     """Walk the graph below ``root`` newest tensor first, passing each its complete d root / d tensor.
 
-    ``visit(tensor, grad, borrowed)`` is called once per tensor that requires grad, when every
-    use of it has contributed; ``borrowed`` says ``grad`` is an array another tensor also holds.
+    ``visit(tensor, grad, borrowed)`` is called, once every use of the tensor has contributed,
+    for each leaf and each tensor marked with ``retain_grad()`` (for every tensor that requires
+    grad with ``visit_all``); ``borrowed`` says ``grad`` is an array another tensor also holds.
     Unless ``retain_graph``, each op's saved arrays are released once it has been passed.
     """
     # A tensor's gradient so far waits in its ``_pending`` slot until the tensor is visited.
@@ -76,9 +77,11 @@ def propagate(root, root_grad: np.ndarray, retain_graph: bool, visit) -> None:
                 f"backward: the graph through this {node._op} result was already freed by an earlier "
                 f"backward(); call backward(retain_graph=True) the first time to go through it twice"
             )
-        visit(node, g, id(node) in borrowed)
         if vjps is None:
+            visit(node, g, id(node) in borrowed)
             continue
+        if visit_all or node._retains_grad:
+            visit(node, g, id(node) in borrowed)
         for parent, vjp in zip(node._parents, vjps):
             if vjp is None or not parent.requires_grad:
                 continue
@@ -99,12 +102,6 @@ def propagate(root, root_grad: np.ndarray, retain_graph: bool, visit) -> None:
             node._parents = ()
 
 
-def _store_leaves(node, grad, borrowed: bool) -> None:
-    """Leaves (and tensors marked with ``retain_grad()``) keep their gradient in ``.grad``."""
-    if node._vjp is None or node._retains_grad:
-        _store(node, grad, borrowed)
-
-
 def run_backward(root, gradient=None, retain_graph: bool = False) -> None:
     """Fill ``.grad`` of every leaf (and retained tensor) that ``root`` depends on."""
     if not root.requires_grad:
@@ -115,4 +112,4 @@ def run_backward(root, gradient=None, retain_graph: bool = False) -> None:
     root_grad = _initial_gradient(root, gradient)
     if gradient is not None:  # the caller still holds this array: never store it as a .grad as it is
         root_grad = np.array(root_grad)
-    propagate(root, root_grad, retain_graph, _store_leaves)
+    propagate(root, root_grad, retain_graph, _store)

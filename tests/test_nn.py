@@ -188,3 +188,32 @@ def test_layers_accept_nested_lists_in_their_own_dtype():
     out = layer([[1, 2]])
     assert out.dtype == np.float64
     np.testing.assert_allclose(out.data, np.array([[1.0, 2.0]]) @ layer.weight.data.T + layer.bias.data)
+
+
+@pytest.mark.parametrize("activation", [nn.ReLU, nn.Sigmoid, nn.Tanh])
+def test_sequential_fused_linear_activation_equals_separate_ops(activation):
+    """Sequential runs Linear + activation as one fused op; the numbers must equal the two ops'."""
+    rng = np.random.default_rng(0)
+    model = nn.Sequential(nn.Linear(4, 5, dtype="float64", generator=1), activation(),
+                          nn.Linear(5, 3, dtype="float64", generator=2))
+    x = rng.standard_normal((6, 4))
+    upstream = rng.standard_normal((6, 3))  # dL/d(output), the same for both runs
+    out = model(x)
+    assert out._parents[0]._op == "linear_activation"  # the fused node is what ran
+    (out * upstream).sum().backward()
+    fused = {name: p.grad.data.copy() for name, p in model.named_parameters()}
+    model.zero_grad()
+    hidden = activation()(gn.functional.linear(x, model[0].weight, model[0].bias))
+    separate = gn.functional.linear(hidden, model[2].weight, model[2].bias)
+    np.testing.assert_array_equal(out.data, separate.data)
+    (separate * upstream).sum().backward()
+    for name, p in model.named_parameters():
+        np.testing.assert_allclose(p.grad.data, fused[name], rtol=1e-12, atol=1e-15)
+
+
+def test_forward_hooks_see_every_layer_of_a_sequential():
+    model = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+    seen = []
+    model[1].register_forward_hook(lambda module, inputs, output: seen.append(type(module).__name__))
+    model(np.ones((2, 2), dtype=np.float32))
+    assert seen == ["ReLU"]

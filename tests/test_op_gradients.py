@@ -78,6 +78,13 @@ CASES = {
     "linear": [(lambda x, w, b: nn_ops.linear(x, w, b), [R(5, 4), R(3, 4, seed=1), R(3, seed=2)]),
                (lambda x, w: nn_ops.linear(x, w), [R(2, 5, 4), R(3, 4, seed=1)]),
                (lambda x, w, b: nn_ops.linear(x, w, b), [R(4), R(3, 4, seed=1), R(3, seed=2)])],
+    "linear_activation": [
+        (lambda x, w, b: nn_ops.linear_activation(x, w, b, "sigmoid"), [R(5, 4), R(3, 4, seed=1), R(3, seed=2)]),
+        (lambda x, w, b: nn_ops.linear_activation(x, w, b, "tanh"), [R(5, 4), R(3, 4, seed=1), R(3, seed=2)]),
+        (lambda x, w, b: nn_ops.linear_activation(x, w, b, "relu"),
+         [np.array([[1.0, -0.5], [0.3, 2.0]]), np.array([[1.0, 0.5], [-1.0, 0.25], [0.4, -0.9]]),
+          np.array([0.1, -0.25, 0.3])]),
+        (lambda x, w, b: nn_ops.linear_activation(x, w, b, "tanh"), [R(2, 3, 4), R(3, 4, seed=1), R(3, seed=2)])],
     "mse": [(lambda a, b: nn_ops.mse(a, b, reduction="mean"), [R(4, 3), R(4, 3, seed=1)]),
             (lambda a, b: nn_ops.mse(a, b, reduction="sum"), [R(4, 3), R(4, 3, seed=1)]),
             (lambda a, b: nn_ops.mse(a, b, reduction="none"), [R(4, 3), R(4, 3, seed=1)])],

@@ -2,7 +2,12 @@
 from __future__ import annotations
 
 from glassnet.errors import ShapeError
+from glassnet.nn.activation import ReLU, Sigmoid, Tanh
+from glassnet.nn.linear import Linear
 from glassnet.nn.module import Module
+
+_FUSABLE = {ReLU: "relu", Sigmoid: "sigmoid", Tanh: "tanh"}
+"""Activation layers that Sequential fuses into the Linear before them."""
 
 
 class Sequential(Module):
@@ -43,11 +48,24 @@ class Sequential(Module):
         return layers[index]
 
     def forward(self, x):
-        for name, layer in self._modules.items():
+        layers = tuple(self._modules.items())
+        index = 0
+        while index < len(layers):
+            name, layer = layers[index]
+            fused = _fusable_activation(layer, layers[index + 1][1]) if index + 1 < len(layers) else None
             try:
-                x = layer(x)
+                x = layer.forward_with_activation(x, fused) if fused else layer(x)
             except ShapeError as error:
                 if str(error).startswith("layer "):
                     raise
                 raise ShapeError(f"layer {name!r}: {error}") from None
+            index += 2 if fused else 1
         return x
+
+
+def _fusable_activation(layer, following):
+    """The activation name when ``layer`` is a plain Linear with a bias followed by a plain ReLU, Sigmoid
+    or Tanh and neither has forward hooks (hooks must see each output), else None."""
+    if type(layer) is not Linear or layer.bias is None or layer._forward_hooks or following._forward_hooks:
+        return None
+    return _FUSABLE.get(type(following))

@@ -55,6 +55,16 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound, generator)
 
     def forward(self, x):
+        x = self._checked_input(x)
+        if self.bias is None:
+            return nn_ops.linear(x, self.weight)
+        return nn_ops.linear(x, self.weight, self.bias)
+
+    def forward_with_activation(self, x, activation: str):
+        """activation(x W^T + b) as one fused op (``Sequential`` calls this for Linear + ReLU/Sigmoid/Tanh)."""
+        return nn_ops.linear_activation(self._checked_input(x), self.weight, self.bias, activation)
+
+    def _checked_input(self, x):
         if not isinstance(x, (Tensor, np.ndarray)):  # nested lists or numbers: in this layer's float dtype
             x = Tensor(x, dtype=self.weight.dtype)
         shape = x.shape
@@ -63,9 +73,7 @@ class Linear(Module):
                 f"{self!r} expected input with {self.in_features} features in its last dimension, "
                 f"got input of shape {tuple(shape)}"
             )
-        if self.bias is None:
-            return nn_ops.linear(x, self.weight)
-        return nn_ops.linear(x, self.weight, self.bias)
+        return x
 
     def get_config(self) -> dict:
         return {"in_features": self.in_features, "out_features": self.out_features,

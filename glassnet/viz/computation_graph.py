@@ -51,7 +51,7 @@ def node_gradients(root: Tensor) -> dict:
     gradients = {}
     try:
         propagate(root, np.ones(root.shape, dtype=root.dtype), True,
-                  lambda node, grad, borrowed: gradients.__setitem__(id(node), grad))
+                  lambda node, grad, borrowed: gradients.__setitem__(id(node), grad), visit_all=True)
     except RuntimeError:
         raise RuntimeError("plot_computation_graph: backward() has already freed this graph; draw it before "
                            "backward(), or call backward(retain_graph=True)") from None
