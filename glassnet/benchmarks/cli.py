@@ -143,8 +143,8 @@ def main(argv=None) -> int:
     def report(message):
         print(message, file=sys.stderr, flush=True)
 
-    result = {"environment": environment.describe(), "quick": args.quick,
-              "sgemm_gflops": environment.measure_sgemm_gflops()}
+    result = {"environment": environment.describe(), "quick": args.quick}
+    sgemm_before = environment.measure_sgemm_gflops()
     if "mlp" in workloads:
         result["mlp"] = run_mlp(settings, report)
     if "xor" in workloads:
@@ -153,6 +153,8 @@ def main(argv=None) -> int:
         result["digits"] = run_digits(report)
     if "scaling" in workloads:
         result["scaling"] = run_scaling(settings, report)
+    # the machine's speed drifts; the best of a measurement before and after is the reference rate
+    result["sgemm_gflops"] = max(sgemm_before, environment.measure_sgemm_gflops())
     os.makedirs(args.out, exist_ok=True)
     if "scaling" in result and available("matplotlib"):
         scaling.plot(result["scaling"], os.path.join(args.out, "scaling.png"))

@@ -25,7 +25,7 @@ def blas_info() -> dict:
     return {"library": "none found"}
 
 
-def measure_sgemm_gflops(size: int = 1024, repeats: int = 5) -> float:
+def measure_sgemm_gflops(size: int = 1024, repeats: int = 10) -> float:
     """Best-of-``repeats`` float32 GEMM rate in GFLOP/s for square matrices of ``size``."""
     rng = np.random.default_rng(0)
     a = rng.standard_normal((size, size)).astype(np.float32)
