@@ -1,7 +1,6 @@
 """``glassnet compare``: the same network trained two or three ways, side by side."""
 from __future__ import annotations
 
-import os
 
 from glassnet.cli import plots, report
 from glassnet.cli.arguments import add_training_options
@@ -51,16 +50,11 @@ def run(args) -> int:
                      f"{result.seconds:.1f}", f"{100 * small:.1f}%"])
     print()
     print(report.table(["run", "train loss", "train acc", "test acc", "epochs", "seconds", "|w| < 1e-3"], rows))
-    if args.no_plots:
-        return 0
-    if not plots.available():
-        print(plots.missing_notice("picture"))
+    path = plots.picture_path(args, f"compare-{args.what}", "comparison.png", "picture")
+    if path is None:
         return 0
     from glassnet.viz import plot_comparison
 
-    folder = plots.run_folder(args.out, f"compare-{args.what}")
-    os.makedirs(folder, exist_ok=True)
-    path = os.path.join(folder, "comparison.png")
     plot_comparison({name: result.history for name, result in results.items()}, path=path,
                     title=f"{args.dataset}: " + " vs ".join(results))
     print(f"picture saved to {path}")

@@ -1,7 +1,6 @@
 """``glassnet descend``: gradient descent on a function of one or two variables, step by step."""
 from __future__ import annotations
 
-import os
 
 from glassnet.cli import plots
 from glassnet.cli.arguments import non_negative_int, positive_float
@@ -48,16 +47,11 @@ def run(args) -> int:
     kind = "maximum" if result.maximize else "minimum"
     print(f"ended at {_point(result.final, names)} (f = {result.values[-1]:.4f})"
           + (f"; the true {kind} is at {_point(objective.optimum, names)}" if objective.optimum else ""))
-    if args.no_plots:
-        return 0
-    if not plots.available():
-        print(plots.missing_notice("animation"))
+    path = plots.picture_path(args, f"descend-{args.function}", "descent.gif", "animation")
+    if path is None:
         return 0
     from glassnet import viz
 
-    folder = plots.run_folder(args.out, f"descend-{args.function}")
-    os.makedirs(folder, exist_ok=True)
-    path = os.path.join(folder, "descent.gif")
     (viz.animate_descent_1d if len(result.final) == 1 else viz.animate_descent_2d)(result, path)
     print(f"animation saved to {path}")
     return 0

@@ -17,6 +17,19 @@ def missing_notice(what: str) -> str:
     return f"{what} skipped: matplotlib is not installed (pip install 'glassnet[viz]')"
 
 
+def picture_path(args, name: str, filename: str, what: str):
+    """Where a command's picture goes (``--out`` or a new run folder), or None when it is skipped:
+    ``--no-plots``, or no matplotlib (then a one-line notice is printed)."""
+    if args.no_plots:
+        return None
+    if not available():
+        print(missing_notice(what))
+        return None
+    folder = run_folder(args.out, name)
+    os.makedirs(folder, exist_ok=True)
+    return os.path.join(folder, filename)
+
+
 def run_folder(out, name: str) -> str:
     """``out`` if given, else ``runs/<name>-<YYYYmmdd-HHMMSS>``."""
     return out or os.path.join("runs", f"{name}-{time.strftime('%Y%m%d-%H%M%S')}")
