@@ -18,6 +18,7 @@ import heapq
 import numpy as np
 
 from glassnet.ops.registry import unbroadcast
+from glassnet.tensor import Tensor
 
 FREED = "freed"
 """Marks an op whose saved arrays were released by an earlier ``backward()``."""
@@ -40,8 +41,6 @@ def _initial_gradient(root, gradient) -> np.ndarray:
 
 def _store(tensor, grad, borrowed: bool) -> None:
     """Add ``grad`` into ``tensor.grad``; arrays that something else may hold are copied first."""
-    from glassnet.tensor import Tensor
-
     if grad.dtype != tensor._data.dtype:
         grad = grad.astype(tensor._data.dtype)
     elif borrowed or type(grad) is not np.ndarray or grad.base is not None or not grad.flags.writeable:
