@@ -11,13 +11,11 @@ import numbers
 import numpy as np
 
 from glassnet.random import as_generator
-from glassnet.validation import check_positive_int
+from glassnet.validation import check_positive_int, check_positive_number
 
 
 def _check_noise(noise, function: str) -> float:
-    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"{function}: noise must be a finite number >= 0, got {noise!r}")
-    return float(noise)
+    return check_positive_number(noise, f"{function}: noise", allow_zero=True)
 
 
 def _class_sizes(n_samples: int, n_classes: int, function: str) -> list:
@@ -111,8 +109,7 @@ def spirals(n_samples: int = 300, noise: float = 0.05, n_classes: int = 2, turns
     """
     rng = as_generator(seed, "seed")
     noise = _check_noise(noise, "spirals")
-    if isinstance(turns, bool) or not isinstance(turns, numbers.Real) or not turns > 0:
-        raise ValueError(f"spirals: turns must be a number > 0, got {turns!r}")
+    turns = check_positive_number(turns, "spirals: turns")
     sizes = _class_sizes(n_samples, n_classes, "spirals")
     parts = []
     for k, size in enumerate(sizes):
@@ -139,8 +136,7 @@ def gaussians(n_samples: int = 300, noise: float = 1.0, n_classes: int = 3, spre
     """
     rng = as_generator(seed, "seed")
     noise = _check_noise(noise, "gaussians")
-    if isinstance(spread, bool) or not isinstance(spread, numbers.Real) or not spread > 0:
-        raise ValueError(f"gaussians: spread must be a number > 0, got {spread!r}")
+    spread = check_positive_number(spread, "gaussians: spread")
     sizes = _class_sizes(n_samples, n_classes, "gaussians")
     angles = 2 * np.pi * np.arange(len(sizes)) / len(sizes)
     centres = float(spread) * np.column_stack([np.cos(angles), np.sin(angles)])
