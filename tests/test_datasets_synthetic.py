@@ -83,3 +83,13 @@ def test_bad_arguments_are_named(kwargs, match):
         datasets.gaussians(n_classes=1)
     with pytest.raises(ValueError, match="factor"):
         datasets.circles(factor=1.5)
+
+
+@pytest.mark.parametrize("make,options,match", [
+    (datasets.spirals, dict(turns=0), "spirals: turns: expected a finite number > 0, got 0"),
+    (datasets.gaussians, dict(spread=float("inf")), "gaussians: spread"),
+    (datasets.moons, dict(noise=-0.1), "moons: noise: expected a finite number >= 0"),
+])
+def test_bad_arguments_are_named(make, options, match):
+    with pytest.raises(ValueError, match=match):
+        make(**options)
