@@ -90,6 +90,6 @@ def test_bad_arguments_are_named(kwargs, match):
     (datasets.gaussians, dict(spread=float("inf")), "gaussians: spread"),
     (datasets.moons, dict(noise=-0.1), "moons: noise: expected a finite number >= 0"),
 ])
-def test_bad_arguments_are_named(make, options, match):
+def test_shape_arguments_of_the_toy_sets_are_checked(make, options, match):
     with pytest.raises(ValueError, match=match):
         make(**options)
