@@ -160,7 +160,7 @@ def cross_entropy_with_labels(logits, labels, reduction="mean"):
 
     def grad(g):
         # dL/dlogits = g * (softmax(logits) - onehot(labels))
-        d = p.copy()
+        d = p.copy()  # p must stay intact for a second backward(retain_graph=True); N x C, small
         d[rows, labels] -= 1
         if scale is None:
             d *= g[:, None]
