@@ -14,6 +14,7 @@ computation-graph picture uses it to read every node's gradient.
 from __future__ import annotations
 
 import heapq
+import sys
 
 import numpy as np
 
@@ -54,13 +55,36 @@ def _store(tensor, grad, borrowed: bool) -> None:
         existing._data = existing._data + grad
 
 
-def propagate(root, root_grad: np.ndarray, retain_graph: bool, visit, visit_all: bool = False) -> None:
+def _spare_gradient(leaf):
+    """The leaf's previous gradient array to write the new one into, or None.
+
+    ``zero_grad()`` leaves it in ``_spare_grad``; it is reused only when it still has the
+    leaf's shape and dtype and nothing outside holds the old ``.grad`` tensor or its array
+    (reference counts no higher than those of a probe held the same way here).
+    """
+    spare = getattr(leaf, "_spare_grad", None)
+    if spare is None:
+        return None
+    leaf._spare_grad = None
+    probe = object()
+    array = spare._data
+    if (sys.getrefcount(spare) > sys.getrefcount(probe) or sys.getrefcount(array) > sys.getrefcount(probe) + 1
+            or array.shape != leaf._data.shape or array.dtype != leaf._data.dtype
+            or not array.flags.writeable or not array.flags.c_contiguous):
+        return None
+    return array
+
+
+def propagate(root, root_grad: np.ndarray, retain_graph: bool, visit, visit_all: bool = False,
+              reuse_spares: bool = False) -> None:
     """Walk the graph below ``root`` newest tensor first, passing each its complete d root / d tensor.
 
     ``visit(tensor, grad, borrowed)`` is called, once every use of the tensor has contributed,
     for each leaf and each tensor marked with ``retain_grad()`` (for every tensor that requires
     grad with ``visit_all``); ``borrowed`` says ``grad`` is an array another tensor also holds.
     Unless ``retain_graph``, each op's saved arrays are released once it has been passed.
+    With ``reuse_spares``, a leaf's first gradient is written into its spare array (see
+    :func:`_spare_gradient`) by VJPs that can (``writes_into``).
     """
     # A tensor's gradient so far waits in its ``_pending`` slot until the tensor is visited.
     root._pending = root_grad
@@ -84,10 +108,13 @@ def propagate(root, root_grad: np.ndarray, retain_graph: bool, visit, visit_all:
         for parent, vjp in zip(node._parents, vjps):
             if vjp is None or not parent.requires_grad:
                 continue
-            parent_grad = vjp(g)
+            earlier = parent._pending
+            if reuse_spares and earlier is None and parent._vjp is None and getattr(vjp, "writes_into", False):
+                parent_grad = vjp(g, out=_spare_gradient(parent))
+            else:
+                parent_grad = vjp(g)
             if parent_grad.shape != parent._data.shape:
                 parent_grad = unbroadcast(parent_grad, parent._data.shape)
-            earlier = parent._pending
             if earlier is None:
                 parent._pending = parent_grad
                 push(heap, (-parent._seq, parent))
@@ -111,4 +138,4 @@ def run_backward(root, gradient=None, retain_graph: bool = False) -> None:
     root_grad = _initial_gradient(root, gradient)
     if gradient is not None:  # the caller still holds this array: never store it as a .grad as it is
         root_grad = np.array(root_grad)
-    propagate(root, root_grad, retain_graph, _store)
+    propagate(root, root_grad, retain_graph, _store, reuse_spares=True)

@@ -33,7 +33,8 @@ class Tensor:
         Convert the data to this dtype (e.g. ``'float64'``).
     """
 
-    __slots__ = ("_data", "grad", "requires_grad", "_parents", "_vjp", "_op", "_retains_grad", "_seq", "_pending", "__weakref__")
+    __slots__ = ("_data", "grad", "requires_grad", "_parents", "_vjp", "_op", "_retains_grad", "_seq", "_pending", "_spare_grad",
+                 "__weakref__")
     __array_priority__ = 1000  # so ndarray <op> Tensor defers to Tensor's reflected op
 
     def __init__(self, data, requires_grad: bool = False, dtype=None):
@@ -112,6 +113,14 @@ class Tensor:
         """Keep ``.grad`` on this intermediate tensor after ``backward()`` (leaves always do)."""
         self._retains_grad = True
         return self
+
+    def _forget_grad(self) -> None:
+        """``grad = None``, keeping the old gradient aside for the next ``backward()`` to write into.
+
+        Reusing that memory spares an allocation the size of every parameter on every
+        step; the backward pass takes the spare only when nothing else holds it.
+        """
+        self._spare_grad, self.grad = self.grad, None
 
     def detach(self) -> "Tensor":
         """A tensor sharing this data but cut from the graph."""

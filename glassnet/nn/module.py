@@ -106,7 +106,7 @@ class Module:
         """Forget accumulated gradients before the next backward pass."""
         for parameter in self.parameters():
             if set_to_none or parameter.grad is None:
-                parameter.grad = None
+                parameter._forget_grad()
             else:
                 parameter.grad.data[...] = 0
 

@@ -9,7 +9,23 @@ from __future__ import annotations
 import numpy as np
 
 from glassnet.errors import ShapeError
-from glassnet.ops.registry import primitive
+from glassnet.ops.registry import primitive, writes_into
+
+
+def _weight_gradient(d, x, out=None):
+    """dL/dW = d^T x, summed over all leading dimensions; into ``out`` when given."""
+    if d.ndim != 2:
+        d, x = d.reshape(-1, d.shape[-1]), x.reshape(-1, x.shape[-1])
+    return np.matmul(d.T, x, out=out)
+
+
+def _bias_gradient(d, out=None):
+    """dL/db = sum of d over all but the last axis; into ``out`` when it has b's shape."""
+    if d.ndim != 2:
+        d = d.reshape(-1, d.shape[-1])
+    if out is not None and out.shape != d.shape[1:]:
+        out = None
+    return np.add.reduce(d, axis=0, out=out)
 
 
 @primitive
@@ -28,15 +44,15 @@ def linear(x, weight, bias=None):
         # dL/dx = g W
         return g @ weight
 
-    def grad_weight(g):
+    @writes_into
+    def grad_weight(g, out=None):
         # dL/dW = g^T x  (summed over all leading dimensions)
-        if g.ndim == 2:
-            return g.T @ x
-        return g.reshape(-1, g.shape[-1]).T @ x.reshape(-1, x.shape[-1])
+        return _weight_gradient(g, x, out)
 
-    def grad_bias(g):
+    @writes_into
+    def grad_bias(g, out=None):
         # dL/db = sum of g over all but the last axis
-        return np.add.reduce(g, axis=0) if g.ndim == 2 else g.reshape(-1, g.shape[-1]).sum(axis=0)
+        return _bias_gradient(g, out)
 
     return y, ((grad_x, grad_weight) if bias is None else (grad_x, grad_weight, grad_bias))
 
@@ -86,13 +102,13 @@ def linear_activation(x, weight, bias, activation):
             last["g"], last["dz"] = g, g * derivative(h)
         return last["dz"]
 
-    def grad_weight(g):
-        d = dz(g)
-        return d.T @ x if d.ndim == 2 else d.reshape(-1, d.shape[-1]).T @ x.reshape(-1, x.shape[-1])
+    @writes_into
+    def grad_weight(g, out=None):
+        return _weight_gradient(dz(g), x, out)
 
-    def grad_bias(g):
-        d = dz(g)
-        return np.add.reduce(d, axis=0) if d.ndim == 2 else d.reshape(-1, d.shape[-1]).sum(axis=0)
+    @writes_into
+    def grad_bias(g, out=None):
+        return _bias_gradient(dz(g), out)
 
     # dL/dx = dz W ;  dL/dW = dz^T x ;  dL/db = sum of dz over rows
     return h, (lambda g: dz(g) @ weight, grad_weight, grad_bias)

@@ -72,6 +72,16 @@ def primitive(function=None, *, name=None, n_tensors=None):
     return decorate(function) if function is not None else decorate
 
 
+def writes_into(vjp):
+    """Mark ``vjp(g, out=None)`` as able to write dL/dx into ``out``, an array of x's shape and dtype.
+
+    The backward pass offers ``out`` only for a leaf (a parameter) whose previous gradient
+    array is free to reuse, so the VJP's product lands there instead of in new memory.
+    """
+    vjp.writes_into = True
+    return vjp
+
+
 def unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
     """Sum ``grad`` over the axes that broadcasting added or stretched, back to ``shape``.
 

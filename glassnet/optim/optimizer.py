@@ -72,7 +72,7 @@ class Optimizer:
         for group in self.param_groups:
             for p in group["params"]:
                 if set_to_none or p.grad is None:
-                    p.grad = None
+                    p._forget_grad()
                 else:
                     p.grad.data[...] = 0
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from glassnet.blas import axpy_
 from glassnet.optim.optimizer import Optimizer, check_hyperparameter
 
 
@@ -18,9 +19,9 @@ def sgd_update(param, grad, state, *, lr, momentum, dampening, nesterov, weight_
             buffer = state["momentum_buffer"] = np.array(grad, dtype=param.dtype)
         else:
             buffer *= momentum
-            buffer += (1 - dampening) * grad
+            axpy_(buffer, 1 - dampening, grad)
         grad = grad + momentum * buffer if nesterov else buffer
-    param -= lr * grad
+    axpy_(param, -lr, grad)  # W ← W − lr·g in one pass
 
 
 class SGD(Optimizer):
@@ -60,7 +61,7 @@ class SGD(Optimizer):
         lr = group["lr"]
         if not (group["momentum"] or group["weight_decay"] or group["maximize"]):
             for p in params:  # plain gradient descent, the common case, without per-parameter state
-                p._data -= lr * p.grad._data
+                axpy_(p._data, -lr, p.grad._data)
             return
         super()._update_group(params, group)
 

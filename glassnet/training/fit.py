@@ -255,7 +255,7 @@ def _train_epochs(model, loss_fn, optimizer, X, y, run, hooks, epochs, *, batch_
                                     clip_grad_norm=clip_grad_norm)
             # GRADIENT
             for parameter in parameters:
-                parameter.grad = None
+                parameter._forget_grad()
             loss.backward()
             norms = [_grad_norm(p) for p in parameters]
             if not math.isfinite(sum(norms)):  # norms are >= 0, so the sum is finite exactly when all are

@@ -1,0 +1,79 @@
+"""The backward pass writes a parameter's new gradient into the array zero_grad() set aside,
+and only when nothing outside still holds that array."""
+import numpy as np
+
+import glassnet as gn
+from glassnet import nn
+
+
+def model_and_batch(seed=0):
+    gn.manual_seed(seed)
+    model = nn.Sequential(nn.Linear(5, 4), nn.ReLU(), nn.Linear(4, 3))
+    rng = np.random.default_rng(seed)
+    return model, rng.standard_normal((8, 5)).astype(np.float32), rng.integers(0, 3, 8)
+
+
+def gradients_of(model, x, y):
+    loss = nn.CrossEntropyLoss()(model(gn.Tensor(x)), y)
+    loss.backward()
+    return [p.grad.numpy().copy() for p in model.parameters()]
+
+
+def fresh_gradients(model, x, y):
+    """The same gradients computed with no spare arrays around: the reference."""
+    for p in model.parameters():
+        p.grad = None
+        p._spare_grad = None
+    return gradients_of(model, x, y)
+
+
+def test_zero_grad_then_backward_reuses_the_gradient_arrays():
+    model, x, y = model_and_batch()
+    optimizer = gn.optim.SGD(model.parameters(), lr=0.1)
+    gradients_of(model, x, y)
+    arrays = [p.grad.numpy() for p in model.parameters()]
+    addresses = [a.__array_interface__["data"][0] for a in arrays]
+    del arrays
+    optimizer.zero_grad()
+    x2 = x[::-1].copy()
+    new = gradients_of(model, x2, y)
+    assert [p.grad.numpy().__array_interface__["data"][0] for p in model.parameters()] == addresses
+    for got, expected in zip(new, fresh_gradients(model, x2, y)):
+        np.testing.assert_array_equal(got, expected)
+
+
+def test_a_gradient_the_user_kept_is_never_overwritten():
+    model, x, y = model_and_batch(1)
+    gradients_of(model, x, y)
+    kept_tensor = model[0].weight.grad          # the user holds the tensor ...
+    kept_array = model[2].weight.grad.numpy()   # ... or just its array
+    before = kept_tensor.numpy().copy(), kept_array.copy()
+    model.zero_grad()
+    gradients_of(model, x[::-1].copy(), y[::-1].copy())
+    np.testing.assert_array_equal(kept_tensor.numpy(), before[0])
+    np.testing.assert_array_equal(kept_array, before[1])
+    assert model[0].weight.grad is not kept_tensor and model[2].weight.grad.numpy() is not kept_array
+
+
+def test_without_zero_grad_gradients_still_accumulate():
+    model, x, y = model_and_batch(2)
+    first = gradients_of(model, x, y)
+    second = gradients_of(model, x, y)
+    for a, b in zip(first, second):
+        np.testing.assert_allclose(b, 2 * a, rtol=1e-6)
+
+
+def test_fit_matches_a_hand_loop_that_never_reuses_memory():
+    model, x, y = model_and_batch(3)
+    twin, _, _ = model_and_batch(3)
+    gn.fit(model, nn.CrossEntropyLoss(), gn.optim.SGD(model.parameters(), lr=0.1), x, y, epochs=5, batch_size=4,
+           shuffle=False, progress=False)
+    optimizer = gn.optim.SGD(twin.parameters(), lr=0.1)
+    for _ in range(5):
+        for start in (0, 4):
+            for p in twin.parameters():
+                p.grad = None
+            nn.CrossEntropyLoss()(twin(gn.Tensor(x[start:start + 4])), y[start:start + 4]).backward()
+            optimizer.step()
+    for a, b in zip(model.parameters(), twin.parameters()):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
