@@ -21,6 +21,9 @@ import numpy as np
 from glassnet.ops.registry import unbroadcast
 from glassnet.tensor import Tensor
 
+SPARE_MIN_SIZE = 4096
+"""Gradients smaller than this (elements) are cheaper to allocate afresh than to check for a spare."""
+
 FREED = "freed"
 """Marks an op whose saved arrays were released by an earlier ``backward()``."""
 
@@ -109,7 +112,8 @@ def propagate(root, root_grad: np.ndarray, retain_graph: bool, visit, visit_all:
             if vjp is None or not parent.requires_grad:
                 continue
             earlier = parent._pending
-            if reuse_spares and earlier is None and parent._vjp is None and getattr(vjp, "writes_into", False):
+            if (reuse_spares and earlier is None and parent._vjp is None and parent._data.size >= SPARE_MIN_SIZE
+                    and getattr(vjp, "writes_into", False)):
                 parent_grad = vjp(g, out=_spare_gradient(parent))
             else:
                 parent_grad = vjp(g)

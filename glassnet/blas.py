@@ -60,8 +60,8 @@ def axpy_(y: np.ndarray, alpha: float, x: np.ndarray) -> np.ndarray:
     """
     if x.shape != y.shape:
         raise ValueError(f"axpy_: x has shape {x.shape} but y has {y.shape}; they must be equal")
-    if (y.size >= MIN_SIZE and x.dtype == y.dtype and y.flags.c_contiguous and x.flags.c_contiguous
-            and y.flags.writeable and y.flags.aligned and x.flags.aligned):
+    if y.size >= MIN_SIZE and x.dtype == y.dtype and y.flags.c_contiguous and x.flags.c_contiguous \
+            and y.flags.writeable and y.flags.aligned and x.flags.aligned:
         function = _openblas_axpy().get(y.dtype)
         if function is not None:
             function(y.size, float(alpha), x.ctypes.data, 1, y.ctypes.data, 1)

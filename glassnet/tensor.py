@@ -175,9 +175,7 @@ class Tensor:
         ``gradient`` is dL/dself; it may be omitted only for a one-element tensor
         (then it is 1). The graph is freed afterwards unless ``retain_graph=True``.
         """
-        from glassnet.backward import run_backward
-
-        run_backward(self, gradient, retain_graph)
+        backward.run_backward(self, gradient, retain_graph)
 
     # ------------------------------------------------------------ operators
     def __add__(self, other):
@@ -443,6 +441,7 @@ def _axis_args(axis, keepdims, dim, keepdim):
     return axis, bool(keepdims)
 
 
-# The op modules import Tensor from this module, so they are imported after it exists.
+# The op modules and the backward pass import Tensor from this module, so they are imported after it exists.
+from glassnet import backward  # noqa: E402
 from glassnet.ops import arithmetic, elementwise, nn_ops, reductions  # noqa: E402
 from glassnet.ops import shape as shape_ops  # noqa: E402

@@ -48,18 +48,22 @@ class Sequential(Module):
         return layers[index]
 
     def forward(self, x):
-        layers = tuple(self._modules.items())
-        index = 0
-        while index < len(layers):
-            name, layer = layers[index]
-            fused = _fusable_activation(layer, layers[index + 1][1]) if index + 1 < len(layers) else None
-            try:
-                x = layer.forward_with_activation(x, fused) if fused else layer(x)
-            except ShapeError as error:
-                if str(error).startswith("layer "):
-                    raise
-                raise ShapeError(f"layer {name!r}: {error}") from None
-            index += 2 if fused else 1
+        layers = tuple(self._modules.values())
+        count, index = len(layers), 0
+        try:
+            while index < count:
+                layer = layers[index]
+                fused = _fusable_activation(layer, layers[index + 1]) if index + 1 < count else None
+                if fused:
+                    x = layer.forward_with_activation(x, fused)
+                    index += 2
+                else:
+                    x = layer(x)
+                    index += 1
+        except ShapeError as error:
+            if str(error).startswith("layer "):
+                raise
+            raise ShapeError(f"layer {tuple(self._modules)[index]!r}: {error}") from None
         return x
 
 

@@ -94,13 +94,13 @@ def linear_activation(x, weight, bias, activation):
     h = x @ weight.T
     h += bias
     h = apply(h)
-    last = {}
+    last = [None, None]  # the g seen last and its dz
 
     def dz(g):
         # dL/dz = dL/dh * f'(z), shared by the three inputs' VJPs below
-        if last.get("g") is not g:
-            last["g"], last["dz"] = g, g * derivative(h)
-        return last["dz"]
+        if last[0] is not g:
+            last[0], last[1] = g, g * derivative(h)
+        return last[1]
 
     @writes_into
     def grad_weight(g, out=None):

@@ -15,12 +15,15 @@ Every primitive lands in ``OPS``, so tests can check that each has a gradient te
 from __future__ import annotations
 
 import functools
+import operator
 
 import numpy as np
 
 from glassnet.errors import ShapeError
 from glassnet.grad_mode import _GradMode
 from glassnet.tensor import Tensor, as_tensor
+
+_data_of = operator.attrgetter("_data")
 
 OPS: dict = {}
 """Every primitive by name: the registry that the gradient tests iterate."""
@@ -43,10 +46,10 @@ def primitive(function=None, *, name=None, n_tensors=None):
             else:
                 inputs, rest = args[:n_tensors], args[n_tensors:]
             try:
-                arrays = [t._data for t in inputs]
+                arrays = tuple(map(_data_of, inputs))
             except AttributeError:  # a plain number or array among the inputs: wrap it as a constant
                 inputs = tuple(as_tensor(a) for a in inputs)
-                arrays = [t._data for t in inputs]
+                arrays = tuple(map(_data_of, inputs))
             try:
                 out, vjps = forward(*arrays, *rest, **params)
             except ValueError as error:
