@@ -73,7 +73,9 @@ def cross_entropy(input, target, reduction: str = "mean"):
                 f"{input.shape}, got {target_data.shape}"
             )
         classes = input.shape[1]
-        if target_data.size and (target_data.min() < 0 or target_data.max() >= classes):
+        # one pass: seen as unsigned, a negative label becomes huge and fails the same test
+        unsigned = target_data.view(f"u{target_data.dtype.itemsize}") if target_data.dtype.kind == "i" else target_data
+        if target_data.size and unsigned.max() >= classes:
             bad = target_data[(target_data < 0) | (target_data >= classes)][0]
             raise ValueError(
                 f"cross_entropy: class label {bad} is out of range for {classes} classes; labels must be "
