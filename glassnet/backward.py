@@ -29,14 +29,15 @@ FREED = "freed"
 
 
 def _initial_gradient(root, gradient) -> np.ndarray:
+    data = root._data
     if gradient is None:
-        if root._data.size != 1:
+        if data.size != 1:
             raise RuntimeError(
                 f"backward: grad can be implicitly created only for a one-element output, but this "
                 f"tensor has shape {root.shape}; pass gradient=<array of that shape> or reduce it "
                 f"first, e.g. loss.sum().backward()"
             )
-        return np.ones(root.shape, dtype=root.dtype)
+        return np.ones(data.shape, dtype=data.dtype)
     gradient = np.asarray(getattr(gradient, "_data", gradient), dtype=root.dtype)
     if gradient.shape != root.shape:
         raise ValueError(f"backward: gradient has shape {gradient.shape} but the tensor has shape {root.shape}")

@@ -51,15 +51,18 @@ class Tensor:
             self.requires_grad_(True)
 
     @classmethod
-    def _from_op(cls, data: np.ndarray) -> "Tensor":
-        """Wrap an op's output array without copying or converting it."""
+    def _from_op(cls, data: np.ndarray, parents: tuple = (), vjps=None, op: str | None = None) -> "Tensor":
+        """Wrap an op's output array without copying or converting it.
+
+        With ``vjps`` it is a node of the graph: made by ``op`` from ``parents`` and requiring grad.
+        """
         tensor = cls.__new__(cls)
         tensor._data = data if isinstance(data, np.ndarray) else np.asarray(data)
         tensor.grad = None
-        tensor.requires_grad = False
-        tensor._parents = ()
-        tensor._vjp = None
-        tensor._op = None
+        tensor.requires_grad = vjps is not None
+        tensor._parents = parents
+        tensor._vjp = vjps
+        tensor._op = op
         tensor._retains_grad = False
         tensor._seq = next(_creation_order)
         tensor._pending = None

@@ -129,7 +129,7 @@ def mse(input, target, reduction="mean"):
 
     def grad(g):
         # d/dx (x - t)^2 = 2 (x - t), times g (a scalar for mean and sum)
-        return diff * (g * scale) if scale is not None else 2 * diff * g
+        return diff * (float(g) * scale) if scale is not None else 2 * diff * g
 
     return out, (grad, lambda g: -grad(g))
 

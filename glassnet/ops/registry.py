@@ -57,16 +57,11 @@ def primitive(function=None, *, name=None, n_tensors=None):
                     raise
                 shapes = ", ".join(str(a.shape) for a in arrays)
                 raise ShapeError(f"{op_name}: inputs of shapes {shapes} do not fit: {error}") from None
-            result = Tensor._from_op(out)
             if _GradMode.enabled:
                 for tensor in inputs:
                     if tensor.requires_grad:
-                        result.requires_grad = True
-                        result._parents = inputs
-                        result._vjp = vjps
-                        result._op = op_name
-                        break
-            return result
+                        return Tensor._from_op(out, inputs, vjps, op_name)
+            return Tensor._from_op(out)
 
         op.forward = forward
         OPS[op_name] = op
