@@ -259,3 +259,24 @@ def test_float64_training():
     model = nn.Sequential(nn.Linear(3, 1, dtype="float64"))
     gn.fit(model, nn.MSELoss(), gn.optim.SGD(model.parameters(), lr=0.1), X, y, epochs=2, progress=False)
     assert model[0].weight.dtype == np.float64 and model[0].weight.grad.dtype == np.float64
+
+
+def test_batch_end_hooks_run_only_for_callbacks_that_define_them():
+    from glassnet.training.callbacks import Callback, CallbackList, LambdaCallback
+
+    class Counting(Callback):
+        def __init__(self):
+            self.batches = 0
+
+        def on_batch_end(self, step, logs):
+            self.batches += 1
+
+    assert not CallbackList([gn.History(), Callback()]).wants_batch_end
+    assert CallbackList([gn.History(), LambdaCallback(on_batch_end=lambda step, logs: None)]).wants_batch_end
+    counting = Counting()
+    assert CallbackList([counting]).wants_batch_end
+    X = np.random.default_rng(0).standard_normal((10, 2)).astype(np.float32)
+    model = nn.Sequential(nn.Linear(2, 2))
+    gn.fit(model, nn.CrossEntropyLoss(), gn.optim.SGD(model.parameters(), lr=0.1), X, np.arange(10) % 2,
+           epochs=2, batch_size=4, callbacks=[counting], progress=False)
+    assert counting.batches == 2 * 3

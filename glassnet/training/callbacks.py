@@ -64,6 +64,13 @@ class CallbackList(Callback):
         for callback in self.callbacks:
             callback.on_epoch_begin(epoch, logs)
 
+    @property
+    def wants_batch_end(self) -> bool:
+        """Whether any callback does something after each batch (``fit`` skips building logs if not)."""
+        # a bound method of the base class does nothing; an override or a function set on the instance does
+        return any(getattr(callback.on_batch_end, "__func__", None) is not Callback.on_batch_end
+                   for callback in self.callbacks)
+
     def on_batch_end(self, step, logs):
         for callback in self.callbacks:
             callback.on_batch_end(step, logs)

@@ -50,10 +50,10 @@ def _grad_norm(parameter) -> float:
     grad = parameter.grad
     if grad is None:
         return 0.0
-    flat = grad._data.reshape(-1)
-    squares = float(np.dot(flat, flat))
-    if squares == math.inf and np.isfinite(flat).all():
-        return float(np.linalg.norm(flat.astype(np.float64)))
+    array = grad._data
+    squares = float(np.vdot(array, array))  # sum of squares, one BLAS pass over any shape
+    if squares == math.inf and np.isfinite(array).all():
+        return float(np.linalg.norm(array.astype(np.float64)))
     return math.sqrt(squares) if squares >= 0 else math.nan
 
 
@@ -238,8 +238,9 @@ def _train_epochs(model, loss_fn, optimizer, X, y, run, hooks, epochs, *, batch_
         started = time.perf_counter()
         order = order_rng.permutation(n) if order_rng is not None else None
         loss_sum, correct = 0.0, 0
-        norm_sums = np.zeros(len(parameters))
+        norm_sums = [0.0] * len(parameters)
         lr = optimizer.param_groups[0]["lr"]
+        batch_end = hooks.wants_batch_end
         for step in range(steps_per_epoch):
             rows = slice(step * batch_size, (step + 1) * batch_size)
             if order is not None:
@@ -250,7 +251,7 @@ def _train_epochs(model, loss_fn, optimizer, X, y, run, hooks, epochs, *, batch_
             out = model(x_tensor)
             loss = loss_fn(out, yb)
             loss_value = float(loss.data)
-            if not np.isfinite(loss_value):
+            if not math.isfinite(loss_value):
                 raise diagnose_loss(model, x_tensor, loss_value, epoch=epoch + 1, step=step + 1, lr=lr,
                                     clip_grad_norm=clip_grad_norm)
             # GRADIENT
@@ -267,10 +268,11 @@ def _train_epochs(model, loss_fn, optimizer, X, y, run, hooks, epochs, *, batch_
             optimizer.step()
             batch = len(xb)
             loss_sum += loss_value * batch
-            norm_sums += norms
+            norm_sums = [total + norm for total, norm in zip(norm_sums, norms)]
             if counter is not None:
                 correct += counter(out.data, yb)
-            hooks.on_batch_end(step, {"loss": loss_value, "batch_size": batch})
+            if batch_end:
+                hooks.on_batch_end(step, {"loss": loss_value, "batch_size": batch})
 
         logs = {"loss": loss_sum / n}
         if counter is not None:
@@ -279,7 +281,7 @@ def _train_epochs(model, loss_fn, optimizer, X, y, run, hooks, epochs, *, batch_
             scores = evaluate(model, loss_fn, *validation)
             logs.update({f"val_{key}": value for key, value in scores.items()})
         logs["lr"] = lr
-        means = norm_sums / steps_per_epoch
+        means = np.asarray(norm_sums) / steps_per_epoch
         logs["grad_norm"] = float(np.sqrt(np.sum(means**2)))
         logs.update({f"grad_norm/{name}": float(value) for name, value in zip(names, means)})
         if scheduler is not None:
