@@ -6,7 +6,8 @@ tensor that used it has passed its share back, so tensors are visited in reverse
 order of creation (each carries a creation number, ``_seq``; an op's output is
 always newer than its inputs). A max-heap on that number yields exactly this
 order as the walk discovers the graph, with no separate sort, no recursion and
-no limit on depth (PyTorch's engine orders its work the same way).
+no limit on depth (PyTorch's engine orders its work the same way). Leaves pass
+nothing on, so they skip the heap and are visited once the walk has ended.
 
 :func:`propagate` is that walk; ``backward()`` uses it to fill ``.grad`` and the
 computation-graph picture uses it to read every node's gradient.
@@ -93,44 +94,58 @@ def propagate(root, root_grad: np.ndarray, retain_graph: bool, visit, visit_all:
     # A tensor's gradient so far waits in its ``_pending`` slot until the tensor is visited.
     root._pending = root_grad
     borrowed = set()  # ids of tensors whose pending gradient is the very array another tensor received
+    leaves = []  # leaves have nothing to pass on, so they wait outside the heap until the walk ends
     heap = [(-root._seq, root)]
     pop, push = heapq.heappop, heapq.heappush
-    while heap:
-        node = pop(heap)[1]
-        g, node._pending = node._pending, None
-        vjps = node._vjp
-        if vjps is FREED:
-            raise RuntimeError(
-                f"backward: the graph through this {node._op} result was already freed by an earlier "
-                f"backward(); call backward(retain_graph=True) the first time to go through it twice"
-            )
-        if vjps is None:
-            visit(node, g, id(node) in borrowed)
-            continue
-        if visit_all or node._retains_grad:
-            visit(node, g, id(node) in borrowed)
-        for parent, vjp in zip(node._parents, vjps):
-            if vjp is None or not parent.requires_grad:
+    try:
+        while heap:
+            node = pop(heap)[1]
+            g, node._pending = node._pending, None
+            vjps = node._vjp
+            if vjps is FREED:
+                raise RuntimeError(
+                    f"backward: the graph through this {node._op} result was already freed by an earlier "
+                    f"backward(); call backward(retain_graph=True) the first time to go through it twice"
+                )
+            if vjps is None:
+                visit(node, g, id(node) in borrowed)
                 continue
-            earlier = parent._pending
-            if (reuse_spares and earlier is None and parent._vjp is None and parent._data.size >= SPARE_MIN_SIZE
-                    and getattr(vjp, "writes_into", False)):
-                parent_grad = vjp(g, out=_spare_gradient(parent))
-            else:
-                parent_grad = vjp(g)
-            if parent_grad.shape != parent._data.shape:
-                parent_grad = unbroadcast(parent_grad, parent._data.shape)
-            if earlier is None:
-                parent._pending = parent_grad
-                push(heap, (-parent._seq, parent))
-                if parent_grad is g:
-                    borrowed.add(id(parent))
-            else:
-                parent._pending = earlier + parent_grad
-                borrowed.discard(id(parent))
-        if not retain_graph:
-            node._vjp = FREED
-            node._parents = ()
+            if visit_all or node._retains_grad:
+                visit(node, g, id(node) in borrowed)
+            for parent, vjp in zip(node._parents, vjps):
+                if vjp is None or not parent.requires_grad:
+                    continue
+                earlier = parent._pending
+                if (reuse_spares and earlier is None and parent._vjp is None and parent._data.size >= SPARE_MIN_SIZE
+                        and getattr(vjp, "writes_into", False)):
+                    parent_grad = vjp(g, out=_spare_gradient(parent))
+                else:
+                    parent_grad = vjp(g)
+                if parent_grad.shape != parent._data.shape:
+                    parent_grad = unbroadcast(parent_grad, parent._data.shape)
+                if earlier is None:
+                    parent._pending = parent_grad
+                    if parent._vjp is None:
+                        leaves.append(parent)
+                    else:
+                        push(heap, (-parent._seq, parent))
+                    if parent_grad is g:
+                        borrowed.add(id(parent))
+                else:
+                    parent._pending = earlier + parent_grad
+                    borrowed.discard(id(parent))
+            if not retain_graph:
+                node._vjp = FREED
+                node._parents = ()
+        for leaf in leaves:
+            g, leaf._pending = leaf._pending, None
+            visit(leaf, g, id(leaf) in borrowed)
+    except BaseException:  # leave no half-passed gradient behind for the next backward() to add to
+        for _, node in heap:
+            node._pending = None
+        for leaf in leaves:
+            leaf._pending = None
+        raise
 
 
 def run_backward(root, gradient=None, retain_graph: bool = False) -> None:

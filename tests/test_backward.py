@@ -1,6 +1,7 @@
 """The backward pass writes a parameter's new gradient into the array zero_grad() set aside,
 and only when nothing outside still holds that array."""
 import numpy as np
+import pytest
 
 import glassnet as gn
 from glassnet import nn
@@ -82,3 +83,14 @@ def test_fit_matches_a_hand_loop_that_never_reuses_memory():
             optimizer.step()
     for a, b in zip(model.parameters(), twin.parameters()):
         np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
+def test_a_backward_that_fails_leaves_nothing_behind_for_the_next():
+    w = gn.nn.Parameter(np.array([1.0, 2.0]))
+    a = w * 2.0
+    (a * 3.0).sum().backward()  # frees the graph through a
+    with pytest.raises(RuntimeError, match="already freed"):
+        ((a * 4.0) + (w * 5.0)).sum().backward()  # w receives its share before the walk reaches a
+    w.grad = None
+    (w * 1.0).sum().backward()
+    np.testing.assert_array_equal(w.grad.numpy(), [1.0, 1.0])
