@@ -66,7 +66,7 @@ def cross_entropy(input, target, reduction: str = "mean"):
     if input.ndim != 2:
         raise ShapeError(f"cross_entropy: input must be logits of shape (N, C), got shape {input.shape}")
     target_data = target.data if isinstance(target, Tensor) else np.asarray(target)
-    if np.issubdtype(target_data.dtype, np.integer):
+    if target_data.dtype.kind in "iu":  # integer class labels
         if target_data.shape != (input.shape[0],):
             raise ShapeError(
                 f"cross_entropy: integer class labels must have shape ({input.shape[0]},) to match input "
@@ -75,7 +75,7 @@ def cross_entropy(input, target, reduction: str = "mean"):
         classes = input.shape[1]
         # one pass: seen as unsigned, a negative label becomes huge and fails the same test
         unsigned = target_data.view(f"u{target_data.dtype.itemsize}") if target_data.dtype.kind == "i" else target_data
-        if target_data.size and unsigned.max() >= classes:
+        if target_data.size and np.maximum.reduce(unsigned, axis=None) >= classes:
             bad = target_data[(target_data < 0) | (target_data >= classes)][0]
             raise ValueError(
                 f"cross_entropy: class label {bad} is out of range for {classes} classes; labels must be "
