@@ -94,3 +94,14 @@ def test_a_backward_that_fails_leaves_nothing_behind_for_the_next():
     w.grad = None
     (w * 1.0).sum().backward()
     np.testing.assert_array_equal(w.grad.numpy(), [1.0, 1.0])
+
+
+def test_a_float64_input_to_a_float32_layer_gets_the_same_gradient_with_or_without_a_spare():
+    model, x, y = model_and_batch(4)
+    x64 = x.astype(np.float64)
+    gradients_of(model, x64, y)
+    model.zero_grad()  # spares are float32; this backward's products are float64
+    with_spares = gradients_of(model, x64, y)
+    for got, expected in zip(with_spares, fresh_gradients(model, x64, y)):
+        assert got.dtype == np.float32
+        np.testing.assert_array_equal(got, expected)

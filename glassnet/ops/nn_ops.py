@@ -13,17 +13,19 @@ from glassnet.ops.registry import primitive, writes_into
 
 
 def _weight_gradient(d, x, out=None):
-    """dL/dW = d^T x, summed over all leading dimensions; into ``out`` when given."""
+    """dL/dW = d^T x, summed over all leading dimensions; into ``out`` when it has the product's dtype."""
     if d.ndim != 2:
         d, x = d.reshape(-1, d.shape[-1]), x.reshape(-1, x.shape[-1])
+    if out is not None and not (out.dtype == d.dtype == x.dtype):
+        out = None  # mixed precision: compute as usual, the engine casts once
     return np.matmul(d.T, x, out=out)
 
 
 def _bias_gradient(d, out=None):
-    """dL/db = sum of d over all but the last axis; into ``out`` when it has b's shape."""
+    """dL/db = sum of d over all but the last axis; into ``out`` when it has b's shape and d's dtype."""
     if d.ndim != 2:
         d = d.reshape(-1, d.shape[-1])
-    if out is not None and out.shape != d.shape[1:]:
+    if out is not None and (out.shape != d.shape[1:] or out.dtype != d.dtype):
         out = None
     return np.add.reduce(d, axis=0, out=out)
 
