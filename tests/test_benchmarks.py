@@ -34,3 +34,26 @@ def test_scaling_plot_is_written(tmp_path):
     from PIL import Image
 
     assert Image.open(path).size == (1100, 420)
+
+
+def test_each_timed_run_starts_after_the_settling_pause():
+    import time
+
+    from glassnet.benchmarks.timing import interleaved
+
+    events = []
+
+    def candidate(name):
+        def setup():
+            def run():
+                events.append(("start", name, time.perf_counter()))
+                events.append(("end", name, time.perf_counter()))
+            return run
+        return setup
+
+    stats = interleaved({"a": candidate("a"), "b": candidate("b")}, repeats=2, warmup=1, settle=0.03)
+    assert [len(s["samples"]) for s in stats.values()] == [2, 2]
+    starts = [t for kind, _, t in events if kind == "start"]
+    ends = [t for kind, _, t in events if kind == "end"]
+    assert [name for kind, name, _ in events if kind == "start"] == ["a", "b"] * 3  # interleaved, warm-up included
+    assert all(start - end >= 0.03 for start, end in zip(starts[1:], ends[:-1]))

@@ -2,21 +2,23 @@
 from __future__ import annotations
 
 from glassnet.benchmarks import mlp
-from glassnet.benchmarks.timing import interleaved
+from glassnet.benchmarks.timing import SETTLE_SECONDS, interleaved
 
 
-def epoch_times(implementations: dict, sizes: list, samples: int, batch_size: int, repeats: int) -> dict:
+def epoch_times(implementations: dict, sizes: list, samples: int, batch_size: int, repeats: int,
+                settle: float) -> dict:
     data = mlp.make_data(samples, sizes[0], sizes[-1])
     weights = mlp.make_weights(sizes)
     candidates = {name: (lambda f=f: f(data, weights, batch_size, 0.01)) for name, f in implementations.items()}
-    return {name: stats["median"] for name, stats in interleaved(candidates, repeats).items()}
+    return {name: stats["median"] for name, stats in interleaved(candidates, repeats, settle=settle).items()}
 
 
 def sweep(implementations: dict, widths: list, sample_counts: list, batch_size: int, repeats: int,
-          base_width: int = 256, base_samples: int = 10_000) -> dict:
+          base_width: int = 256, base_samples: int = 10_000, settle: float = SETTLE_SECONDS) -> dict:
     """Seconds per epoch of a 784-w-w-10 MLP for each width, and of the 784-256-128-10 one for each sample count."""
-    by_width = {w: epoch_times(implementations, [784, w, w, 10], base_samples, batch_size, repeats) for w in widths}
-    by_samples = {n: epoch_times(implementations, [784, base_width, 128, 10], n, batch_size, repeats)
+    by_width = {w: epoch_times(implementations, [784, w, w, 10], base_samples, batch_size, repeats, settle)
+                for w in widths}
+    by_samples = {n: epoch_times(implementations, [784, base_width, 128, 10], n, batch_size, repeats, settle)
                   for n in sample_counts}
     return {"by_width": by_width, "by_samples": by_samples, "batch_size": batch_size,
             "samples_for_width": base_samples}

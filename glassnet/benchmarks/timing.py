@@ -4,18 +4,29 @@ from __future__ import annotations
 import statistics
 import time
 
+SETTLE_SECONDS = 0.25
+"""Pause before each timed run, so the previous library's idle threads have gone to sleep.
 
-def interleaved(candidates: dict, repeats: int, warmup: int = 1) -> dict:
+After its last call OpenBLAS keeps its worker threads spinning for 2^28 cycles (about
+0.1 s here) and OpenMP runtimes spin too; a run of another library that starts inside
+that window shares the two cores with them. Measured: a PyTorch epoch over 1,000
+samples right after a NumPy run took 0.10 s, alone 0.008 s.
+"""
+
+
+def interleaved(candidates: dict, repeats: int, warmup: int = 1, settle: float = SETTLE_SECONDS) -> dict:
     """Time each ``name -> setup()`` candidate ``repeats`` times, alternating between them.
 
     ``setup()`` prepares a fresh run (untimed) and returns the callable to time, so
     every repeat starts from the same weights. Interleaving spreads drift in the
-    machine's speed over all candidates alike. Returns name -> stats dict.
+    machine's speed over all candidates alike; each timed run starts ``settle``
+    seconds after the previous one ended (see ``SETTLE_SECONDS``). Returns name -> stats dict.
     """
     samples = {name: [] for name in candidates}
     for round_index in range(warmup + repeats):
         for name, setup in candidates.items():
             run = setup()
+            time.sleep(settle)
             started = time.perf_counter()
             run()
             elapsed = time.perf_counter() - started
