@@ -103,7 +103,12 @@ class Module:
 
     # --------------------------------------------------------------- state
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Forget accumulated gradients before the next backward pass."""
+        """Forget accumulated gradients before the next backward pass.
+
+        With ``set_to_none`` (the default) ``.grad`` becomes None and the old array is kept aside for
+        the next ``backward()`` to write into, as long as nothing else holds it (to free that memory
+        instead, set ``p.grad = None`` yourself). Otherwise the gradients are zeroed.
+        """
         for parameter in self.parameters():
             if set_to_none or parameter.grad is None:
                 parameter._forget_grad()

@@ -68,7 +68,12 @@ class Optimizer:
         check_hyperparameter(type(self).__name__, "lr", group["lr"])
 
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Forget the gradients of every parameter this optimizer updates."""
+        """Forget the gradients of every parameter this optimizer updates.
+
+        With ``set_to_none`` (the default) ``.grad`` becomes None and the old array is kept aside for
+        the next ``backward()`` to write into, as long as nothing else holds it (to free that memory
+        instead, set ``p.grad = None`` yourself). Otherwise the gradients are zeroed.
+        """
         for group in self.param_groups:
             for p in group["params"]:
                 if set_to_none or p.grad is None:
