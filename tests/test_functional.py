@@ -152,3 +152,15 @@ def test_shape_errors_suggest_the_right_fix():
     from glassnet.datasets import one_hot
 
     assert F.mse_loss(t64(np.zeros((4, 3))), one_hot(np.array([0, 1, 2, 1]), 3)).item() == pytest.approx(1 / 3)
+
+
+@pytest.mark.parametrize("dtype", ["<i8", ">i8", "<i4", ">i2", "i1", "u1", ">u4"])
+def test_cross_entropy_label_range_check_in_every_integer_layout(dtype):
+    logits = t64(np.zeros((3, 4)))
+    good = np.array([0, 3, 2], dtype=dtype)
+    np.testing.assert_allclose(F.cross_entropy(logits, good).item(), np.log(4))  # uniform logits: log C
+    with pytest.raises(ValueError, match=r"label 4 is out of range for 4 classes"):
+        F.cross_entropy(logits, np.array([0, 4, 2], dtype=dtype))
+    if np.dtype(dtype).kind == "i":
+        with pytest.raises(ValueError, match=r"label -1 is out of range"):
+            F.cross_entropy(logits, np.array([0, -1, 2], dtype=dtype))

@@ -74,7 +74,7 @@ def cross_entropy(input, target, reduction: str = "mean"):
             )
         classes = input.shape[1]
         # one pass: seen as unsigned, a negative label becomes huge and fails the same test
-        unsigned = target_data.view(f"u{target_data.dtype.itemsize}") if target_data.dtype.kind == "i" else target_data
+        unsigned = target_data.view(target_data.dtype.str.replace("i", "u")) if target_data.dtype.kind == "i" else target_data
         if target_data.size and np.maximum.reduce(unsigned, axis=None) >= classes:
             bad = target_data[(target_data < 0) | (target_data >= classes)][0]
             raise ValueError(
