@@ -9,16 +9,15 @@ import sys
 
 from glassnet.benchmarks import digits, environment, mlp, scaling, xor
 from glassnet.benchmarks.memory import measure_in_subprocess
-from glassnet.benchmarks.timing import SETTLE_SECONDS, interleaved
+from glassnet.benchmarks.timing import interleaved
 from glassnet.files import atomic_write
 
 SIZES = [784, 256, 128, 10]
 FULL = dict(samples=60_000, batches=(32, 128, 1024), memory_batches=(32, 128, 1024), repeats=5, xor_steps=2000, xor_repeats=7,
             widths=(64, 128, 256, 512, 1024, 2048), sample_counts=(1_000, 3_000, 10_000, 30_000, 100_000),
-            scaling_repeats=3, micrograd_steps=100, settle=SETTLE_SECONDS)
+            scaling_repeats=3, micrograd_steps=100)
 QUICK = dict(samples=4_000, batches=(32, 128, 1024), memory_batches=(128,), repeats=2, xor_steps=300, xor_repeats=3,
-             widths=(64, 256, 1024), sample_counts=(1_000, 4_000), scaling_repeats=1, micrograd_steps=10,
-             settle=0.05)  # a smoke run: shorter pauses, so its ratios are rougher
+             widths=(64, 256, 1024), sample_counts=(1_000, 4_000), scaling_repeats=1, micrograd_steps=10)
 
 
 def available(module: str) -> bool:
@@ -45,7 +44,7 @@ def run_mlp(settings: dict, report) -> dict:
                 candidates[name] = lambda f=factory, b=batch: f(data, weights, b, 0.01, threads)
             else:
                 candidates[name] = lambda f=factory, b=batch: f(data, weights, b, 0.01)
-        stats = interleaved(candidates, settings["repeats"], settle=settings["settle"])
+        stats = interleaved(candidates, settings["repeats"])
         for name in names:
             stats[name]["gflops"] = flops / stats[name]["median"] / 1e9
             stats[name]["peak_memory_bytes"] = measure_in_subprocess(
@@ -61,7 +60,7 @@ def run_xor(settings: dict, report) -> dict:
     names = ["numpy_loop", "glassnet"] + [n for n in ("torch", "micrograd") if available(n)]
     steps = {name: settings["micrograd_steps"] if name == "micrograd" else settings["xor_steps"] for name in names}
     candidates = {name: (lambda f=xor.IMPLEMENTATIONS[name], s=steps[name]: f(s)) for name in names}
-    stats = interleaved(candidates, settings["xor_repeats"], settle=settings["settle"])
+    stats = interleaved(candidates, settings["xor_repeats"])
     return {name: {"microseconds_per_step": 1e6 * s["median"] / steps[name],
                    "min": 1e6 * s["min"] / steps[name], "max": 1e6 * s["max"] / steps[name]}
             for name, s in stats.items()}
@@ -81,7 +80,7 @@ def run_scaling(settings: dict, report) -> dict:
     names = ["numpy_loop", "glassnet"] + (["torch"] if available("torch") else [])
     implementations = {name: mlp.IMPLEMENTATIONS[name] for name in names}
     return scaling.sweep(implementations, list(settings["widths"]), list(settings["sample_counts"]), 128,
-                         settings["scaling_repeats"], settle=settings["settle"])
+                         settings["scaling_repeats"])
 
 
 def format_tables(result: dict) -> str:
