@@ -38,6 +38,8 @@ def _initial_gradient(root, gradient) -> np.ndarray:
                 f"tensor has shape {root.shape}; pass gradient=<array of that shape> or reduce it "
                 f"first, e.g. loss.sum().backward()"
             )
+        if data.ndim == 0:  # the usual scalar loss; np.array is cheaper here than np.ones
+            return np.array(1, dtype=data.dtype)
         return np.ones(data.shape, dtype=data.dtype)
     gradient = np.asarray(getattr(gradient, "_data", gradient), dtype=root.dtype)
     if gradient.shape != root.shape:
@@ -115,14 +117,14 @@ def propagate(root, root_grad: np.ndarray, retain_graph: bool, visit, visit_all:
             for parent, vjp in zip(node._parents, vjps):
                 if vjp is None or not parent.requires_grad:
                     continue
-                earlier = parent._pending
-                if (reuse_spares and earlier is None and parent._vjp is None and parent._data.size >= SPARE_MIN_SIZE
+                earlier, data = parent._pending, parent._data
+                if (reuse_spares and earlier is None and parent._vjp is None and data.size >= SPARE_MIN_SIZE
                         and getattr(vjp, "writes_into", False)):
                     parent_grad = vjp(g, out=_spare_gradient(parent))
                 else:
                     parent_grad = vjp(g)
-                if parent_grad.shape != parent._data.shape:
-                    parent_grad = unbroadcast(parent_grad, parent._data.shape)
+                if parent_grad.shape != data.shape:
+                    parent_grad = unbroadcast(parent_grad, data.shape)
                 if earlier is None:
                     parent._pending = parent_grad
                     if parent._vjp is None:
