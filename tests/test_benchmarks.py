@@ -57,3 +57,14 @@ def test_each_timed_run_starts_after_the_settling_pause():
     ends = [t for kind, _, t in events if kind == "end"]
     assert [name for kind, name, _ in events if kind == "start"] == ["a", "b"] * 3  # interleaved, warm-up included
     assert all(start - end >= 0.03 for start, end in zip(starts[1:], ends[:-1]))
+
+
+def test_where_the_time_goes_script_runs():
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    result = subprocess.run([sys.executable, os.path.join("scripts", "where_the_time_goes.py"), "--batch", "64",
+                             "--samples", "256", "--repeats", "1"], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    rows = [line.split() for line in result.stdout.splitlines()[1:]]
+    assert [row[0] for row in rows] == ["numpy_loop", "glassnet_bare", "bare+norms", "glassnet_fit"]
+    assert all(float(row[1]) > 0 for row in rows) and rows[0][2] == "1.00x"
