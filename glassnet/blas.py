@@ -40,7 +40,7 @@ def _openblas_axpy() -> dict:
     prefix, suffix = getattr(lib, "_symbol_prefix", None), getattr(lib, "_symbol_suffix", None)
     if prefix is None or suffix is None:
         return {}
-    integer = ctypes.c_int64 if "64" in suffix else ctypes.c_int  # ILP64 builds carry a 64 suffix
+    integer = ctypes.c_int64 if _uses_64bit_integers(lib.dynlib, prefix, suffix) else ctypes.c_int
     found = {}
     for dtype, letter, scalar in ((np.float32, "s", ctypes.c_float), (np.float64, "d", ctypes.c_double)):
         function = getattr(lib.dynlib, f"{prefix}cblas_{letter}axpy{suffix}", None)
@@ -51,6 +51,16 @@ def _openblas_axpy() -> dict:
         function.restype = None
         found[np.dtype(dtype)] = function
     return found
+
+
+def _uses_64bit_integers(dynlib, prefix: str, suffix: str) -> bool:
+    """Whether the library's BLAS integers are 64-bit (ILP64), from its build configuration string."""
+    config = getattr(dynlib, f"{prefix}openblas_get_config{suffix}", None)
+    if config is None:
+        return "64" in suffix  # ILP64 builds conventionally carry a 64 in their symbol suffix
+    config.restype = ctypes.c_char_p
+    config.argtypes = []
+    return b"USE64BITINT" in (config() or b"")
 
 
 def axpy_(y: np.ndarray, alpha: float, x: np.ndarray) -> np.ndarray:

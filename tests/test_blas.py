@@ -52,3 +52,15 @@ def test_numpy_scalar_alpha_and_aliasing():
 def test_shape_mismatch_is_named():
     with pytest.raises(ValueError, match=r"axpy_: x has shape \(3,\) but y has \(4,\)"):
         blas.axpy_(np.zeros(4), 1.0, np.zeros(3))
+
+
+def test_integer_width_comes_from_the_build_configuration():
+    if not numpy_wheel_has_openblas():
+        pytest.skip("this NumPy is not built on OpenBLAS; test_finds_the_openblas_of_numpys_wheel covers the fallback")
+    from threadpoolctl import ThreadpoolController
+
+    lib = next(lib for lib in ThreadpoolController().lib_controllers
+               if lib.internal_api == "openblas" and "numpy" in lib.filepath.lower())
+    ilp64 = blas._uses_64bit_integers(lib.dynlib, lib._symbol_prefix, lib._symbol_suffix)
+    # NumPy's wheels ship the 64-bit-integer build, named with a 64 in its symbols
+    assert ilp64 == ("64" in lib._symbol_suffix)
