@@ -129,9 +129,12 @@ class BaseMLP(BaseEstimator):
         """X checked by scikit-learn (2-D, finite, numeric, n_features_in_, feature names)."""
         return validate_data(self, X, reset=reset, dtype=(np.float64, np.float32))
 
-    def _check_y_present(self, X, y):
+    def _X_and_y_arrays(self, X, y, reset: bool):
+        """X checked by scikit-learn and y as a NumPy array (pandas objects converted); y must be given."""
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None")
+        X = self._validate_X(X, reset=reset)
+        return X, (y.to_numpy() if hasattr(y, "to_numpy") else np.asarray(y))
 
     def _train(self, X, targets, settings: dict, incremental: bool):
         """Run ``glassnet.fit`` on (X, targets), where targets is 2-D float (n_samples, n_outputs)."""

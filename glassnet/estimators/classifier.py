@@ -92,9 +92,7 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
 
     # ------------------------------------------------------------ targets
     def _validate_data_and_targets(self, X, y, reset: bool):
-        self._check_y_present(X, y)
-        X = self._validate_X(X, reset=reset)
-        y = np.asarray(y) if not hasattr(y, "iloc") else y.to_numpy()
+        X, y = self._X_and_y_arrays(X, y, reset)
         if y.ndim == 0 or len(y) != len(X):
             raise ValueError(f"y: expected {len(X)} targets (one per row of X), got shape {np.shape(y)}")
         if y.ndim == 2 and y.shape[1] == 1:

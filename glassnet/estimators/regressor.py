@@ -49,9 +49,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
             clip_grad_norm=clip_grad_norm, dtype=dtype)
 
     def _validate_data_and_targets(self, X, y, reset: bool):
-        self._check_y_present(X, y)
-        X = self._validate_X(X, reset=reset)
-        y = np.asarray(y) if not hasattr(y, "to_numpy") else y.to_numpy()
+        X, y = self._X_and_y_arrays(X, y, reset)
         if y.ndim == 0 or y.ndim > 2 or len(y) != len(X):
             raise ValueError(f"y: expected {len(X)} targets (one row per row of X, 1-D or 2-D), got shape {np.shape(y)}")
         if y.dtype.kind not in "biuf":
