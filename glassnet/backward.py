@@ -66,7 +66,7 @@ def _spare_gradient(leaf):
     """The leaf's previous gradient array to write the new one into, or None.
 
     ``zero_grad()`` leaves it in ``_spare_grad``; it is reused only when it still has the
-    leaf's shape and dtype and nothing outside holds the old ``.grad`` tensor or its array
+    leaf's shape, dtype and memory layout (strides) and nothing outside holds the old ``.grad`` tensor or its array
     (reference counts no higher than those of a probe held the same way here).
     """
     spare = getattr(leaf, "_spare_grad", None)
@@ -77,7 +77,8 @@ def _spare_gradient(leaf):
     array = spare._data
     if (sys.getrefcount(spare) > sys.getrefcount(probe) or sys.getrefcount(array) > sys.getrefcount(probe) + 1
             or array.shape != leaf._data.shape or array.dtype != leaf._data.dtype
-            or not array.flags.writeable or not array.flags.c_contiguous):
+            or array.strides != leaf._data.strides or not array.flags.writeable
+            or not (array.flags.c_contiguous or array.flags.f_contiguous)):
         return None
     return array
 

@@ -10,7 +10,7 @@ glassnet calls the ``axpy`` of the BLAS that NumPy itself has loaded, found with
 threadpoolctl (the library that already finds it to set its thread count). Only
 OpenBLAS is used this way, the BLAS of NumPy's own wheels, whose symbol names and
 integer width threadpoolctl reports. With any other BLAS, without threadpoolctl, or
-for arrays it cannot take (another dtype, not contiguous, tiny), :func:`axpy_` falls
+for arrays it cannot take (another dtype, not contiguous or not laid out alike, tiny), :func:`axpy_` falls
 back to NumPy and gives the same numbers up to rounding.
 """
 from __future__ import annotations
@@ -70,7 +70,9 @@ def axpy_(y: np.ndarray, alpha: float, x: np.ndarray) -> np.ndarray:
     """
     if x.shape != y.shape:
         raise ValueError(f"axpy_: x has shape {x.shape} but y has {y.shape}; they must be equal")
-    if y.size >= MIN_SIZE and x.dtype == y.dtype and y.flags.c_contiguous and x.flags.c_contiguous \
+    # one flat pass needs both arrays contiguous with the same layout (row- or column-major)
+    if y.size >= MIN_SIZE and x.dtype == y.dtype and x.strides == y.strides \
+            and (y.flags.c_contiguous or y.flags.f_contiguous) \
             and y.flags.writeable and y.flags.aligned and x.flags.aligned:
         function = _openblas_axpy().get(y.dtype)
         if function is not None:

@@ -103,20 +103,17 @@ def gradcheck(fn, *inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 
         tensor = tensors[i]
         analytic = np.zeros(tensor.shape) if tensor.grad is None else np.asarray(tensor.grad.data, dtype=np.float64)
         numeric = np.zeros(tensor.shape)
-        if not tensor.data.flags.c_contiguous:  # (np.ascontiguousarray would turn a 0-d array into 1-d)
-            tensor.data = tensor.data.copy(order="C")
-        flat = tensor.data.reshape(-1)
-        numeric_flat = numeric.reshape(-1)
-        original = tensor.data.copy()
-        for k in range(flat.size):
-            saved = flat[k]
-            flat[k] = saved + eps
+        data = tensor.data  # perturbed element by element in place, whatever its memory layout
+        original = data.copy()
+        for k in np.ndindex(data.shape):
+            saved = data[k]
+            data[k] = saved + eps
             plus = projected(fn(*tensors).data)
-            flat[k] = saved - eps
+            data[k] = saved - eps
             minus = projected(fn(*tensors).data)
-            flat[k] = saved
-            numeric_flat[k] = (plus - minus) / (2 * eps)
-        tensor.data[...] = original
+            data[k] = saved
+            numeric[k] = (plus - minus) / (2 * eps)
+        data[...] = original
         error = np.abs(analytic - numeric)
         allowed = atol + rtol * np.abs(numeric)
         if tensor.data.size == 0:

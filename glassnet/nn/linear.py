@@ -28,6 +28,13 @@ class Linear(Module):
 
     Parameters start as in PyTorch: W and b ~ U(-1/√in_features, 1/√in_features).
 
+    ``weight`` has PyTorch's shape (out_features, in_features) but is stored column-major
+    (``order="F"``): in memory it is W^T, row by row, so the forward product x W^T reads
+    a row-major matrix and the weight gradient is written as (x^T d)^T. OpenBLAS runs
+    those products faster than with a transposed operand; on the 784-256-128-10
+    benchmark one training step at batch 32 took 13% less time (docs/performance.md).
+    Any layout works: an array assigned to ``weight.data`` keeps its own.
+
     Parameters
     ----------
     in_features, out_features : int
@@ -43,7 +50,7 @@ class Linear(Module):
         self.in_features = _positive_int(in_features, "in_features")
         self.out_features = _positive_int(out_features, "out_features")
         dtype = float_dtype_or_default(dtype)
-        self.weight = Parameter(np.empty((self.out_features, self.in_features), dtype=dtype))
+        self.weight = Parameter(np.empty((self.out_features, self.in_features), dtype=dtype, order="F"))
         self.bias = Parameter(np.empty(self.out_features, dtype=dtype)) if bias else None
         self.reset_parameters(generator)
 

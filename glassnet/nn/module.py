@@ -152,7 +152,9 @@ class Module:
                     f"load_state_dict: {name!r} has shape {value.shape} in the state dict but "
                     f"{parameter.shape} in the module"
                 )
-            parameter.data = value.astype(parameter.dtype, copy=True)
+            copy = np.empty_like(parameter.data)  # the parameter's own dtype and memory layout
+            copy[...] = value
+            parameter.data = copy
         return missing, unexpected
 
     def to(self, dtype) -> "Module":

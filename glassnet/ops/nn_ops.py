@@ -12,13 +12,23 @@ from glassnet.errors import ShapeError
 from glassnet.ops.registry import primitive, writes_into
 
 
-def _weight_gradient(d, x, out=None):
-    """dL/dW = d^T x, summed over all leading dimensions; into ``out`` when it has the product's dtype."""
+def _weight_gradient(d, x, weight, out=None):
+    """dL/dW = d^T x, summed over all leading dimensions, in ``weight``'s memory layout.
+
+    A column-major weight (see ``Linear``) gets a column-major gradient, computed as
+    (x^T d)^T, so the optimizer's update walks both arrays in the same order. The
+    product goes into ``out`` when it has the product's dtype and the weight's layout.
+    """
     if d.ndim != 2:
         d, x = d.reshape(-1, d.shape[-1]), x.reshape(-1, x.shape[-1])
     if out is not None and not (out.dtype == d.dtype == x.dtype):
         out = None  # mixed precision: compute as usual, the engine casts once
-    return np.matmul(d.T, x, out=out)
+    if weight.flags.c_contiguous or not weight.flags.f_contiguous:
+        return np.matmul(d.T, x, out=out)
+    if out is None:
+        out = np.empty(weight.shape, dtype=np.result_type(d, x), order="F")
+    np.matmul(x.T, d, out=out.T)  # (x^T d)^T = d^T x, written through the transposed view
+    return out
 
 
 def _bias_gradient(d, out=None):
@@ -49,7 +59,7 @@ def linear(x, weight, bias=None):
     @writes_into
     def grad_weight(g, out=None):
         # dL/dW = g^T x  (summed over all leading dimensions)
-        return _weight_gradient(g, x, out)
+        return _weight_gradient(g, x, weight, out)
 
     @writes_into
     def grad_bias(g, out=None):
@@ -106,7 +116,7 @@ def linear_activation(x, weight, bias, activation):
 
     @writes_into
     def grad_weight(g, out=None):
-        return _weight_gradient(dz(g), x, out)
+        return _weight_gradient(dz(g), x, weight, out)
 
     @writes_into
     def grad_bias(g, out=None):

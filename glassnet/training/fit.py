@@ -51,7 +51,8 @@ def _grad_norm(parameter) -> float:
     if grad is None:
         return 0.0
     array = grad._data
-    squares = float(np.vdot(array, array))  # sum of squares, one BLAS pass over any shape
+    flat = array.ravel(order="K")  # a view in memory order for any contiguous layout (vdot would copy an F array)
+    squares = float(np.dot(flat, flat))  # sum of squares, one BLAS pass
     if squares == math.inf and np.isfinite(array).all():
         return float(np.linalg.norm(array.astype(np.float64)))
     return math.sqrt(squares) if squares >= 0 else math.nan
