@@ -280,3 +280,18 @@ def test_batch_end_hooks_run_only_for_callbacks_that_define_them():
     gn.fit(model, nn.CrossEntropyLoss(), gn.optim.SGD(model.parameters(), lr=0.1), X, np.arange(10) % 2,
            epochs=2, batch_size=4, callbacks=[counting], progress=False)
     assert counting.batches == 2 * 3
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.float16])
+@pytest.mark.parametrize("layout", ["C", "F", "strided"])
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf, None, "huge"])
+def test_the_one_pass_finiteness_check_agrees_with_isfinite(dtype, layout, bad):
+    from glassnet.validation import _all_finite
+
+    X = np.random.default_rng(0).standard_normal((50, 40)).astype(dtype)
+    if bad == "huge":  # finite, but its square overflows: the exact check must say finite
+        X[7, 8] = np.finfo(dtype).max / 2
+    elif bad is not None:
+        X[7, 8] = bad
+    X = {"C": X, "F": np.asfortranarray(X), "strided": X[:, ::2]}[layout]
+    assert _all_finite(X) == bool(np.isfinite(X).all())

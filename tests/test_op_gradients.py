@@ -124,3 +124,20 @@ def test_getitem_with_repeated_index_accumulates():
     x = t([1.0, 2.0, 3.0])
     shape.getitem(x, np.array([0, 0, 2])).sum().backward()
     np.testing.assert_array_equal(x.grad.data, [2.0, 0.0, 1.0])
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(0, 3), (7, 5), (3, 4, 6), (1024, 256)])
+def test_bias_gradient_is_the_column_sum_and_fills_out(dtype, shape):
+    from glassnet.ops.nn_ops import _bias_gradient
+
+    d = np.random.default_rng(0).standard_normal(shape).astype(dtype)
+    expected = d.astype(np.float64).reshape(-1, shape[-1]).sum(axis=0)
+    got = _bias_gradient(d)
+    assert got.dtype == dtype and got.shape == shape[-1:]
+    rows = d.size // shape[-1]
+    tolerance = {np.float16: 1e-2, np.float32: 1e-5, np.float64: 1e-13}[dtype] * max(rows, 1) ** 0.5  # sum's rounding
+    np.testing.assert_allclose(got, expected, rtol=tolerance, atol=tolerance)
+    out = np.full(shape[-1], np.nan, dtype=dtype)
+    assert _bias_gradient(d, out=out) is out
+    np.testing.assert_array_equal(out, got)

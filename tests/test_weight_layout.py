@@ -5,6 +5,7 @@ import pytest
 
 import glassnet as gn
 from glassnet import blas, nn
+from glassnet.nn.linear import COLUMN_MAJOR_MIN_SIZE
 from glassnet.training.fit import _grad_norm
 
 
@@ -30,11 +31,13 @@ def model_and_batch(order):
     return model, rng.standard_normal((16, 90)).astype(np.float32), rng.integers(0, 80, 16)
 
 
-def test_linear_stores_its_weight_column_major():
-    layer = nn.Linear(5, 3)
-    assert layer.weight.shape == (3, 5)
+def test_linear_stores_a_large_weight_column_major_and_a_small_one_row_major():
+    layer = nn.Linear(128, 32)  # exactly COLUMN_MAJOR_MIN_SIZE elements
+    assert layer.weight.shape == (32, 128) and layer.weight.numel() == COLUMN_MAJOR_MIN_SIZE
     assert layer.weight.data.flags.f_contiguous and not layer.weight.data.flags.c_contiguous
-    assert nn.Linear(5, 3, dtype="float64").weight.data.flags.f_contiguous
+    assert nn.Linear(128, 32, dtype="float64").weight.data.flags.f_contiguous
+    small = nn.Linear(127, 32)
+    assert small.weight.data.flags.c_contiguous and not small.weight.data.flags.f_contiguous
 
 
 @pytest.mark.parametrize("order", ["F", "C"])

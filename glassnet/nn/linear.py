@@ -14,6 +14,11 @@ from glassnet.nn.module import Module
 from glassnet.nn.parameter import Parameter
 
 
+COLUMN_MAJOR_MIN_SIZE = 4096
+"""Weights with fewer elements stay row-major: their products take microseconds either way,
+and a column-major gradient of a tiny weight costs one allocation more than it saves."""
+
+
 def _positive_int(value, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
         raise ValueError(f"Linear: {name} must be a positive integer, got {value!r}")
@@ -28,12 +33,13 @@ class Linear(Module):
 
     Parameters start as in PyTorch: W and b ~ U(-1/√in_features, 1/√in_features).
 
-    ``weight`` has PyTorch's shape (out_features, in_features) but is stored column-major
-    (``order="F"``): in memory it is W^T, row by row, so the forward product x W^T reads
-    a row-major matrix and the weight gradient is written as (x^T d)^T. OpenBLAS runs
-    those products faster than with a transposed operand; on the 784-256-128-10
-    benchmark one training step at batch 32 took 13% less time (docs/performance.md).
-    Any layout works: an array assigned to ``weight.data`` keeps its own.
+    ``weight`` has PyTorch's shape (out_features, in_features). With at least
+    ``COLUMN_MAJOR_MIN_SIZE`` elements it is stored column-major (``order="F"``): in memory
+    it is W^T, row by row, so the forward product x W^T reads a row-major matrix and the
+    weight gradient is written as (x^T d)^T. OpenBLAS runs those products faster than with
+    a transposed operand (on the 784-256-128-10 benchmark, 13% less time per step at
+    batch 32; docs/performance.md). Any layout works: an array assigned to ``weight.data``
+    keeps its own.
 
     Parameters
     ----------
@@ -50,7 +56,8 @@ class Linear(Module):
         self.in_features = _positive_int(in_features, "in_features")
         self.out_features = _positive_int(out_features, "out_features")
         dtype = float_dtype_or_default(dtype)
-        self.weight = Parameter(np.empty((self.out_features, self.in_features), dtype=dtype, order="F"))
+        order = "F" if self.out_features * self.in_features >= COLUMN_MAJOR_MIN_SIZE else "C"
+        self.weight = Parameter(np.empty((self.out_features, self.in_features), dtype=dtype, order=order))
         self.bias = Parameter(np.empty(self.out_features, dtype=dtype)) if bias else None
         self.reset_parameters(generator)
 
