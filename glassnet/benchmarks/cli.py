@@ -163,5 +163,9 @@ def main(argv=None) -> int:
     print(format_tables(result))
     env = result["environment"]
     print(f"{env['date']} · {env['processor']} · {env['cpus']} CPUs · BLAS {env['blas']} · versions {env['versions']}")
+    if "OPENBLAS_CORETYPE" in env["environment"]:
+        print(f"note: OPENBLAS_CORETYPE={env['environment']['OPENBLAS_CORETYPE']} forces NumPy's OpenBLAS onto that "
+              f"kernel, which can be far slower than the one it would pick; unset it (and OPENBLAS_L2_SIZE) for this "
+              f"command to measure the library as shipped")
     print(f"wrote {os.path.join(args.out, 'results.json')}")
     return 0
