@@ -98,9 +98,13 @@ def numpy_epoch(data, weights, batch_size, lr):
     return run
 
 
-def gemm_floor_epoch(data, weights, batch_size, lr):
-    """Only the GEMMs of each step, into preallocated outputs: the floor any NumPy library sits on."""
-    Ws = [W.copy() for W, _ in weights]
+def gemm_floor_epoch(data, weights, batch_size, lr, order="C"):
+    """Only the GEMMs of each step, into preallocated outputs: the floor any NumPy library sits on.
+
+    ``order="C"`` keeps each W row-major as PyTorch does; ``order="F"`` stores it column-major
+    as ``glassnet.nn.Linear`` does, which changes which products OpenBLAS sees transposed.
+    """
+    Ws = [np.array(W, order=order) for W, _ in weights]
     n = batch_size
     activations = [np.empty((n, W.shape[0]), dtype=np.float32) for W in Ws]
     grads_in = [np.empty((n, W.shape[1]), dtype=np.float32) for W in Ws]
@@ -177,8 +181,14 @@ def sklearn_epoch(data, weights, batch_size, lr):
     return run
 
 
+def gemm_floor_column_major_epoch(data, weights, batch_size, lr):
+    """The GEMM floor with every W stored column-major, glassnet's layout."""
+    return gemm_floor_epoch(data, weights, batch_size, lr, order="F")
+
+
 IMPLEMENTATIONS = {
     "gemm_floor": gemm_floor_epoch,
+    "gemm_floor_F": gemm_floor_column_major_epoch,
     "numpy_loop": numpy_epoch,
     "glassnet": glassnet_epoch,
     "torch": torch_epoch,
