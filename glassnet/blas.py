@@ -80,3 +80,13 @@ def axpy_(y: np.ndarray, alpha: float, x: np.ndarray) -> np.ndarray:
             return y
     y += alpha * x
     return y
+
+
+def sum_of_squares(x: np.ndarray):
+    """x·x = Σ x_i² over every element, as one BLAS dot in memory order.
+
+    A contiguous array of either layout is read through a flat view (``np.vdot`` would copy a
+    column-major one first); any other array is copied once. Overflow gives inf, NaN stays NaN.
+    """
+    flat = x.ravel(order="K")  # a view for any contiguous layout
+    return np.dot(flat, flat)

@@ -5,6 +5,7 @@ import numbers
 
 import numpy as np
 
+from glassnet.blas import sum_of_squares
 from glassnet.tensor import Tensor
 
 
@@ -33,10 +34,9 @@ def _all_finite(array: np.ndarray) -> bool:
     if array.dtype.kind not in "fc" or array.size == 0:
         return True
     if array.dtype in _BLAS_FLOATS and (array.flags.c_contiguous or array.flags.f_contiguous):
-        flat = array.ravel(order="K")  # a view in memory order
         with np.errstate(over="ignore"):  # an overflow only sends us to the exact check
-            total = np.dot(flat, flat)
-    else:
+            total = sum_of_squares(array)
+    else:  # a strided array would be copied for the dot; summing it needs no copy
         total = array.sum()
     return bool(np.isfinite(total)) or bool(np.isfinite(array).all())
 

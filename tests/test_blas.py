@@ -64,3 +64,11 @@ def test_integer_width_comes_from_the_build_configuration():
     ilp64 = blas._uses_64bit_integers(lib.dynlib, lib._symbol_prefix, lib._symbol_suffix)
     # NumPy's wheels ship the 64-bit-integer build, named with a 64 in its symbols
     assert ilp64 == ("64" in lib._symbol_suffix)
+
+
+@pytest.mark.parametrize("layout", ["C", "F", "strided"])
+def test_sum_of_squares_in_any_layout(layout):
+    a = np.random.default_rng(2).standard_normal((120, 70)).astype(np.float32)
+    a = {"C": a, "F": np.asfortranarray(a), "strided": a[::3, ::2]}[layout]
+    expected = float(np.sum(a.astype(np.float64) ** 2))
+    assert float(blas.sum_of_squares(a)) == pytest.approx(expected, rel=1e-5)

@@ -11,6 +11,7 @@ import time
 
 import numpy as np
 
+from glassnet.blas import sum_of_squares
 from glassnet.grad_mode import no_grad
 from glassnet.optim.clip_grad import clip_grad_norm_
 from glassnet.optim.lr_scheduler import ReduceLROnPlateau
@@ -51,8 +52,7 @@ def _grad_norm(parameter) -> float:
     if grad is None:
         return 0.0
     array = grad._data
-    flat = array.ravel(order="K")  # a view in memory order for any contiguous layout (vdot would copy an F array)
-    squares = float(np.dot(flat, flat))  # sum of squares, one BLAS pass
+    squares = float(sum_of_squares(array))
     if squares == math.inf and np.isfinite(array).all():
         return float(np.linalg.norm(array.astype(np.float64)))
     return math.sqrt(squares) if squares >= 0 else math.nan
