@@ -1,5 +1,6 @@
 """Modules: registration, naming, state, modes, shapes and initialisation."""
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -209,6 +210,25 @@ def test_sequential_fused_linear_activation_equals_separate_ops(activation):
     (separate * upstream).sum().backward()
     for name, p in model.named_parameters():
         np.testing.assert_allclose(p.grad.data, fused[name], rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_fused_sigmoid_saturates_without_overflow_like_the_separate_op(dtype):
+    """Far from zero the fused linear + sigmoid op caps e^-z below overflow for each float size
+    (float16 overflows past e^11), gives the separate op's numbers and raises no overflow warning."""
+    from glassnet.ops.nn_ops import linear_activation
+
+    x = gn.Tensor(np.array([[-60.0, 60.0], [-800.0, 800.0]], dtype=dtype))
+    weight, bias = gn.Tensor(np.eye(2, dtype=dtype)), gn.Tensor(np.zeros(2, dtype=dtype))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fused = linear_activation(x, weight, bias, "sigmoid").data
+        separate = gn.functional.sigmoid(x).data
+    assert fused.dtype == dtype
+    np.testing.assert_array_equal(fused, separate)
+    assert np.all(fused[:, 1] == 1) and np.all((fused[:, 0] > 0) & (fused[:, 0] < 1e-4))
+    if dtype == "float64":  # e^-60 is far from the cap: the exact value
+        np.testing.assert_allclose(fused[0, 0], 1 / (1 + math.exp(60)), rtol=1e-12)
 
 
 def test_forward_hooks_see_every_layer_of_a_sequential():

@@ -41,8 +41,10 @@ def _same_shape(input, target, function: str) -> None:
 
 def _target_like(target, input) -> Tensor:
     """A target as a constant tensor in the input's float dtype."""
-    data = target.data if isinstance(target, Tensor) else np.asarray(target)
-    return Tensor._from_op(data.astype(input.dtype, copy=False))
+    data = target._data if isinstance(target, Tensor) else np.asarray(target)
+    if data.dtype != input.dtype:
+        data = data.astype(input.dtype)
+    return Tensor._from_op(data)
 
 
 def mse_loss(input, target, reduction: str = "mean"):

@@ -8,7 +8,20 @@ import numpy as np
 from glassnet.ops.registry import primitive
 
 _erf = np.frompyfunc(math.erf, 1, 1)
-_EXP_LIMIT = {2: 11.0, 4: 88.0, 8: 709.0}  # largest e^x below overflow, by float size in bytes
+_EXP_LIMIT = {np.dtype(t): t(limit) for t, limit in ((np.float16, 11.0), (np.float32, 88.0), (np.float64, 709.0))}
+"""The largest x whose e^x does not overflow, by float dtype, as a scalar of that dtype (a Python
+float would be converted on every call, which costs as much as the ufunc on a small array)."""
+_ONE = {dtype: dtype.type(1) for dtype in _EXP_LIMIT}
+
+
+def sigmoid_(z: np.ndarray) -> np.ndarray:
+    """z ← 1 / (1 + e^-z) in z's own memory (z a float array); e^-z is capped below overflow."""
+    dtype = z.dtype
+    np.negative(z, out=z)
+    np.minimum(z, _EXP_LIMIT.get(dtype, 709.0), out=z)
+    np.exp(z, out=z)
+    np.add(z, _ONE.get(dtype, 1), out=z)
+    return np.reciprocal(z, out=z)
 
 
 @primitive
@@ -61,13 +74,9 @@ def sigmoid(x):
     """1 / (1 + e^-x). e^-x is capped below overflow, so for x < -88 (float32) or x < -709
     (float64) the result is the smallest normal number instead of a subnormal one."""
     if x.dtype.kind == "f":
-        y = np.negative(x, out=np.empty_like(x))  # out= keeps a 0-d input an array, so in-place steps work
-        np.minimum(y, _EXP_LIMIT[y.dtype.itemsize], out=y)
-        np.exp(y, out=y)
+        y = sigmoid_(np.array(x))  # a copy made as an array, so a 0-d input's steps stay in place
     else:
-        y = np.exp(-x.astype(np.float64))
-    y += 1
-    np.reciprocal(y, out=y)
+        y = sigmoid_(x.astype(np.float64))
     # d/dx sigmoid(x) = sigmoid(x) (1 - sigmoid(x))
     return y, (lambda g: g * (y - y * y),)
 

@@ -41,7 +41,7 @@ def primitive(function=None, *, name=None, n_tensors=None):
 
         @functools.wraps(forward)
         def op(*args, **params):
-            if n_tensors is None:
+            if n_tensors is None or len(args) == n_tensors:
                 inputs, rest = args, ()
             else:
                 inputs, rest = args[:n_tensors], args[n_tensors:]
@@ -51,7 +51,7 @@ def primitive(function=None, *, name=None, n_tensors=None):
                 inputs = tuple(as_tensor(a) for a in inputs)
                 arrays = tuple(map(_data_of, inputs))
             try:
-                out, vjps = forward(*arrays, *rest, **params)
+                out, vjps = forward(*arrays, *rest, **params) if rest else forward(*arrays, **params)
             except ValueError as error:
                 if isinstance(error, ShapeError):
                     raise
