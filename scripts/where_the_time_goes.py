@@ -16,8 +16,6 @@ import math
 
 import numpy as np
 
-import glassnet as gn
-from glassnet import nn
 from glassnet.benchmarks import mlp
 from glassnet.benchmarks.timing import interleaved
 from glassnet.tensor import Tensor
@@ -28,13 +26,7 @@ SIZES = [784, 256, 128, 10]
 
 def bare_loop(with_norms: bool):
     def factory(data, weights, batch_size, lr):
-        layers = []
-        for i, (W, b) in enumerate(weights):
-            layer = nn.Linear(W.shape[1], W.shape[0])
-            layer.weight.data[...], layer.bias.data[...] = W, b
-            layers += [layer, nn.ReLU()] if i < len(weights) - 1 else [layer]
-        model = nn.Sequential(*layers)
-        optimizer, loss_fn = gn.optim.SGD(model.parameters(), lr=lr), nn.CrossEntropyLoss()
+        model, optimizer, loss_fn = mlp.glassnet_model(weights, lr)
         parameters = list(model.parameters())
         labels = data.y.astype(np.int64)
 

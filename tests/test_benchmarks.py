@@ -16,11 +16,11 @@ def test_quick_benchmark_runs_and_writes_results(tmp_path):
     data = json.loads((tmp_path / "results.json").read_text())
     assert data["quick"] is True and data["sgemm_gflops"] > 0
     for stats in data["mlp"]["by_batch"].values():
-        for name in ("gemm_floor", "gemm_floor_F", "numpy_loop", "glassnet"):
+        for name in ("gemm_floor", "gemm_floor_F", "numpy_loop", "glassnet_loop", "glassnet"):
             assert stats[name]["median"] > 0 and len(stats[name]["samples"]) == 2
     assert data["xor"]["glassnet"]["microseconds_per_step"] > 0
     assert data["digits"]["glassnet_to_97"]["accuracy"] >= 0.97
-    assert "glassnet / numpy" in result.stdout and "XOR" in result.stdout
+    assert "glassnet / numpy" in result.stdout and "glassnet_loop / floor" in result.stdout and "XOR" in result.stdout
 
 
 def test_scaling_plot_is_written(tmp_path):

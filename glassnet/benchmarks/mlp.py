@@ -43,7 +43,8 @@ def flops_per_epoch(sizes: list, samples: int) -> float:
     return 2.0 * samples * (3 * sum(products) - products[0])
 
 
-def glassnet_epoch(data, weights, batch_size, lr):
+def glassnet_model(weights, lr):
+    """The network, its SGD optimizer and its loss in glassnet, from the shared initial weights."""
     import glassnet as gn
     from glassnet import nn
 
@@ -56,12 +57,34 @@ def glassnet_epoch(data, weights, batch_size, lr):
         if i < len(weights) - 1:
             layers.append(nn.ReLU())
     model = nn.Sequential(*layers)
-    optimizer = gn.optim.SGD(model.parameters(), lr=lr)
-    loss_fn = nn.CrossEntropyLoss()
+    return model, gn.optim.SGD(model.parameters(), lr=lr), nn.CrossEntropyLoss()
+
+
+def glassnet_epoch(data, weights, batch_size, lr):
+    """``glassnet.fit``, which on every step also checks the loss and each gradient for divergence and
+    records gradient norms and accuracy (the per-step cost of those is this row minus the loop's)."""
+    import glassnet as gn
+
+    model, optimizer, loss_fn = glassnet_model(weights, lr)
 
     def run():
         gn.fit(model, loss_fn, optimizer, data.X, data.y, epochs=1, batch_size=batch_size, shuffle=False,
                progress=False)
+    return run
+
+
+def glassnet_loop_epoch(data, weights, batch_size, lr):
+    """The training loop a PyTorch user writes, in glassnet: exactly the work of ``torch_epoch``."""
+    import glassnet as gn
+
+    model, optimizer, loss_fn = glassnet_model(weights, lr)
+    X, y = data.X, data.y
+
+    def run():
+        for start in range(0, len(X), batch_size):
+            optimizer.zero_grad()
+            loss_fn(model(gn.Tensor(X[start:start + batch_size])), y[start:start + batch_size]).backward()
+            optimizer.step()
     return run
 
 
@@ -191,6 +214,7 @@ IMPLEMENTATIONS = {
     "gemm_floor_F": gemm_floor_column_major_epoch,
     "numpy_loop": numpy_epoch,
     "glassnet": glassnet_epoch,
+    "glassnet_loop": glassnet_loop_epoch,
     "torch": torch_epoch,
     "sklearn": sklearn_epoch,
 }
