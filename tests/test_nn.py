@@ -237,3 +237,22 @@ def test_forward_hooks_see_every_layer_of_a_sequential():
     model[1].register_forward_hook(lambda module, inputs, output: seen.append(type(module).__name__))
     model(np.ones((2, 2), dtype=np.float32))
     assert seen == ["ReLU"]
+
+
+@pytest.mark.parametrize("rows", [3, 64])  # 3 x 100 takes the scalar path, 64 x 100 the row of zeros
+def test_relu_is_max_with_zero_bit_for_bit_on_both_paths(rows):
+    """relu compares large arrays with a row of zeros (a faster NumPy loop than a scalar 0); NaN, ±0,
+    ±inf and subnormals must come out exactly as np.maximum(x, 0) gives them, fused or not."""
+    from glassnet.ops.elementwise import RELU_ROW_MIN_SIZE
+    from glassnet.ops.nn_ops import linear_activation
+
+    special = np.array([-0.0, 0.0, np.nan, np.inf, -np.inf, 1e-45, -1e-45, 3.0, -3.0, 2.5], dtype=np.float32)
+    x = np.tile(special, (rows, 10))
+    assert (x.size >= RELU_ROW_MIN_SIZE) == (rows == 64)
+    expected = np.maximum(x, 0).view(np.uint32)
+    np.testing.assert_array_equal(gn.functional.relu(gn.Tensor(x)).data.view(np.uint32), expected)
+    identity, zero_bias = gn.Tensor(np.eye(100, dtype=np.float32)), gn.Tensor(np.zeros(100, dtype=np.float32))
+    with np.errstate(invalid="ignore"):  # inf * 0 inside x @ I is nan, as it should be
+        fused = linear_activation(gn.Tensor(x), identity, zero_bias, "relu").data
+        through_identity = np.maximum(x @ np.eye(100, dtype=np.float32), 0)
+    np.testing.assert_array_equal(fused.view(np.uint32), through_identity.view(np.uint32))

@@ -5,6 +5,7 @@ import argparse
 import importlib.util
 import json
 import os
+import statistics
 import sys
 
 from glassnet.benchmarks import digits, environment, mlp, scaling, xor
@@ -84,27 +85,56 @@ def run_scaling(settings: dict, report) -> dict:
                          settings["scaling_repeats"])
 
 
+MLP_RATIOS = [("glassnet_loop", "numpy_loop"), ("glassnet", "numpy_loop"), ("glassnet_loop", "floor"),
+              ("glassnet", "floor"), ("torch", "glassnet_loop"), ("torch", "glassnet")]
+"""The ratios the MLP table reports, numerator / denominator; "floor" is the lower of the two GEMM floors."""
+
+
+def paired_ratio(numerator: list, denominator: list) -> float:
+    """The median over rounds of numerator[i] / denominator[i].
+
+    Each round runs every implementation once, back to back, so a slow spell of the machine
+    (they last seconds here) tends to slow both runs of a pair alike: the per-round ratio
+    keeps what a ratio of medians can lose when the spells fall on one side more often.
+    """
+    return statistics.median(a / b for a, b in zip(numerator, denominator))
+
+
+def _ratio_cell(stats: dict, numerator: str, denominator: str) -> str:
+    """"paired median ratio [ratio of the minima]" of two implementations' epoch times, or n/a."""
+    def samples_of(name):
+        if name == "floor":
+            return [min(a, b) for a, b in zip(stats["gemm_floor"]["samples"], stats["gemm_floor_F"]["samples"])]
+        return stats[name]["samples"] if name in stats else None
+
+    top, bottom = samples_of(numerator), samples_of(denominator)
+    if top is None or bottom is None:
+        return "n/a"
+    return f"{paired_ratio(top, bottom):.2f} [{min(top) / min(bottom):.2f}]"
+
+
 def format_tables(result: dict) -> str:
     lines = []
     if "mlp" in result:
         m = result["mlp"]
         names = list(next(iter(m["by_batch"].values())))
         lines.append(f"MLP {'-'.join(map(str, m['sizes']))} epoch over {m['samples']} samples, seconds "
-                     f"(median [min-max]); ratios to the hand-written NumPy loop and to the lower GEMM floor "
-                     f"(gemm_floor: W row-major as in PyTorch; gemm_floor_F: W column-major as in glassnet). "
+                     f"(median [min-max]); gemm_floor: only the GEMMs, W row-major as in PyTorch; gemm_floor_F: "
+                     f"the same with W column-major as in glassnet. "
                      f"glassnet_loop is the loop torch runs; glassnet is fit(), which also checks every "
                      f"gradient for divergence and records norms and accuracy")
-        ratios = [("glassnet_loop", "numpy"), ("glassnet", "numpy"), ("glassnet_loop", "floor"), ("glassnet", "floor"),
-                  ("torch", "glassnet_loop")]
-        lines.append("| batch | " + " | ".join(names) + " | " + " | ".join(f"{a} / {b}" for a, b in ratios) + " |")
-        lines.append("|---" * (len(names) + len(ratios) + 1) + "|")
+        lines.append("| batch | " + " | ".join(names) + " |")
+        lines.append("|---" * (len(names) + 1) + "|")
         for batch, stats in m["by_batch"].items():
             cells = [f"{stats[n]['median']:.3f} [{stats[n]['min']:.3f}-{stats[n]['max']:.3f}]" for n in names]
-            medians = {n: stats[n]["median"] for n in names}
-            medians["numpy"] = medians["numpy_loop"]
-            medians["floor"] = min(medians["gemm_floor"], medians["gemm_floor_F"])
-            cells += [f"{medians[a] / medians[b]:.2f}" if a in medians else "n/a" for a, b in ratios]
             lines.append(f"| {batch} | " + " | ".join(cells) + " |")
+        lines.append("")
+        lines.append("Ratios: the median over rounds of each round's ratio, and in brackets the ratio of the fastest "
+                     "runs (noise on a shared machine only adds time); floor = the lower GEMM floor in each round")
+        lines.append("| batch | " + " | ".join(f"{a} / {b}" for a, b in MLP_RATIOS) + " |")
+        lines.append("|---" * (len(MLP_RATIOS) + 1) + "|")
+        for batch, stats in m["by_batch"].items():
+            lines.append(f"| {batch} | " + " | ".join(_ratio_cell(stats, a, b) for a, b in MLP_RATIOS) + " |")
         lines.append("")
         lines.append("| batch | " + " | ".join(f"{n} GFLOP/s" for n in names) + " | " +
                      " | ".join(f"{n} peak MiB" for n in names) + " |")
@@ -119,12 +149,14 @@ def format_tables(result: dict) -> str:
     if "xor" in result:
         x = result["xor"]
         g = x["glassnet"]["microseconds_per_step"]
-        lines.append("XOR 2-3-2 sigmoid net, one full-batch step, microseconds (median [min-max]), ratio to glassnet")
+        fastest = x["glassnet"]["min"]
+        lines.append("XOR 2-3-2 sigmoid net, one full-batch step, microseconds (median [min-max]), ratio to glassnet "
+                     "(of the medians [of the fastest runs])")
         lines.append("| implementation | µs/step | ratio |")
         lines.append("|---|---|---|")
         for name, s in x.items():
             lines.append(f"| {name} | {s['microseconds_per_step']:.1f} [{s['min']:.1f}-{s['max']:.1f}] | "
-                         f"{s['microseconds_per_step'] / g:.2f} |")
+                         f"{s['microseconds_per_step'] / g:.2f} [{s['min'] / fastest:.2f}] |")
         lines.append("")
     if "digits" in result and "skipped" not in result["digits"]:
         d = result["digits"]

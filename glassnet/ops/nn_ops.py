@@ -10,7 +10,7 @@ import numpy as np
 
 from glassnet.blas import sum_of_squares
 from glassnet.errors import ShapeError
-from glassnet.ops.elementwise import sigmoid_
+from glassnet.ops.elementwise import relu_, sigmoid_
 from glassnet.ops.registry import primitive, writes_into
 
 
@@ -79,14 +79,10 @@ def linear(x, weight, bias=None):
     return y, ((grad_x, grad_weight) if bias is None else (grad_x, grad_weight, grad_bias))
 
 
-def _relu_(z):
-    return np.maximum(z, 0, out=z)
-
-
 ACTIVATIONS_IN_PLACE = {
     # name: (h = f(z) computed in z's memory, f'(z) written with h)
-    "relu": (_relu_, lambda h: h > 0),                # d/dz max(z, 0) = 1 where h > 0
-    "sigmoid": (sigmoid_, lambda h: h - h * h),      # d/dz sigmoid(z) = h (1 - h)
+    "relu": (lambda z: relu_(z, out=z), lambda h: h > 0),     # d/dz max(z, 0) = 1 where h > 0
+    "sigmoid": (sigmoid_, lambda h: h - h * h),                 # d/dz sigmoid(z) = h (1 - h)
     "tanh": (lambda z: np.tanh(z, out=z), lambda h: 1 - h * h),  # d/dz tanh(z) = 1 - h^2
 }
 """Activations that ``linear_activation`` can fuse, by name."""
