@@ -243,12 +243,12 @@ def test_forward_hooks_see_every_layer_of_a_sequential():
 def test_relu_is_max_with_zero_bit_for_bit_on_both_paths(rows):
     """relu compares large arrays with a row of zeros (a faster NumPy loop than a scalar 0); NaN, ±0,
     ±inf and subnormals must come out exactly as np.maximum(x, 0) gives them, fused or not."""
-    from glassnet.ops.elementwise import RELU_ROW_MIN_SIZE
+    from glassnet.ops.elementwise import ROW_OPERAND_MIN_SIZE
     from glassnet.ops.nn_ops import linear_activation
 
     special = np.array([-0.0, 0.0, np.nan, np.inf, -np.inf, 1e-45, -1e-45, 3.0, -3.0, 2.5], dtype=np.float32)
     x = np.tile(special, (rows, 10))
-    assert (x.size >= RELU_ROW_MIN_SIZE) == (rows == 64)
+    assert (x.size >= ROW_OPERAND_MIN_SIZE) == (rows == 64)
     expected = np.maximum(x, 0).view(np.uint32)
     np.testing.assert_array_equal(gn.functional.relu(gn.Tensor(x)).data.view(np.uint32), expected)
     identity, zero_bias = gn.Tensor(np.eye(100, dtype=np.float32)), gn.Tensor(np.zeros(100, dtype=np.float32))
@@ -256,3 +256,12 @@ def test_relu_is_max_with_zero_bit_for_bit_on_both_paths(rows):
         fused = linear_activation(gn.Tensor(x), identity, zero_bias, "relu").data
         through_identity = np.maximum(x @ np.eye(100, dtype=np.float32), 0)
     np.testing.assert_array_equal(fused.view(np.uint32), through_identity.view(np.uint32))
+
+
+@pytest.mark.parametrize("rows", [3, 64])
+def test_sigmoid_cap_is_the_same_on_the_scalar_and_the_row_path(rows):
+    """Large arrays cap e^-x against a row of 88s instead of the scalar: the same bits either way."""
+    special = np.array([-0.0, 0.0, np.nan, np.inf, -np.inf, 1e-45, -100.0, 3.0, -3.0, 95.0], dtype=np.float32)
+    x = np.tile(special, (rows, 10))
+    expected = 1 / (1 + np.exp(np.minimum(-x, np.float32(88))))  # the cap written with a scalar, by hand
+    np.testing.assert_array_equal(gn.functional.sigmoid(gn.Tensor(x)).data.view(np.uint32), expected.view(np.uint32))
