@@ -14,7 +14,7 @@ from glassnet.benchmarks.timing import interleaved
 from glassnet.files import atomic_write
 
 SIZES = [784, 256, 128, 10]
-FULL = dict(samples=60_000, batches=(32, 128, 1024), memory_batches=(32, 128, 1024), repeats=5, xor_steps=2000, xor_repeats=7,
+FULL = dict(samples=60_000, batches=(32, 128, 1024), memory_batches=(32, 128, 1024), repeats=7, xor_steps=2000, xor_repeats=9,
             widths=(64, 128, 256, 512, 1024, 2048), sample_counts=(1_000, 3_000, 10_000, 30_000, 100_000),
             scaling_repeats=3, micrograd_steps=100)
 QUICK = dict(samples=4_000, batches=(32, 128, 1024), memory_batches=(128,), repeats=2, xor_steps=300, xor_repeats=3,
