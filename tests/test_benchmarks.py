@@ -4,6 +4,8 @@ import os
 import subprocess
 import sys
 
+import numpy as np
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -68,3 +70,37 @@ def test_where_the_time_goes_script_runs():
     rows = [line.split() for line in result.stdout.splitlines()[1:]]
     assert [row[0] for row in rows] == ["numpy_loop", "glassnet_bare", "bare+norms", "glassnet_fit"]
     assert all(float(row[1]) > 0 for row in rows) and rows[0][2] == "1.00x"
+
+
+def _assert_same_training(runs: dict, reference: str, rtol: float, atol: float):
+    for name, run in runs.items():
+        for (W, b), (W_ref, b_ref) in zip(run.weights(), runs[reference].weights()):
+            np.testing.assert_allclose(W, W_ref, rtol=rtol, atol=atol, err_msg=f"{name} W differs from {reference}")
+            np.testing.assert_allclose(b, b_ref, rtol=rtol, atol=atol, err_msg=f"{name} b differs from {reference}")
+
+
+def test_every_mlp_row_does_the_same_training():
+    """The benchmark compares like with like only if every implementation computes the same epoch:
+    from the same weights over the same batches, each must end at the same weights (the NumPy loop
+    is the reference; scikit-learn works in float64, hence the float32-level tolerance)."""
+    from glassnet.benchmarks import mlp
+
+    data, weights = mlp.make_data(300, 20, 4, seed=3), mlp.make_weights([20, 16, 8, 4], seed=3)
+    runs = {name: mlp.IMPLEMENTATIONS[name](data, weights, 32, 0.5)
+            for name in ("numpy_loop", "glassnet_loop", "glassnet", "sklearn")}
+    for run in runs.values():
+        run()
+    moved = np.abs(runs["numpy_loop"].weights()[0][0] - weights[0][0]).max()
+    assert moved > 1e-2  # an epoch at lr 0.5 really changes the weights, so agreeing means something
+    _assert_same_training(runs, "numpy_loop", rtol=1e-4, atol=1e-5)
+
+
+def test_every_xor_row_does_the_same_steps():
+    """Likewise for the XOR step; micrograd (a test dependency) is an independent scalar autodiff."""
+    from glassnet.benchmarks import xor
+
+    runs = {name: xor.IMPLEMENTATIONS[name](50) for name in ("numpy_loop", "glassnet", "micrograd")}
+    for run in runs.values():
+        run()
+    _assert_same_training(runs, "numpy_loop", rtol=1e-4, atol=1e-6)
+

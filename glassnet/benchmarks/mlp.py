@@ -60,6 +60,17 @@ def glassnet_model(weights, lr):
     return model, gn.optim.SGD(model.parameters(), lr=lr), nn.CrossEntropyLoss()
 
 
+def with_weights(run, current):
+    """Give a prepared ``run`` a ``weights()`` method returning its network's [(W, b), ...] as float32
+    NumPy arrays, W of shape (out, in): the tests use it to check that every row does the same training."""
+    run.weights = lambda: [(np.array(W, dtype=np.float32), np.array(b, dtype=np.float32)) for W, b in current()]
+    return run
+
+
+def _glassnet_weights(model):
+    return lambda: [(layer.weight.data, layer.bias.data) for layer in model if hasattr(layer, "weight")]
+
+
 def glassnet_epoch(data, weights, batch_size, lr):
     """``glassnet.fit``, which on every step also checks the loss and each gradient for divergence and
     records gradient norms and accuracy (the per-step cost of those is this row minus the loop's)."""
@@ -70,7 +81,7 @@ def glassnet_epoch(data, weights, batch_size, lr):
     def run():
         gn.fit(model, loss_fn, optimizer, data.X, data.y, epochs=1, batch_size=batch_size, shuffle=False,
                progress=False)
-    return run
+    return with_weights(run, _glassnet_weights(model))
 
 
 def glassnet_loop_epoch(data, weights, batch_size, lr):
@@ -85,7 +96,7 @@ def glassnet_loop_epoch(data, weights, batch_size, lr):
             optimizer.zero_grad()
             loss_fn(model(gn.Tensor(X[start:start + batch_size])), y[start:start + batch_size]).backward()
             optimizer.step()
-    return run
+    return with_weights(run, _glassnet_weights(model))
 
 
 def numpy_epoch(data, weights, batch_size, lr):
@@ -118,7 +129,7 @@ def numpy_epoch(data, weights, batch_size, lr):
                     g = (g @ W) * (pre[i - 1] > 0)
                 W -= lr * gW
                 b -= lr * gb
-    return run
+    return with_weights(run, lambda: params)
 
 
 def gemm_floor_epoch(data, weights, batch_size, lr, order="C"):
@@ -176,7 +187,8 @@ def torch_epoch(data, weights, batch_size, lr, threads=None):
             optimizer.zero_grad()
             loss_fn(model(X[start:start + batch_size]), y[start:start + batch_size]).backward()
             optimizer.step()
-    return run
+    return with_weights(run, lambda: [(layer.weight.detach().numpy(), layer.bias.detach().numpy())
+                                      for layer in model if isinstance(layer, torch.nn.Linear)])
 
 
 def sklearn_epoch(data, weights, batch_size, lr):
@@ -201,7 +213,7 @@ def sklearn_epoch(data, weights, batch_size, lr):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             model.partial_fit(X64, data.y)
-    return run
+    return with_weights(run, lambda: [(W.T, b) for W, b in zip(model.coefs_, model.intercepts_)])
 
 
 def gemm_floor_column_major_epoch(data, weights, batch_size, lr):

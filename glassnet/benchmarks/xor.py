@@ -5,6 +5,8 @@ import math
 
 import numpy as np
 
+from glassnet.benchmarks.mlp import with_weights
+
 X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)
 TARGETS = np.eye(2, dtype=np.float32)[[0, 1, 1, 0]]
 LR = 0.5
@@ -34,7 +36,7 @@ def glassnet_steps(steps: int):
             optimizer.zero_grad()
             loss_fn(model(x), TARGETS).backward()
             optimizer.step()
-    return run
+    return with_weights(run, lambda: [(model[i].weight.data, model[i].bias.data) for i in (0, 2)])
 
 
 def numpy_steps(steps: int):
@@ -53,7 +55,7 @@ def numpy_steps(steps: int):
             b2 -= lr * g2.sum(axis=0)
             W1 -= lr * (g1.T @ X)
             b1 -= lr * g1.sum(axis=0)
-    return run
+    return with_weights(run, lambda: [(W1, b1), (W2, b2)])
 
 
 def torch_steps(steps: int, threads=None):
@@ -76,7 +78,7 @@ def torch_steps(steps: int, threads=None):
             optimizer.zero_grad()
             loss_fn(model(x), t).backward()
             optimizer.step()
-    return run
+    return with_weights(run, lambda: [(model[i].weight.detach().numpy(), model[i].bias.detach().numpy()) for i in (0, 2)])
 
 
 def micrograd_steps(steps: int):
@@ -115,7 +117,8 @@ def micrograd_steps(steps: int):
             loss.backward()
             for p in params:
                 p.data -= LR * p.grad
-    return run
+    return with_weights(run, lambda: [([[w.data for w in row] for row in W], [v.data for v in b])
+                                      for W, b in ((W1, b1), (W2, b2))])
 
 
 IMPLEMENTATIONS = {"numpy_loop": numpy_steps, "glassnet": glassnet_steps, "torch": torch_steps,
