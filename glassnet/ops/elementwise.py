@@ -94,8 +94,9 @@ def relu(x):
 
 @primitive
 def sigmoid(x):
-    """1 / (1 + e^-x). e^-x is capped below overflow, so for x < -88 (float32) or x < -709
-    (float64) the result is the smallest normal number instead of a subnormal one."""
+    """1 / (1 + e^-x). e^-x is capped below overflow, so for x below -88 (float32), -709 (float64)
+    or -11 (float16) the result stays at 1 / (1 + e^cap) (about 6e-39, 1e-308 and 1.7e-5) instead
+    of reaching 0 through an overflow."""
     if x.dtype.kind == "f":
         y = sigmoid_(np.array(x))  # a copy made as an array, so a 0-d input's steps stay in place
     else:
