@@ -243,12 +243,12 @@ def test_forward_hooks_see_every_layer_of_a_sequential():
 def test_relu_is_max_with_zero_bit_for_bit_on_both_paths(rows):
     """relu compares large arrays with a row of zeros (a faster NumPy loop than a scalar 0); NaN, ±0,
     ±inf and subnormals must come out exactly as np.maximum(x, 0) gives them, fused or not."""
-    from glassnet.ops.elementwise import ROW_OPERAND_MIN_SIZE
+    from glassnet.ops.elementwise import ROW_OPERAND_MIN_SIZE, ROW_OPERAND_MIN_WIDTH
     from glassnet.ops.nn_ops import linear_activation
 
     special = np.array([-0.0, 0.0, np.nan, np.inf, -np.inf, 1e-45, -1e-45, 3.0, -3.0, 2.5], dtype=np.float32)
     x = np.tile(special, (rows, 10))
-    assert (x.size >= ROW_OPERAND_MIN_SIZE) == (rows == 64)
+    assert (x.size >= ROW_OPERAND_MIN_SIZE and x.shape[1] >= ROW_OPERAND_MIN_WIDTH) == (rows == 64)
     expected = np.maximum(x, 0).view(np.uint32)
     np.testing.assert_array_equal(gn.functional.relu(gn.Tensor(x)).data.view(np.uint32), expected)
     identity, zero_bias = gn.Tensor(np.eye(100, dtype=np.float32)), gn.Tensor(np.zeros(100, dtype=np.float32))

@@ -15,7 +15,9 @@ _ONE = {dtype: dtype.type(1) for dtype in _EXP_LIMIT}
 
 
 ROW_OPERAND_MIN_SIZE = 4096
-"""From this many elements, ``maximum``/``minimum`` against a constant use a row of it (see ``_bound``)."""
+"""Arrays of this many elements or more compare with a row of a constant rather than a scalar (``_bound``)."""
+ROW_OPERAND_MIN_WIDTH = 32
+"""Provided their rows (the last dimension) are at least this long (``_bound``)."""
 
 
 def _bound(value, z: np.ndarray):
@@ -23,11 +25,13 @@ def _bound(value, z: np.ndarray):
 
     NumPy's SIMD loops for these two take two arrays; with a scalar operand they fall back to
     a loop four to five times slower on large arrays (128 × 256 float32: 11.6 µs against 4.3 µs
-    with a row broadcast down the rows). So a large ``z`` gets a row of ``value``; the results
-    are the same bit for bit, NaN and -0.0 included. A small one keeps the scalar, which is
-    cheaper than making the row.
+    with a row broadcast down the rows). So a large ``z`` with rows of at least 32 elements gets
+    a row of ``value``; the results are the same bit for bit, NaN and -0.0 included. A small
+    ``z`` keeps the scalar, which is cheaper than making the row, and so does one with short
+    rows, where the loop restarts for every row: 100,000 × 2 took 323 µs with a row against
+    68 µs with the scalar (at 24 columns the two are even, at 32 the row is 1.4× faster).
     """
-    if z.size >= ROW_OPERAND_MIN_SIZE:
+    if z.size >= ROW_OPERAND_MIN_SIZE and z.shape[-1] >= ROW_OPERAND_MIN_WIDTH:
         return np.full(z.shape[-1:], value, dtype=z.dtype)
     return value
 
