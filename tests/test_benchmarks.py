@@ -104,3 +104,16 @@ def test_every_xor_row_does_the_same_steps():
         run()
     _assert_same_training(runs, "numpy_loop", rtol=1e-4, atol=1e-6)
 
+
+
+def test_ratios_pair_each_round_and_take_the_lower_floor_per_round():
+    """Worked by hand: a slow spell in round 2 slows both runs of that round, which the paired ratio
+    (the median of per-round ratios) ignores and a ratio of medians would not."""
+    from glassnet.benchmarks.cli import _ratio_cell, paired_ratio
+
+    assert paired_ratio([2.0, 8.0, 6.0], [1.0, 4.0, 2.0]) == 2.0  # ratios 2, 2, 3
+    stats = {"gemm_floor": {"samples": [1.0, 3.0, 1.0]}, "gemm_floor_F": {"samples": [2.0, 2.0, 0.5]},
+             "glassnet": {"samples": [1.5, 4.0, 1.0]}}
+    # floors per round: 1.0, 2.0, 0.5 -> ratios 1.5, 2.0, 2.0; minima 1.0 / 0.5
+    assert _ratio_cell(stats, "glassnet", "floor") == "2.00 [2.00]"
+    assert _ratio_cell(stats, "torch", "glassnet") == "n/a"
