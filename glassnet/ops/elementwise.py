@@ -41,14 +41,16 @@ def relu_(z: np.ndarray, out=None) -> np.ndarray:
     return np.maximum(z, _bound(0, z), out=out)
 
 
-def sigmoid_(z: np.ndarray) -> np.ndarray:
-    """z ← 1 / (1 + e^-z) in z's own memory (z a float array); e^-z is capped below overflow."""
+def sigmoid_(z: np.ndarray, out=None) -> np.ndarray:
+    """1 / (1 + e^-z) for a float array z, written into ``out`` (``z`` itself for in place; a new
+    array when None); e^-z is capped below overflow. The first step writes ``out``, the rest
+    work in it, so z is read once."""
     dtype = z.dtype
-    np.negative(z, out=z)
-    np.minimum(z, _bound(_EXP_LIMIT.get(dtype, 709.0), z), out=z)
-    np.exp(z, out=z)
-    np.add(z, _ONE.get(dtype, 1), out=z)
-    return np.reciprocal(z, out=z)
+    out = np.negative(z, out=out)
+    np.minimum(out, _bound(_EXP_LIMIT.get(dtype, 709.0), out), out=out)
+    np.exp(out, out=out)
+    np.add(out, _ONE.get(dtype, 1), out=out)
+    return np.reciprocal(out, out=out)
 
 
 @primitive
@@ -102,9 +104,10 @@ def sigmoid(x):
     or -11 (float16) the result stays at 1 / (1 + e^cap) (about 6e-39, 1e-308 and 1.7e-5) instead
     of reaching 0 through an overflow."""
     if x.dtype.kind == "f":
-        y = sigmoid_(np.array(x))  # a copy made as an array, so a 0-d input's steps stay in place
+        y = sigmoid_(x, out=np.empty_like(x))  # out= keeps a 0-d input an array, so the steps stay in place
     else:
-        y = sigmoid_(x.astype(np.float64))
+        y = x.astype(np.float64)  # integers and booleans: a new float array, worked in place
+        sigmoid_(y, out=y)
     # d/dx sigmoid(x) = sigmoid(x) (1 - sigmoid(x))
     return y, (lambda g: g * (y - y * y),)
 

@@ -81,9 +81,9 @@ def linear(x, weight, bias=None):
 
 ACTIVATIONS_IN_PLACE = {
     # name: (h = f(z) computed in z's memory, f'(z) written with h)
-    "relu": (lambda z: relu_(z, out=z), lambda h: h > 0),     # d/dz max(z, 0) = 1 where h > 0
-    "sigmoid": (sigmoid_, lambda h: h - h * h),                 # d/dz sigmoid(z) = h (1 - h)
-    "tanh": (lambda z: np.tanh(z, out=z), lambda h: 1 - h * h),  # d/dz tanh(z) = 1 - h^2
+    "relu": (lambda z: relu_(z, out=z), lambda h: h > 0),          # d/dz max(z, 0) = 1 where h > 0
+    "sigmoid": (lambda z: sigmoid_(z, out=z), lambda h: h - h * h),  # d/dz sigmoid(z) = h (1 - h)
+    "tanh": (lambda z: np.tanh(z, out=z), lambda h: 1 - h * h),       # d/dz tanh(z) = 1 - h^2
 }
 """Activations that ``linear_activation`` can fuse, by name."""
 
