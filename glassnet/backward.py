@@ -19,7 +19,7 @@ import sys
 
 import numpy as np
 
-from glassnet.ops.registry import unbroadcast
+from glassnet.ops.registry import accepts_out, unbroadcast
 from glassnet.tensor import Tensor
 
 SPARE_MIN_SIZE = 4096
@@ -92,7 +92,7 @@ def propagate(root, root_grad: np.ndarray, retain_graph: bool, visit, visit_all:
     grad with ``visit_all``); ``borrowed`` says ``grad`` is an array another tensor also holds.
     Unless ``retain_graph``, each op's saved arrays are released once it has been passed.
     With ``reuse_spares``, a leaf's first gradient is written into its spare array (see
-    :func:`_spare_gradient`) by VJPs that can (``writes_into``).
+    :func:`_spare_gradient`) by VJPs that can (see :func:`~glassnet.ops.registry.accepts_out`).
     """
     # A tensor's gradient so far waits in its ``_pending`` slot until the tensor is visited.
     root._pending = root_grad
@@ -120,7 +120,7 @@ def propagate(root, root_grad: np.ndarray, retain_graph: bool, visit, visit_all:
                     continue
                 earlier, data = parent._pending, parent._data
                 if (reuse_spares and earlier is None and parent._vjp is None and data.size >= SPARE_MIN_SIZE
-                        and getattr(vjp, "writes_into", False)):
+                        and accepts_out(vjp)):
                     parent_grad = vjp(g, out=_spare_gradient(parent))
                 else:
                     parent_grad = vjp(g)

@@ -76,7 +76,7 @@ class Linear(Module):
 
     def forward_with_activation(self, x, activation: str):
         """activation(x W^T + b) as one fused op (``Sequential`` calls this for Linear + ReLU/Sigmoid/Tanh)."""
-        return nn_ops.linear_activation(self._checked_input(x), self.weight, self.bias, activation)
+        return nn_ops.linear_activation(self._checked_input(x), self.weight, self.bias, activation=activation)
 
     def _checked_input(self, x):
         if not isinstance(x, (Tensor, np.ndarray)):  # nested lists or numbers: in this layer's float dtype

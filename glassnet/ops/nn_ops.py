@@ -11,7 +11,16 @@ import numpy as np
 from glassnet.blas import sum_of_squares
 from glassnet.errors import ShapeError
 from glassnet.ops.elementwise import relu_, sigmoid_
-from glassnet.ops.registry import primitive, writes_into
+from glassnet.ops.registry import primitive
+
+
+def _matmul(a, b, out=None):
+    """a @ b; two 2-D operands go through ``np.dot``, the same BLAS product without the gufunc
+    machinery of ``np.matmul`` (0.6 against 0.9 µs for a 4 × 2 by 2 × 3 product; the same
+    numbers). ``np.dot`` of a 3-D operand is slow, so anything else stays with matmul."""
+    if a.ndim == 2 and b.ndim == 2 and (out is None or out.flags.c_contiguous):
+        return np.dot(a, b, out=out)
+    return np.matmul(a, b, out=out)
 
 
 def _weight_gradient(d, x, weight, out=None):
@@ -26,10 +35,10 @@ def _weight_gradient(d, x, weight, out=None):
     if out is not None and not (out.dtype == d.dtype == x.dtype):
         out = None  # mixed precision: compute as usual, the engine casts once
     if weight.flags.c_contiguous or not weight.flags.f_contiguous:
-        return np.matmul(d.T, x, out=out)
+        return _matmul(d.T, x, out=out)
     if out is None:
         out = np.empty(weight.shape, dtype=np.result_type(d, x), order="F")
-    np.matmul(x.T, d, out=out.T)  # (x^T d)^T = d^T x, written through the transposed view
+    _matmul(x.T, d, out=out.T)  # (x^T d)^T = d^T x, written through the transposed view
     return out
 
 
@@ -58,20 +67,18 @@ def linear(x, weight, bias=None):
             f"linear: input of shape {x.shape} has {x.shape[-1]} features in its last dimension, "
             f"but the weight of shape {weight.shape} expects {weight.shape[-1]}"
         )
-    y = x @ weight.T
+    y = _matmul(x, weight.T)
     if bias is not None:
         y += bias
 
     def grad_x(g):
         # dL/dx = g W
-        return g @ weight
+        return _matmul(g, weight)
 
-    @writes_into
     def grad_weight(g, out=None):
         # dL/dW = g^T x  (summed over all leading dimensions)
         return _weight_gradient(g, x, weight, out)
 
-    @writes_into
     def grad_bias(g, out=None):
         # dL/db = sum of g over all but the last axis
         return _bias_gradient(g, out)
@@ -80,10 +87,10 @@ def linear(x, weight, bias=None):
 
 
 ACTIVATIONS_IN_PLACE = {
-    # name: (h = f(z) computed in z's memory, f'(z) written with h)
-    "relu": (lambda z: relu_(z, out=z), lambda h: h > 0),          # d/dz max(z, 0) = 1 where h > 0
-    "sigmoid": (lambda z: sigmoid_(z, out=z), lambda h: h - h * h),  # d/dz sigmoid(z) = h (1 - h)
-    "tanh": (lambda z: np.tanh(z, out=z), lambda h: 1 - h * h),       # d/dz tanh(z) = 1 - h^2
+    # name: (f(z, out=z) computes h = f(z) in z's memory, f'(z) written with h)
+    "relu": (relu_, lambda h: h > 0),            # d/dz max(z, 0) = 1 where h > 0
+    "sigmoid": (sigmoid_, lambda h: h - h * h),  # d/dz sigmoid(z) = h (1 - h)
+    "tanh": (np.tanh, lambda h: 1 - h * h),      # d/dz tanh(z) = 1 - h^2
 }
 """Activations that ``linear_activation`` can fuse, by name."""
 
@@ -101,9 +108,9 @@ def linear_activation(x, weight, bias, activation):
             f"but the weight of shape {weight.shape} expects {weight.shape[-1]}"
         )
     apply, derivative = ACTIVATIONS_IN_PLACE[activation]
-    h = x @ weight.T
+    h = _matmul(x, weight.T)
     h += bias
-    h = apply(h)
+    h = apply(h, out=h)
     last = [None, None]  # the g seen last and its dz
 
     def dz(g):
@@ -112,16 +119,14 @@ def linear_activation(x, weight, bias, activation):
             last[0], last[1] = g, g * derivative(h)
         return last[1]
 
-    @writes_into
     def grad_weight(g, out=None):
         return _weight_gradient(dz(g), x, weight, out)
 
-    @writes_into
     def grad_bias(g, out=None):
         return _bias_gradient(dz(g), out)
 
     # dL/dx = dz W ;  dL/dW = dz^T x ;  dL/db = sum of dz over rows
-    return h, (lambda g: dz(g) @ weight, grad_weight, grad_bias)
+    return h, (lambda g: _matmul(dz(g), weight), grad_weight, grad_bias)
 
 
 @primitive(n_tensors=2)

@@ -70,14 +70,16 @@ def primitive(function=None, *, name=None, n_tensors=None):
     return decorate(function) if function is not None else decorate
 
 
-def writes_into(vjp):
-    """Mark ``vjp(g, out=None)`` as able to write dL/dx into ``out``, an array of x's shape and dtype.
+def accepts_out(vjp) -> bool:
+    """Whether ``vjp(g, out=None)`` can write dL/dx into ``out``, an array of x's shape and dtype.
 
-    The backward pass offers ``out`` only for a leaf (a parameter) whose previous gradient
+    A VJP says so by naming its second parameter ``out`` (as NumPy's ufuncs do). The mark is
+    in the code object, shared by every closure an op's forward makes, so it costs nothing per
+    call. The backward pass offers ``out`` only for a leaf (a parameter) whose previous gradient
     array is free to reuse, so the VJP's product lands there instead of in new memory.
     """
-    vjp.writes_into = True
-    return vjp
+    code = getattr(vjp, "__code__", None)
+    return code is not None and code.co_argcount > 1 and code.co_varnames[1] == "out"
 
 
 def unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
