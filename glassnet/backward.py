@@ -55,27 +55,47 @@ def _store(tensor, grad, borrowed: bool) -> None:
         grad = np.array(grad)  # a view of, or the same array as, another gradient: take a copy
     existing = tensor.grad
     if existing is None:
-        tensor.grad = Tensor._from_op(grad)
+        spare = _free_spare(tensor)
+        if spare is None:
+            tensor.grad = Tensor._from_op(grad)
+        else:  # the .grad tensor zero_grad() set aside, which nothing else holds: no new tensor
+            spare._data = grad
+            tensor.grad = spare
     elif existing._data.shape == grad.shape and existing._data.flags.writeable:
         existing._data += grad
     else:
         existing._data = existing._data + grad
 
 
+def _free_spare(tensor):
+    """Take the old ``.grad`` tensor that ``zero_grad()`` left in ``tensor._spare_grad``, or None.
+
+    It is handed out only when nothing outside holds it (its reference count no higher than
+    that of a probe held the same way here) and it is a plain constant tensor.
+    """
+    spare = getattr(tensor, "_spare_grad", None)
+    if spare is not None:
+        tensor._spare_grad = None
+        probe = object()
+        if sys.getrefcount(spare) > sys.getrefcount(probe) or type(spare) is not Tensor or spare.requires_grad:
+            return None
+    return spare
+
+
 def _spare_gradient(leaf):
     """The leaf's previous gradient array to write the new one into, or None.
 
-    ``zero_grad()`` leaves it in ``_spare_grad``; it is reused only when it still has the
-    leaf's shape, dtype and memory layout (strides) and nothing outside holds the old ``.grad`` tensor or its array
-    (reference counts no higher than those of a probe held the same way here).
+    It is the array of the tensor :func:`_free_spare` hands out, reused only when it still has
+    the leaf's shape, dtype and memory layout (strides) and nothing outside holds the array
+    either. The tensor itself is put back for :func:`_store` to reuse.
     """
-    spare = getattr(leaf, "_spare_grad", None)
+    spare = _free_spare(leaf)
     if spare is None:
         return None
-    leaf._spare_grad = None
-    probe = object()
+    leaf._spare_grad = spare
     array = spare._data
-    if (sys.getrefcount(spare) > sys.getrefcount(probe) or sys.getrefcount(array) > sys.getrefcount(probe) + 1
+    probe = object()
+    if (sys.getrefcount(array) > sys.getrefcount(probe) + 1
             or array.shape != leaf._data.shape or array.dtype != leaf._data.dtype
             or array.strides != leaf._data.strides or not array.flags.writeable
             or not (array.flags.c_contiguous or array.flags.f_contiguous)):
@@ -96,7 +116,7 @@ def propagate(root, root_grad: np.ndarray, retain_graph: bool, visit, visit_all:
     """
     # A tensor's gradient so far waits in its ``_pending`` slot until the tensor is visited.
     root._pending = root_grad
-    borrowed = set()  # ids of tensors whose pending gradient is the very array another tensor received
+    borrowed = None  # a set, once some tensor's pending gradient is the very array another tensor received
     leaves = []  # leaves have nothing to pass on, so they wait outside the heap until the walk ends
     heap = [(-root._seq, root)]
     pop, push = heapq.heappop, heapq.heappush
@@ -111,10 +131,10 @@ def propagate(root, root_grad: np.ndarray, retain_graph: bool, visit, visit_all:
                     f"backward(); call backward(retain_graph=True) the first time to go through it twice"
                 )
             if vjps is None:
-                visit(node, g, id(node) in borrowed)
+                visit(node, g, borrowed is not None and id(node) in borrowed)
                 continue
             if visit_all or node._retains_grad:
-                visit(node, g, id(node) in borrowed)
+                visit(node, g, borrowed is not None and id(node) in borrowed)
             for parent, vjp in zip(node._parents, vjps):
                 if vjp is None or not parent.requires_grad:
                     continue
@@ -133,16 +153,18 @@ def propagate(root, root_grad: np.ndarray, retain_graph: bool, visit, visit_all:
                     else:
                         push(heap, (-parent._seq, parent))
                     if parent_grad is g:
+                        borrowed = borrowed or set()
                         borrowed.add(id(parent))
                 else:
                     parent._pending = earlier + parent_grad
-                    borrowed.discard(id(parent))
+                    if borrowed:
+                        borrowed.discard(id(parent))
             if not retain_graph:
                 node._vjp = FREED
                 node._parents = ()
         for leaf in leaves:
             g, leaf._pending = leaf._pending, None
-            visit(leaf, g, id(leaf) in borrowed)
+            visit(leaf, g, borrowed is not None and id(leaf) in borrowed)
     except BaseException:  # leave no half-passed gradient behind for the next backward() to add to
         for _, node in heap:
             node._pending = None

@@ -14,6 +14,9 @@ import numpy as np
 from glassnet.dtypes import get_default_dtype, is_floating, resolve_dtype
 
 
+_new_object = object.__new__
+"""A tensor made by an op skips ``__init__``: its array needs no conversion."""
+
 _creation_order = itertools.count()
 """Every tensor gets the next number when it is made. An op's output is always made after its
 inputs, so visiting tensors from the highest number down is a valid reverse topological order."""
@@ -56,8 +59,8 @@ class Tensor:
 
         With ``vjps`` it is a node of the graph: made by ``op`` from ``parents`` and requiring grad.
         """
-        tensor = cls.__new__(cls)
-        tensor._data = data if isinstance(data, np.ndarray) else np.asarray(data)
+        tensor = _new_object(cls)
+        tensor._data = data if type(data) is np.ndarray else np.asarray(data)
         tensor.grad = None
         tensor.requires_grad = vjps is not None
         tensor._parents = parents

@@ -72,7 +72,7 @@ def test_a_gradient_the_user_kept_is_never_overwritten():
     kept_array = model[2].weight.grad.numpy()   # ... or just its array
     before = kept_tensor.numpy().copy(), kept_array.copy()
     model.zero_grad()
-    gradients_of(model, x[::-1].copy(), y[::-1].copy())
+    gradients_of(model, 2 * x, y[::-1].copy())
     np.testing.assert_array_equal(kept_tensor.numpy(), before[0])
     np.testing.assert_array_equal(kept_array, before[1])
     assert model[0].weight.grad is not kept_tensor and model[2].weight.grad.numpy() is not kept_array
@@ -129,3 +129,33 @@ def test_a_float64_input_to_a_float32_layer_gets_the_same_gradient_with_or_witho
     for got, expected in zip(with_spares, fresh_gradients(model, x64, y)):
         assert got.dtype == np.float32
         np.testing.assert_array_equal(got, expected)
+
+
+def small_model_and_optimizer():
+    model = nn.Sequential(nn.Linear(2, 3), nn.Sigmoid(), nn.Linear(3, 2))  # every parameter below SPARE_MIN_SIZE
+    return model, gn.optim.SGD(model.parameters(), lr=0.1)
+
+
+def test_a_small_gradient_tensor_nobody_kept_is_reused_with_the_new_gradient():
+    model, optimizer = small_model_and_optimizer()
+    x, y = np.array([[0.5, -1.0], [2.0, 0.25]], np.float32), np.array([1, 0])
+    gradients_of(model, x, y)
+    tensors = [id(p.grad) for p in model.parameters()]
+    optimizer.zero_grad()
+    new = gradients_of(model, 2 * x, y[::-1].copy())
+    assert [id(p.grad) for p in model.parameters()] == tensors  # no new .grad tensors ...
+    for got, expected in zip(new, fresh_gradients(model, 2 * x, y[::-1].copy())):
+        np.testing.assert_array_equal(got, expected)  # ... and exactly the gradients of a fresh backward
+
+
+def test_a_small_gradient_tensor_the_user_kept_is_never_overwritten():
+    model, optimizer = small_model_and_optimizer()
+    x, y = np.array([[0.5, -1.0], [2.0, 0.25]], np.float32), np.array([1, 0])
+    gradients_of(model, x, y)
+    kept = model[0].weight.grad
+    before = kept.numpy().copy()
+    optimizer.zero_grad()
+    gradients_of(model, 2 * x, y[::-1].copy())
+    assert model[0].weight.grad is not kept
+    np.testing.assert_array_equal(kept.numpy(), before)
+    assert not np.array_equal(model[0].weight.grad.numpy(), before)
