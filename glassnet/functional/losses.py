@@ -42,18 +42,22 @@ def _same_shape(input, target, function: str) -> None:
 def _target_like(target, input) -> Tensor:
     """A target as a constant tensor in the input's float dtype."""
     data = target._data if isinstance(target, Tensor) else np.asarray(target)
-    if data.dtype != input.dtype:
-        data = data.astype(input.dtype)
+    dtype = input._data.dtype
+    if data.dtype != dtype:
+        data = data.astype(dtype)
     return Tensor._from_op(data)
 
 
 def mse_loss(input, target, reduction: str = "mean"):
     """Squared error: mean((input - target)^2)."""
-    _check_reduction(reduction, "mse_loss")
+    if reduction not in REDUCTIONS:  # the checks call out only to raise: this runs on every training step
+        _check_reduction(reduction, "mse_loss")
     input = as_tensor(input)
-    target = target if isinstance(target, Tensor) and target.requires_grad else _target_like(target, input)
-    _same_shape(input, target, "mse_loss")
-    return nn_ops.mse(input, target, reduction=reduction)
+    if not (isinstance(target, Tensor) and target.requires_grad):
+        target = _target_like(target, input)
+    if input._data.shape != target._data.shape:
+        _same_shape(input, target, "mse_loss")
+    return nn_ops.mse(input, target, reduction)
 
 
 def cross_entropy(input, target, reduction: str = "mean"):
