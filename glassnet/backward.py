@@ -47,6 +47,17 @@ def _initial_gradient(root, gradient) -> np.ndarray:
     return gradient
 
 
+def _count_of_a_local() -> int:
+    probe = object()
+    return sys.getrefcount(probe)
+
+
+_LOCAL_ONLY = _count_of_a_local()
+"""What ``sys.getrefcount`` reports for an object that one local variable alone holds (2 on
+CPython 3.11; interpreters differ, so it is measured once, with the object held the way the
+checks below hold theirs)."""
+
+
 def _store(tensor, grad, borrowed: bool) -> None:
     """Add ``grad`` into ``tensor.grad``; arrays that something else may hold are copied first."""
     if grad.dtype != tensor._data.dtype:
@@ -71,13 +82,12 @@ def _free_spare(tensor):
     """Take the old ``.grad`` tensor that ``zero_grad()`` left in ``tensor._spare_grad``, or None.
 
     It is handed out only when nothing outside holds it (its reference count no higher than
-    that of a probe held the same way here) and it is a plain constant tensor.
+    that of an object only a local variable holds, :data:`_LOCAL_ONLY`) and it is a plain constant tensor.
     """
     spare = getattr(tensor, "_spare_grad", None)
     if spare is not None:
         tensor._spare_grad = None
-        probe = object()
-        if sys.getrefcount(spare) > sys.getrefcount(probe) or type(spare) is not Tensor or spare.requires_grad:
+        if sys.getrefcount(spare) > _LOCAL_ONLY or type(spare) is not Tensor or spare.requires_grad:
             return None
     return spare
 
@@ -94,8 +104,7 @@ def _spare_gradient(leaf):
         return None
     leaf._spare_grad = spare
     array = spare._data
-    probe = object()
-    if (sys.getrefcount(array) > sys.getrefcount(probe) + 1
+    if (sys.getrefcount(array) > _LOCAL_ONLY + 1  # held here and by the spare tensor
             or array.shape != leaf._data.shape or array.dtype != leaf._data.dtype
             or array.strides != leaf._data.strides or not array.flags.writeable
             or not (array.flags.c_contiguous or array.flags.f_contiguous)):
