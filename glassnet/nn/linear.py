@@ -69,25 +69,37 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound, generator)
 
     def forward(self, x):
-        x = self._checked_input(x)
-        if self.bias is None:
-            return nn_ops.linear(x, self.weight)
-        return nn_ops.linear(x, self.weight, self.bias)
+        x = self._as_input(x)
+        try:
+            if self.bias is None:
+                return nn_ops.linear(x, self.weight)
+            return nn_ops.linear(x, self.weight, self.bias)
+        except ShapeError:
+            self._check_features(x)
+            raise
 
     def forward_with_activation(self, x, activation: str):
         """activation(x W^T + b) as one fused op (``Sequential`` calls this for Linear + ReLU/Sigmoid/Tanh)."""
-        return nn_ops.linear_activation(self._checked_input(x), self.weight, self.bias, activation=activation)
+        x = self._as_input(x)
+        try:
+            return nn_ops.linear_activation(x, self.weight, self.bias, activation=activation)
+        except ShapeError:
+            self._check_features(x)
+            raise
 
-    def _checked_input(self, x):
-        if not isinstance(x, (Tensor, np.ndarray)):  # nested lists or numbers: in this layer's float dtype
-            x = Tensor(x, dtype=self.weight.dtype)
+    def _as_input(self, x):
+        """Nested lists or numbers become a tensor in this layer's float dtype."""
+        return x if isinstance(x, (Tensor, np.ndarray)) else Tensor(x, dtype=self.weight.dtype)
+
+    def _check_features(self, x):
+        """Raise this layer's own message when the op refused x for its number of features (the
+        op checks them on every call, so the layer looks only once something failed)."""
         shape = x.shape
         if not shape or shape[-1] != self.in_features:
             raise ShapeError(
                 f"{self!r} expected input with {self.in_features} features in its last dimension, "
                 f"got input of shape {tuple(shape)}"
-            )
-        return x
+            ) from None
 
     def get_config(self) -> dict:
         return {"in_features": self.in_features, "out_features": self.out_features,
