@@ -1,5 +1,6 @@
 """Modules: registration, naming, state, modes, shapes and initialisation."""
 import math
+import re
 import warnings
 
 import numpy as np
@@ -41,6 +42,16 @@ def test_shape_mismatch_names_layer_and_both_shapes():
         model(np.zeros((7, 4), dtype=np.float32))
     with pytest.raises(gn.ShapeError, match=r"layer '0'.*4 features.*\(7, 6\)"):
         model(np.zeros((7, 6), dtype=np.float32))
+
+
+@pytest.mark.parametrize("x", [np.float32(2.0), np.zeros(3, np.float32), np.zeros((2, 5), np.float32)])
+def test_a_linear_layer_and_op_refuse_wrong_features_with_a_shape_error(x):
+    layer = nn.Linear(4, 3)
+    for call in (layer, nn.Sequential(layer, nn.Sigmoid())):  # the plain and the fused op
+        with pytest.raises(gn.ShapeError, match=rf"in_features=4.*shape {re.escape(str(np.shape(x)))}"):
+            call(x)
+    with pytest.raises(gn.ShapeError, match=r"linear: input of shape .* expects 4"):
+        gn.ops.nn_ops.linear(gn.Tensor(x), layer.weight, layer.bias)
 
 
 def test_bad_layer_sizes_are_named():
