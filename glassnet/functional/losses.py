@@ -57,7 +57,7 @@ def mse_loss(input, target, reduction: str = "mean"):
         target = _target_like(target, input)
     if input._data.shape != target._data.shape:
         _same_shape(input, target, "mse_loss")
-    return nn_ops.mse(input, target, reduction)
+    return nn_ops.mse(input, target, reduction=reduction)
 
 
 def cross_entropy(input, target, reduction: str = "mean"):
