@@ -82,7 +82,8 @@ def _free_spare(tensor):
     """Take the old ``.grad`` tensor that ``zero_grad()`` left in ``tensor._spare_grad``, or None.
 
     It is handed out only when nothing outside holds it (its reference count no higher than
-    that of an object only a local variable holds, :data:`_LOCAL_ONLY`) and it is a plain constant tensor.
+    that of an object only a local variable holds, :data:`_LOCAL_ONLY`) and it is a plain
+    constant tensor.
     """
     spare = getattr(tensor, "_spare_grad", None)
     if spare is not None:

@@ -65,7 +65,8 @@ def _bias_gradient(d, out=None):
         d = d.reshape(-1, d.shape[-1])
     if out is not None and (out.shape != d.shape[1:] or out.dtype != d.dtype or not out.flags.c_contiguous):
         out = None
-    if d.shape[0] <= BIAS_REDUCE_MAX_ROWS or d.dtype.kind != "f" or d.dtype.itemsize < 4:  # no BLAS for float16, integers
+    # a few rows, or no BLAS for the dtype (float16, integers)
+    if d.shape[0] <= BIAS_REDUCE_MAX_ROWS or d.dtype.kind != "f" or d.dtype.itemsize < 4:
         return np.add.reduce(d, axis=0, out=out)
     ones = np.empty(d.shape[0], dtype=d.dtype)
     ones.fill(1)  # a third of np.ones's time, which is Python code around the same two steps
@@ -73,6 +74,7 @@ def _bias_gradient(d, out=None):
 
 
 def _features_mismatch(x, weight):
+    """Raise the ShapeError of an input whose last dimension does not fit the weight."""
     features = x.shape[-1] if x.shape else "no"
     raise ShapeError(
         f"linear: input of shape {x.shape} has {features} features in its last dimension, "
