@@ -121,3 +121,23 @@ def test_gradcheck_leaves_a_column_major_input_in_its_layout():
     report = gn.gradcheck(lambda w: (gn.functional.relu(x @ w.T) ** 2).sum(), W)
     assert report.ok  # the numeric estimate perturbed W itself, element by element
     assert W.data.flags.f_contiguous and not W.data.flags.c_contiguous
+
+
+@pytest.mark.parametrize("order", ["F", "C"])
+def test_a_float64_input_gives_a_float32_weight_the_gradient_d_transpose_x_in_its_layout(order):
+    # the engine offers the spare float32 gradient as out=; the float64 product cannot go there,
+    # so the weight gradient is made afresh and cast once, on every step, in either layout
+    gn.manual_seed(0)
+    layer = nn.Linear(90, 64)
+    layer.weight.data = np.array(layer.weight.data, order=order)
+    rng = np.random.default_rng(0)
+    for _ in range(3):
+        layer.zero_grad()  # the old gradients are kept aside as spares for backward to offer
+        x = rng.standard_normal((16, 90))
+        y = layer(gn.Tensor(x))
+        g = rng.standard_normal(y.shape)
+        y.backward(g)
+        assert y.dtype == np.float64 and layer.weight.grad.dtype == np.float32
+        assert layer.weight.grad.numpy().strides == layer.weight.numpy().strides
+        np.testing.assert_allclose(layer.weight.grad.numpy(), g.T @ x, rtol=1e-5, atol=1e-5)
+        np.testing.assert_allclose(layer.bias.grad.numpy(), g.sum(axis=0), rtol=1e-5, atol=1e-5)
