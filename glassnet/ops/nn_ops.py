@@ -30,20 +30,14 @@ def _product(a, b):
     return _dot if a.ndim == 2 and b.ndim == 2 else np.matmul
 
 
-def _matmul_2d(a, b, out):
-    """a @ b for 2-D a and b, into ``out``: by :data:`_dot` (see :func:`_product`), which writes
-    only into a row-major ``out``."""
-    if out.flags.c_contiguous:
-        return _dot(a, b, out=out)
-    return np.matmul(a, b, out=out)
-
-
 def _weight_gradient(d, x, weight, out=None):
     """dL/dW = d^T x, summed over all leading dimensions, in ``weight``'s memory layout.
 
     A column-major weight (see ``Linear``) gets a column-major gradient, computed as
     (x^T d)^T, so the optimizer's update walks both arrays in the same order. The
-    product goes into ``out`` when it has the product's dtype and the weight's layout.
+    product goes into ``out`` when it has the product's dtype. The engine offers only a
+    contiguous ``out`` with the weight's strides, so ``out`` (row-major weight) or ``out.T``
+    (column-major weight) is row-major, the one layout ``dot`` writes into.
     """
     if d.ndim != 2:
         d, x = d.reshape(-1, d.shape[-1]), x.reshape(-1, x.shape[-1])
@@ -54,8 +48,8 @@ def _weight_gradient(d, x, weight, out=None):
             return _dot(d.T, x)
         out = np.empty(weight.shape, dtype=np.result_type(d, x), order="F")
     elif not column_major:
-        return _matmul_2d(d.T, x, out)
-    _matmul_2d(x.T, d, out.T)  # (x^T d)^T = d^T x, written through the transposed view
+        return _dot(d.T, x, out=out)
+    _dot(x.T, d, out=out.T)  # (x^T d)^T = d^T x, written through the transposed view
     return out
 
 
