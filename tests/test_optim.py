@@ -190,3 +190,24 @@ def test_clip_grad_value():
     a.grad = gn.tensor(np.array([-5.0, 0.5, 7.0]))
     optim.clip_grad_value_([a], 1.0)
     np.testing.assert_array_equal(a.grad.data, [-1.0, 0.5, 1.0])
+
+
+def test_plain_sgd_updates_every_dtype_and_size_in_place():
+    # one group mixing float32 and float64 parameters, below and above the size where axpy takes over:
+    # each must become W - lr·g in its own dtype, in its own memory
+    rng = np.random.default_rng(3)
+    shapes_dtypes = [((3, 2), np.float32), ((3,), np.float64), ((100, 50), np.float32), ((70, 70), np.float64),
+                     ((2,), np.float32)]
+    params = [gn.nn.Parameter(rng.normal(size=shape).astype(dtype)) for shape, dtype in shapes_dtypes]
+    grads = [rng.normal(size=shape).astype(dtype) for shape, dtype in shapes_dtypes]
+    before = [p.data.copy() for p in params]
+    arrays = [p.data for p in params]
+    optimizer = optim.SGD(params, lr=0.3)
+    for p, g in zip(params, grads):
+        p.grad = gn.Tensor(g)
+    optimizer.step()
+    for p, array, w, g in zip(params, arrays, before, grads):
+        assert p.data is array and p.data.dtype == w.dtype
+        expected = w.astype(np.float64) - 0.3 * g.astype(np.float64)
+        tolerance = 1e-6 if w.dtype == np.float32 else 1e-14
+        np.testing.assert_allclose(p.data, expected, rtol=tolerance, atol=tolerance)

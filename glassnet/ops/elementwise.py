@@ -5,13 +5,16 @@ import math
 
 import numpy as np
 
+from glassnet.dtypes import constant
 from glassnet.ops.registry import primitive
 
 _erf = np.frompyfunc(math.erf, 1, 1)
-_EXP_LIMIT = {np.dtype(t): t(limit) for t, limit in ((np.float16, 11.0), (np.float32, 88.0), (np.float64, 709.0))}
-"""The largest x whose e^x does not overflow, by float dtype, as a scalar of that dtype (a Python
-float would be converted on every call, which costs as much as the ufunc on a small array)."""
-_ONE = {dtype: dtype.type(1) for dtype in _EXP_LIMIT}
+
+_EXP_LIMIT = {np.dtype(t): constant(limit, t) for t, limit in ((np.float16, 11.0), (np.float32, 88.0),
+                                                              (np.float64, 709.0))}
+"""The largest x whose e^x does not overflow, by float dtype, as a 0-d array of that dtype (see
+:func:`constant`)."""
+_ONE = {dtype: constant(1, dtype) for dtype in _EXP_LIMIT}
 
 
 ROW_OPERAND_MIN_SIZE = 4096
