@@ -162,3 +162,18 @@ def test_a_small_gradient_tensor_the_user_kept_is_never_overwritten():
     assert model[0].weight.grad is not kept
     np.testing.assert_array_equal(kept.numpy(), before)
     assert not np.array_equal(model[0].weight.grad.numpy(), before)
+
+
+def test_the_implicit_unit_gradient_is_never_shared_with_a_stored_grad():
+    # dL/dL = 1 is one read-only array per dtype; a scalar leaf or retained root must get its own copy
+    x = gn.nn.Parameter(np.array(2.0, dtype=np.float32))
+    x.backward()
+    x.grad.data[...] = 5.0  # writing into one .grad must not change the next backward's 1
+    y = gn.nn.Parameter(np.array(3.0, dtype=np.float32))
+    z = y * 2
+    z.retain_grad()
+    z.backward()
+    assert z.grad.item() == 1.0 and y.grad.item() == 2.0
+    z.grad.data[...] = 7.0
+    x.backward()  # accumulates: 5 + 1
+    assert x.grad.item() == 6.0
