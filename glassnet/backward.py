@@ -67,9 +67,8 @@ checks below hold theirs)."""
 
 def _store(tensor, grad, borrowed: bool) -> None:
     """Add ``grad`` into ``tensor.grad``; arrays that something else may hold are copied first."""
-    dtype = tensor._data.dtype
-    if grad.dtype is not dtype and grad.dtype != dtype:  # `is` first: equal dtypes are mostly the same object
-        grad = grad.astype(dtype)
+    if grad.dtype != tensor._data.dtype:
+        grad = grad.astype(tensor._data.dtype)
     elif borrowed or type(grad) is not np.ndarray or grad.base is not None or not grad.flags.writeable:
         grad = np.array(grad)  # a view of, or the same array as, another gradient: take a copy
     existing = tensor.grad
