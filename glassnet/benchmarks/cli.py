@@ -14,11 +14,18 @@ from glassnet.benchmarks.timing import interleaved
 from glassnet.files import atomic_write
 
 SIZES = [784, 256, 128, 10]
-FULL = dict(samples=60_000, batches=(32, 128, 1024), memory_batches=(32, 128, 1024), repeats=7, xor_steps=2000, xor_repeats=9,
+FULL = dict(samples=60_000, batches=(32, 128, 1024), memory_batches=(32, 128, 1024), repeats=7, xor_steps=1000, xor_repeats=61,
             widths=(64, 128, 256, 512, 1024, 2048), sample_counts=(1_000, 3_000, 10_000, 30_000, 100_000),
             scaling_repeats=3, micrograd_steps=100)
 QUICK = dict(samples=4_000, batches=(32, 128, 1024), memory_batches=(128,), repeats=2, xor_steps=300, xor_repeats=3,
              widths=(64, 256, 1024), sample_counts=(1_000, 4_000), scaling_repeats=1, micrograd_steps=10)
+
+XOR_SETTLE_SECONDS = 0.0
+"""No pause before the XOR runs. The pause (``timing.SETTLE_SECONDS``) is there for the BLAS and
+OpenMP worker threads a previous run leaves spinning, and on 4 x 3 arrays none of the four
+implementations wakes any: NumPy's XOR step right after PyTorch's took 17.6 µs, after its own 17.2.
+On this machine a run that starts after a 0.25 s sleep is slower for every implementation and
+noisier: the NumPy step took 26-29 µs against 17-21 without the pause (41 rounds each way)."""
 
 
 def available(module: str) -> bool:
@@ -62,7 +69,7 @@ def run_xor(settings: dict, report) -> dict:
     names = ["numpy_loop", "glassnet"] + [n for n in ("torch", "micrograd") if available(n)]
     steps = {name: settings["micrograd_steps"] if name == "micrograd" else settings["xor_steps"] for name in names}
     candidates = {name: (lambda f=xor.IMPLEMENTATIONS[name], s=steps[name]: f(s)) for name in names}
-    stats = interleaved(candidates, settings["xor_repeats"])
+    stats = interleaved(candidates, settings["xor_repeats"], settle=XOR_SETTLE_SECONDS)
     return {name: {"microseconds_per_step": 1e6 * s["median"] / steps[name],
                    "min": 1e6 * s["min"] / steps[name], "max": 1e6 * s["max"] / steps[name],
                    "samples": [1e6 * t / steps[name] for t in s["samples"]]}
