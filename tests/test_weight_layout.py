@@ -141,3 +141,26 @@ def test_a_float64_input_gives_a_float32_weight_the_gradient_d_transpose_x_in_it
         assert layer.weight.grad.numpy().strides == layer.weight.numpy().strides
         np.testing.assert_allclose(layer.weight.grad.numpy(), g.T @ x, rtol=1e-5, atol=1e-5)
         np.testing.assert_allclose(layer.bias.grad.numpy(), g.sum(axis=0), rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("order", ["F", "C"])
+@pytest.mark.parametrize("input_dtype", [np.float32, np.float64])
+def test_a_weight_gradient_above_the_matmul_size_is_d_transpose_x_in_its_layout(order, input_dtype):
+    # weights of MATMUL_MIN_SIZE elements or more get their gradient from np.matmul instead of dot,
+    # into the spare gradient (steps 2 and 3, float32 input) or into a new array (float64 input)
+    from glassnet.ops.nn_ops import MATMUL_MIN_SIZE
+
+    gn.manual_seed(1)
+    layer = nn.Linear(300, 128)
+    assert layer.weight.numel() >= MATMUL_MIN_SIZE
+    layer.weight.data = np.array(layer.weight.data, order=order)
+    rng = np.random.default_rng(1)
+    for _ in range(3):
+        layer.zero_grad()
+        x = rng.standard_normal((24, 300)).astype(input_dtype)
+        y = layer(gn.Tensor(x))
+        g = rng.standard_normal(y.shape).astype(input_dtype)
+        y.backward(g)
+        grad = layer.weight.grad.numpy()
+        assert grad.dtype == np.float32 and grad.strides == layer.weight.numpy().strides
+        np.testing.assert_allclose(grad, g.astype(np.float64).T @ x.astype(np.float64), rtol=1e-4, atol=1e-4)

@@ -30,6 +30,14 @@ def _product(a, b):
     return _dot if a.ndim == 2 and b.ndim == 2 else np.matmul
 
 
+MATMUL_MIN_SIZE = 32768
+"""Weight gradients of at least this many elements are computed by ``np.matmul`` rather than
+:data:`_dot`. NumPy's ``dot`` zeroes its output with ``memset`` before BLAS writes it (and BLAS, with
+beta = 0, clears it again); ``np.matmul`` goes to the same BLAS routine without that pass. For the
+784 × 256 weight gradient at batch 32 that is 48 against 67 µs; at 16,384 elements the two are even,
+and below that ``dot``'s smaller overhead wins (0.7 against 1.5 µs for 32 × 32)."""
+
+
 def _weight_gradient(d, x, weight, out=None):
     """dL/dW = d^T x, summed over all leading dimensions, in ``weight``'s memory layout.
 
@@ -43,13 +51,14 @@ def _weight_gradient(d, x, weight, out=None):
         d, x = d.reshape(-1, d.shape[-1]), x.reshape(-1, x.shape[-1])
     # column-major: the first axis is the one whose neighbours sit closer in memory
     column_major = weight.ndim == 2 and weight.strides[0] < weight.strides[1]
+    product = np.matmul if weight.size >= MATMUL_MIN_SIZE else _dot
     if out is None or not (out.dtype == d.dtype == x.dtype):  # mixed precision: the engine casts once
         if not column_major:
-            return _dot(d.T, x)
+            return product(d.T, x)
         out = np.empty(weight.shape, dtype=np.result_type(d, x), order="F")
     elif not column_major:
-        return _dot(d.T, x, out=out)
-    _dot(x.T, d, out=out.T)  # (x^T d)^T = d^T x, written through the transposed view
+        return product(d.T, x, out=out)
+    product(x.T, d, out=out.T)  # (x^T d)^T = d^T x, written through the transposed view
     return out
 
 
