@@ -61,12 +61,13 @@ def is_floating(dtype) -> bool:
 
 
 def constant(value, dtype) -> np.ndarray:
-    """``value`` as a read-only 0-d array of ``dtype``: the second operand of a ufunc on an array.
+    """``value`` as a read-only array of ``dtype`` (0-d for a number): an operand kept for many calls.
 
-    NumPy turns a scalar operand into an array on every call; a 0-d array is used as it is.
-    On a 4 x 3 float32 array, ``np.add(h, c, out=h)`` costs 4.9k instructions with a 0-d array
-    ``c``, 6.2k with an ``np.float32`` scalar and 7.3k with a Python float. A 0-d array of the
-    array's own dtype promotes as the ``np.float32`` scalar does, so the numbers are the same.
+    A number serves as the second operand of a ufunc on an array: NumPy turns a scalar operand
+    into an array on every call and uses a 0-d array as it is. On a 4 x 3 float32 array,
+    ``np.add(h, c, out=h)`` costs 4.9k instructions with a 0-d array ``c``, 6.2k with an
+    ``np.float32`` scalar and 7.3k with a Python float. A 0-d array of the array's own dtype
+    promotes as the ``np.float32`` scalar does, so the numbers are the same.
     """
     array = np.array(value, dtype=dtype)
     array.flags.writeable = False

@@ -11,6 +11,7 @@ import functools
 import numpy as np
 
 from glassnet.blas import sum_of_squares
+from glassnet.dtypes import constant
 from glassnet.errors import ShapeError
 from glassnet.ops.elementwise import relu_, sigmoid_
 from glassnet.ops.registry import primitive
@@ -66,9 +67,7 @@ def _weight_gradient(d, x, weight, out=None):
 def _ones(rows: int, dtype: np.dtype) -> np.ndarray:
     """A read-only vector of ``rows`` ones, made once per batch size and dtype (training repeats one
     batch size, so this is a handful of small arrays)."""
-    ones = np.ones(rows, dtype=dtype)
-    ones.flags.writeable = False
-    return ones
+    return constant(np.ones(rows, dtype=dtype), dtype)
 
 
 def _bias_gradient(d, out=None):
