@@ -18,11 +18,12 @@ def test_quick_benchmark_runs_and_writes_results(tmp_path):
     data = json.loads((tmp_path / "results.json").read_text())
     assert data["quick"] is True and data["sgemm_gflops"] > 0
     for stats in data["mlp"]["by_batch"].values():
-        for name in ("gemm_floor", "gemm_floor_F", "numpy_loop", "glassnet_loop", "glassnet"):
+        for name in ("gemm_floor", "gemm_floor_F", "numpy_loop", "numpy_tuned", "glassnet_loop", "glassnet"):
             assert stats[name]["median"] > 0 and len(stats[name]["samples"]) == 2
     assert data["xor"]["glassnet"]["microseconds_per_step"] > 0
     assert data["digits"]["glassnet_to_97"]["accuracy"] >= 0.97
-    assert "glassnet / numpy" in result.stdout and "glassnet_loop / floor" in result.stdout and "XOR" in result.stdout
+    for heading in ("glassnet / numpy", "glassnet_loop / floor", "numpy_tuned / floor", "XOR"):
+        assert heading in result.stdout
 
 
 def test_scaling_plot_is_written(tmp_path):
@@ -87,7 +88,7 @@ def test_every_mlp_row_does_the_same_training():
 
     data, weights = mlp.make_data(300, 20, 4, seed=3), mlp.make_weights([20, 16, 8, 4], seed=3)
     runs = {name: mlp.IMPLEMENTATIONS[name](data, weights, 32, 0.5)
-            for name in ("numpy_loop", "glassnet_loop", "glassnet", "sklearn")}
+            for name in ("numpy_loop", "numpy_tuned", "glassnet_loop", "glassnet", "sklearn")}
     for run in runs.values():
         run()
     moved = np.abs(runs["numpy_loop"].weights()[0][0] - weights[0][0]).max()
@@ -117,3 +118,17 @@ def test_ratios_pair_each_round_and_take_the_lower_floor_per_round():
     # floors per round: 1.0, 2.0, 0.5 -> ratios 1.5, 2.0, 2.0; minima 1.0 / 0.5
     assert _ratio_cell(stats, "glassnet", "floor") == "2.00 [2.00]"
     assert _ratio_cell(stats, "torch", "glassnet") == "n/a"
+
+
+def test_the_tuned_numpy_loop_trains_like_the_plain_one_with_column_major_weights():
+    """numpy_tuned stores weights of 4,096 elements or more column-major and writes their gradients
+    through the transposed view; with such a layer, and a last batch shorter than the rest (its
+    buffers are sliced), it must still end at the plain loop's weights."""
+    from glassnet.benchmarks import mlp
+
+    data, weights = mlp.make_data(200, 80, 5, seed=4), mlp.make_weights([80, 64, 8, 5], seed=4)
+    runs = {name: mlp.IMPLEMENTATIONS[name](data, weights, 48, 0.5) for name in ("numpy_loop", "numpy_tuned")}
+    for run in runs.values():
+        run()
+    assert np.abs(runs["numpy_loop"].weights()[0][0] - weights[0][0]).max() > 1e-2
+    _assert_same_training(runs, "numpy_loop", rtol=1e-4, atol=1e-5)
