@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -132,3 +133,34 @@ def test_the_tuned_numpy_loop_trains_like_the_plain_one_with_column_major_weight
         run()
     assert np.abs(runs["numpy_loop"].weights()[0][0] - weights[0][0]).max() > 1e-2
     _assert_same_training(runs, "numpy_loop", rtol=1e-4, atol=1e-5)
+
+
+def test_count_step_cost_child_trains_and_its_arithmetic_is_per_step(tmp_path):
+    """The valgrind wrapper itself needs valgrind; its two pieces do not: the child mode trains the
+    named implementation, and the per-step cost is (long - short) / 100 with misses summed."""
+    sys.path.insert(0, os.path.join(ROOT, "scripts"))
+    try:
+        import count_step_cost as c
+    finally:
+        sys.path.pop(0)
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    done = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "count_step_cost.py"), "--child",
+                           "numpy_tuned", "2", "4"], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = tmp_path / "cachegrind.out"
+    out.write_text("desc: I1 cache: 32768 B, 64 B, 8-way associative\ncmd: python\n"
+                   "events: Ir I1mr ILmr Dr D1mr DLmr Dw D1mw DLmw\n"
+                   "fl=x.c\nfn=f\n1 5 0 0 0 0 0 0 0 0\n"
+                   "summary: 1000 1 1 400 40 4 200 20 2\n")
+    short = c.read_summary(str(out))
+    assert short["Ir"] == 1000 and short["DLmw"] == 2
+    long = dict(short)  # 100 more steps, each 7 instructions, 1 + 1 D1 misses and 3 L2 misses dearer
+    long["Ir"] += 700
+    long["D1mr"] += 100
+    long["D1mw"] += 100
+    long["DLmr"] += 300
+    assert c.LONG - c.SHORT == 100
+    assert c.per_step(short, long) == {"instructions": 7.0, "d1_misses": 2.0, "l2_misses": 3.0}
+    (tmp_path / "empty.out").write_text("nothing here\n")
+    with pytest.raises(ValueError, match="not a cachegrind output"):
+        c.read_summary(str(tmp_path / "empty.out"))
