@@ -161,6 +161,7 @@ def test_count_step_cost_child_trains_and_its_arithmetic_is_per_step(tmp_path):
     long["DLmr"] += 300
     assert c.LONG - c.SHORT == 100
     assert c.per_step(short, long) == {"instructions": 7.0, "d1_misses": 2.0, "l2_misses": 3.0}
+    assert [c.cache_bytes(t) for t in ("1024K", "1280K\n", "2M", "512")] == [1 << 20, 1 << 20, 2 << 20, 1 << 16]
     (tmp_path / "empty.out").write_text("nothing here\n")
     with pytest.raises(ValueError, match="not a cachegrind output"):
         c.read_summary(str(tmp_path / "empty.out"))
