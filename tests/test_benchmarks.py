@@ -123,8 +123,8 @@ def test_ratios_pair_each_round_and_take_the_lower_floor_per_round():
 
 def test_the_tuned_numpy_loop_trains_like_the_plain_one_with_column_major_weights():
     """numpy_tuned stores weights of 4,096 elements or more column-major and writes their gradients
-    through the transposed view; with such a layer, and a last batch shorter than the rest (its
-    buffers are sliced), it must still end at the plain loop's weights."""
+    into that layout; with such a layer, and a last batch shorter than the rest (its buffers are
+    sliced), it must still end at the plain loop's weights."""
     from glassnet.benchmarks import mlp
 
     data, weights = mlp.make_data(200, 80, 5, seed=4), mlp.make_weights([80, 64, 8, 5], seed=4)

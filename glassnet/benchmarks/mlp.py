@@ -137,16 +137,17 @@ def numpy_tuned_epoch(data, weights, batch_size, lr):
 
     It is the GEMM floor plus the work that any library keeping ``.grad`` must also do, done
     the cheapest way we know: every activation, mask and gradient preallocated and written with
-    ``out=``, the bias, ReLU and softmax applied in place, W of 4,096 elements or more stored
-    column-major (glassnet's layout), ReLU against a row of zeros (NumPy's fast loop), the bias
+    ``out=``, the bias, ReLU and softmax applied in place, W stored column-major from
+    ``COLUMN_MAJOR_MIN_SIZE`` elements as in ``glassnet.nn.Linear``, ReLU against a row of zeros (NumPy's fast loop), the bias
     gradient as 1ᵀd, and the update W ← W − lr·dW as one BLAS axpy (``glassnet.blas.axpy_``).
     Its distance from the floor is what no such library can remove; its distance from
     ``numpy_loop`` is what careful NumPy gains over the obvious code.
     """
     from glassnet.blas import axpy_
+    from glassnet.nn.linear import COLUMN_MAJOR_MIN_SIZE
 
     n = batch_size
-    Ws = [np.array(W, order="F" if W.size >= 4096 else "C") for W, _ in weights]
+    Ws = [np.array(W, order="F" if W.size >= COLUMN_MAJOR_MIN_SIZE else "C") for W, _ in weights]
     bs = [b.copy() for _, b in weights]
     outputs = [np.empty((n, W.shape[0]), dtype=np.float32) for W in Ws]
     grads_in = [np.empty((n, W.shape[1]), dtype=np.float32) for W in Ws]
@@ -176,11 +177,7 @@ def numpy_tuned_epoch(data, weights, batch_size, lr):
             g[np.arange(m), y[start:start + m]] -= 1
             g *= np.float32(1 / m)
             for i in range(last, -1, -1):
-                gW = grads_W[i]
-                if gW.flags.f_contiguous and not gW.flags.c_contiguous:
-                    np.matmul(inputs[i].T, g, out=gW.T)  # (xᵀ g)ᵀ = gᵀ x in W's column-major layout
-                else:
-                    np.matmul(g.T, inputs[i], out=gW)
+                np.matmul(g.T, inputs[i], out=grads_W[i])  # into W's own layout, as fast either way
                 np.matmul(ones[:m], g, out=grads_b[i])
                 if i > 0:
                     mask = np.greater(inputs[i], 0, out=masks[i][:m])

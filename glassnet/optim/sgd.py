@@ -5,6 +5,7 @@ import numpy as np
 
 from glassnet.blas import MIN_SIZE as AXPY_MIN_SIZE
 from glassnet.blas import axpy_
+from glassnet.dtypes import constant
 from glassnet.optim.optimizer import Optimizer, check_hyperparameter
 
 
@@ -69,7 +70,7 @@ class SGD(Optimizer):
                 data, grad = p._data, p.grad._data
                 if data.dtype is not dtype:
                     dtype = data.dtype
-                    alpha = np.array(-group["lr"], dtype=dtype)
+                    alpha = constant(-group["lr"], dtype)
                 if data.size < AXPY_MIN_SIZE and grad.shape == data.shape:
                     data += alpha * grad
                 else:
