@@ -121,6 +121,69 @@ def test_ratios_pair_each_round_and_take_the_lower_floor_per_round():
     assert _ratio_cell(stats, "torch", "glassnet") == "n/a"
 
 
+def test_median_interval_takes_the_binomial_order_statistics_and_covers_the_median():
+    """Hand-worked: with 25 values P(B <= 7) = 0.0216 and P(B <= 8) = 0.0539 for B ~ Binomial(25, 1/2),
+    so the 95% interval runs from the 8th to the 18th value; 6 values give the extremes (coverage
+    1 - 2/64), 5 give none. Drawn from a skewed distribution with a known median, the interval
+    must contain it in at least 95% of samples (scipy's binomial gives the exact coverage)."""
+    from scipy import stats
+
+    from glassnet.benchmarks.timing import median_interval
+
+    assert median_interval(list(range(25, 0, -1))) == (8, 18)
+    assert median_interval([6, 1, 5, 2, 4, 3]) == (1, 6)
+    assert median_interval([1, 2, 3, 4, 5]) is None
+    with pytest.raises(ValueError, match="confidence"):
+        median_interval([1, 2, 3], confidence=1.5)
+    low, high = 8, 18
+    exact = 1 - 2 * stats.binom.cdf(low - 1, 25, 0.5)
+    assert exact >= 0.95 and 1 - 2 * stats.binom.cdf(low, 25, 0.5) < 0.95  # k = 8 is the largest that covers
+    rng = np.random.default_rng(0)
+    median = np.log(2)  # of the unit exponential
+    covered = [lo <= median <= hi for lo, hi in
+               (median_interval(list(rng.exponential(size=25))) for _ in range(4000))]
+    assert abs(np.mean(covered) - exact) < 0.01
+
+
+def test_ratio_summary_reports_the_interval_and_the_rounds_won():
+    from glassnet.benchmarks.cli import _ratio_cell, ratio_summary
+
+    top = [0.9, 1.1, 0.8, 0.95, 0.85, 1.2, 0.9]
+    stats = {"glassnet": {"samples": top}, "numpy_loop": {"samples": [1.0] * 7}}
+    summary = ratio_summary(stats, "glassnet", "numpy_loop")
+    assert summary["median"] == 0.9 and summary["interval"] == (0.8, 1.2)  # 7 rounds: the extremes
+    assert summary["rounds"] == 7 and summary["rounds_below_one"] == 5 and summary["fastest"] == 0.8
+    assert _ratio_cell(stats, "glassnet", "numpy_loop") == "0.90 (0.80-1.20) [0.80]"
+    assert ratio_summary(stats, "torch", "glassnet") is None
+
+
+def test_bench_times_only_the_batches_asked_for_as_many_rounds_as_asked(tmp_path, monkeypatch):
+    """--batches and --repeats reach the MLP workload, and the JSON keeps each ratio's interval."""
+    import functools
+
+    from glassnet.benchmarks import cli
+    from glassnet.benchmarks.timing import interleaved
+
+    monkeypatch.setattr(cli, "interleaved", functools.partial(interleaved, settle=0.0))  # only the plumbing is tested
+    assert cli.main(["--quick", "--only", "mlp", "--batches", "64", "--repeats", "6", "--out", str(tmp_path)]) == 0
+    mlp_result = json.loads((tmp_path / "results.json").read_text())["mlp"]
+    assert list(mlp_result["by_batch"]) == ["64"] and mlp_result["repeats"] == 6
+    assert all(len(s["samples"]) == 6 for s in mlp_result["by_batch"]["64"].values())
+    summary = mlp_result["ratios"]["64"]["glassnet_loop / numpy_loop"]
+    samples = mlp_result["by_batch"]["64"]
+    ratios = sorted(a / b for a, b in zip(samples["glassnet_loop"]["samples"], samples["numpy_loop"]["samples"]))
+    assert summary["interval"] == [ratios[0], ratios[-1]] and summary["rounds"] == 6
+
+
+def test_bench_rejects_a_batch_size_that_is_not_a_positive_integer(capsys):
+    from glassnet.benchmarks.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--batches", "0"])
+    assert exit_info.value.code == 2
+    assert "--batches" in capsys.readouterr().err
+
+
 def test_the_tuned_numpy_loop_trains_like_the_plain_one_with_column_major_weights():
     """numpy_tuned stores weights of 4,096 elements or more column-major and writes their gradients
     into that layout; with such a layer, and a last batch shorter than the rest (its buffers are

@@ -10,7 +10,7 @@ import sys
 
 from glassnet.benchmarks import digits, environment, mlp, scaling, xor
 from glassnet.benchmarks.memory import measure_in_subprocess
-from glassnet.benchmarks.timing import interleaved
+from glassnet.benchmarks.timing import interleaved, median_interval
 from glassnet.files import atomic_write
 
 SIZES = [784, 256, 128, 10]
@@ -26,6 +26,17 @@ OpenMP worker threads a previous run leaves spinning, and on 4 x 3 arrays none o
 implementations wakes any: NumPy's XOR step right after PyTorch's took 17.6 µs, after its own 17.2.
 On this machine a run that starts after a 0.25 s sleep is slower for every implementation and
 noisier: the NumPy step took 26-29 µs against 17-21 without the pause (41 rounds each way)."""
+
+
+def _positive_int(text: str) -> int:
+    """argparse type: an integer of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected an integer of at least 1, got {text!r}")
+    return value
 
 
 def available(module: str) -> bool:
@@ -61,7 +72,9 @@ def run_mlp(settings: dict, report) -> dict:
                 dict(implementation=name, samples=settings["samples"], sizes=SIZES, batch_size=batch),
             ) if batch in settings["memory_batches"] else None
         results[str(batch)] = stats
-    return {"samples": settings["samples"], "sizes": SIZES, "flops_per_epoch": flops, "by_batch": results}
+    ratios = {batch: {f"{a} / {b}": ratio_summary(stats, a, b) for a, b in MLP_RATIOS} for batch, stats in results.items()}
+    return {"samples": settings["samples"], "sizes": SIZES, "flops_per_epoch": flops, "repeats": settings["repeats"],
+            "by_batch": results, "ratios": ratios}
 
 
 def run_xor(settings: dict, report) -> dict:
@@ -110,8 +123,14 @@ def paired_ratio(numerator: list, denominator: list) -> float:
     return statistics.median(a / b for a, b in zip(numerator, denominator))
 
 
-def _ratio_cell(stats: dict, numerator: str, denominator: str) -> str:
-    """"paired median ratio [ratio of the minima]" of two implementations' epoch times, or n/a."""
+def ratio_summary(stats: dict, numerator: str, denominator: str) -> dict | None:
+    """The paired ratio of two implementations' epoch times, with what tells whether it is real.
+
+    Returns ``median`` (of the per-round ratios), ``interval`` (a 95% distribution-free interval
+    for that median, or None with fewer than 6 rounds), ``fastest`` (the ratio of the two minima:
+    noise on a shared machine only adds time), ``rounds`` and ``rounds_below_one`` (rounds in which
+    the numerator was the faster); None when either implementation did not run.
+    """
     def samples_of(name):
         if name == "floor":
             return [min(a, b) for a, b in zip(stats["gemm_floor"]["samples"], stats["gemm_floor_F"]["samples"])]
@@ -119,8 +138,20 @@ def _ratio_cell(stats: dict, numerator: str, denominator: str) -> str:
 
     top, bottom = samples_of(numerator), samples_of(denominator)
     if top is None or bottom is None:
+        return None
+    ratios = [a / b for a, b in zip(top, bottom)]
+    return {"median": paired_ratio(top, bottom), "interval": median_interval(ratios),
+            "fastest": min(top) / min(bottom), "rounds": len(ratios),
+            "rounds_below_one": sum(r < 1 for r in ratios)}
+
+
+def _ratio_cell(stats: dict, numerator: str, denominator: str) -> str:
+    """"median (interval) [ratio of the minima]" of two implementations' epoch times, or n/a."""
+    summary = ratio_summary(stats, numerator, denominator)
+    if summary is None:
         return "n/a"
-    return f"{paired_ratio(top, bottom):.2f} [{min(top) / min(bottom):.2f}]"
+    interval = "" if summary["interval"] is None else " ({:.2f}-{:.2f})".format(*summary["interval"])
+    return f"{summary['median']:.2f}{interval} [{summary['fastest']:.2f}]"
 
 
 def format_tables(result: dict) -> str:
@@ -140,7 +171,8 @@ def format_tables(result: dict) -> str:
             cells = [f"{stats[n]['median']:.3f} [{stats[n]['min']:.3f}-{stats[n]['max']:.3f}]" for n in names]
             lines.append(f"| {batch} | " + " | ".join(cells) + " |")
         lines.append("")
-        lines.append("Ratios: the median over rounds of each round's ratio, and in brackets the ratio of the fastest "
+        lines.append("Ratios: the median over rounds of each round's ratio, in parentheses a 95% confidence interval "
+                     "for that median (distribution-free; 6 rounds or more), and in brackets the ratio of the fastest "
                      "runs (noise on a shared machine only adds time); floor = the lower GEMM floor in each round")
         lines.append("| batch | " + " | ".join(f"{a} / {b}" for a, b in MLP_RATIOS) + " |")
         lines.append("|---" * (len(MLP_RATIOS) + 1) + "|")
@@ -188,8 +220,19 @@ def main(argv=None) -> int:
     parser.add_argument("--out", default="benchmark-results", help="folder for results.json and scaling.png")
     parser.add_argument("--only", nargs="+", choices=["mlp", "xor", "digits", "scaling"],
                         help="run only these workloads")
+    parser.add_argument("--batches", nargs="+", type=_positive_int, metavar="N",
+                        help="MLP batch sizes (default: 32 128 1024)")
+    parser.add_argument("--repeats", type=_positive_int, metavar="N",
+                        help="timed rounds of each MLP row (default: 7, --quick 2); 25 rounds narrow the "
+                             "95%% interval of a ratio to its 8th..18th per-round value")
     args = parser.parse_args(argv)
-    settings = QUICK if args.quick else FULL
+    settings = dict(QUICK if args.quick else FULL)
+    if args.batches:
+        settings["batches"] = tuple(args.batches)
+        # a full run measures the memory of every batch size it times; a quick one of those it would anyway
+        settings["memory_batches"] = tuple(b for b in args.batches if not args.quick or b in settings["memory_batches"])
+    if args.repeats:
+        settings["repeats"] = args.repeats
     workloads = args.only or ["mlp", "xor", "digits", "scaling"]
 
     def report(message):

@@ -1,6 +1,7 @@
 """Timing several implementations fairly: repeats interleaved, median and range reported."""
 from __future__ import annotations
 
+import math
 import statistics
 import time
 
@@ -37,3 +38,27 @@ def interleaved(candidates: dict, repeats: int, warmup: int = 1, settle: float =
 
 def summarize(values: list) -> dict:
     return {"median": statistics.median(values), "min": min(values), "max": max(values), "samples": values}
+
+
+def median_interval(values: list, confidence: float = 0.95) -> tuple | None:
+    """A distribution-free confidence interval for the median: [x₍ₖ₎, x₍ₙ₊₁₋ₖ₎] of the sorted values.
+
+    Each value falls below the true median with probability ½, so the number below it is
+    Binomial(n, ½) and P(x₍ₖ₎ ≤ median ≤ x₍ₙ₊₁₋ₖ₎) = 1 − 2·P(B ≤ k − 1). k is the largest order
+    with that coverage at least ``confidence``; nothing is assumed about the shape of the
+    distribution, which for timings on a shared machine is skewed. None when n is too small
+    for any k (fewer than 6 values at 95%).
+    """
+    if not 0 < confidence < 1:
+        raise ValueError(f"median_interval: confidence must be in (0, 1), got {confidence!r}")
+    ordered = sorted(values)
+    n = len(ordered)
+    below, k = 0.0, 0  # below = P(B <= k - 1) for the k reached so far
+    while k < n // 2:
+        next_below = below + math.comb(n, k) / 2 ** n
+        if 2 * next_below > 1 - confidence:
+            break
+        below, k = next_below, k + 1
+    if k == 0:
+        return None
+    return ordered[k - 1], ordered[n - k]
