@@ -70,6 +70,34 @@ def test_cross_entropy_labels_by_hand_and_against_autograd(rng):
     np.testing.assert_allclose(x.grad.data, expected, rtol=1e-9)
 
 
+@pytest.mark.parametrize("classes", [2, 10, 64, 65, 200])
+def test_cross_entropy_is_the_same_in_both_layouts_and_survives_a_second_backward(rng, classes):
+    """Up to FEW_CLASSES classes the op works on the transposed logits, above on the logits as they
+    are: either way the loss and gradient are autograd's, for every reduction, a second
+    backward(retain_graph=True) adds the same gradient again, and the logits are left untouched."""
+    from glassnet.ops.nn_ops import FEW_CLASSES
+
+    assert (classes <= FEW_CLASSES) == (classes in (2, 10, 64))  # both layouts are covered
+    logits = rng.standard_normal((7, classes)) * 3
+    labels = rng.integers(0, classes, 7)
+    weights = rng.uniform(0.5, 2.0, 7)  # per-sample weights make reduction="none" a scalar with uneven g
+    reducers = {"mean": anp.mean, "sum": anp.sum, "none": lambda losses: anp.sum(losses * weights)}
+    for reduction, reduce in reducers.items():
+        def reference(z):
+            return reduce(-_log_softmax_reference(z, 1)[np.arange(7), labels])
+
+        x = t64(logits.copy())
+        loss = F.cross_entropy(x, labels, reduction=reduction)
+        scalar = (loss * weights).sum() if reduction == "none" else loss
+        assert scalar.item() == pytest.approx(float(reference(logits)), rel=1e-12)
+        scalar.backward(retain_graph=True)
+        first = x.grad.data.copy()
+        np.testing.assert_allclose(first, autograd_grad(reference)(logits), rtol=1e-9, atol=1e-15)
+        scalar.backward()
+        np.testing.assert_allclose(x.grad.data, 2 * first, rtol=1e-12)
+        np.testing.assert_array_equal(x.data, logits)
+
+
 def test_cross_entropy_with_probability_targets_equals_label_form(rng):
     logits = rng.standard_normal((5, 3))
     labels = np.array([2, 0, 1, 1, 0])

@@ -29,6 +29,7 @@ def away_from_zero(*shape, seed=0):
 
 
 LABELS = np.array([2, 0, 1, 2, 1])
+MANY_LABELS = np.array([69, 0, 33])
 
 # name -> list of (function of tensors, input arrays); broadcasting cases included
 CASES = {
@@ -95,7 +96,10 @@ CASES = {
     "cross_entropy_with_labels": [
         (lambda a: nn_ops.cross_entropy_with_labels(a, LABELS, reduction="mean"), [R(5, 3)]),
         (lambda a: nn_ops.cross_entropy_with_labels(a, LABELS, reduction="sum"), [R(5, 3)]),
-        (lambda a: nn_ops.cross_entropy_with_labels(a, LABELS, reduction="none"), [R(5, 3)])],
+        (lambda a: nn_ops.cross_entropy_with_labels(a, LABELS, reduction="none"), [R(5, 3)]),
+        # more than FEW_CLASSES classes: the row-major layout
+        (lambda a: nn_ops.cross_entropy_with_labels(a, MANY_LABELS, reduction="mean"), [R(3, 70)]),
+        (lambda a: nn_ops.cross_entropy_with_labels(a, MANY_LABELS, reduction="none"), [R(3, 70)])],
 }
 
 

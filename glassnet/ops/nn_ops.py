@@ -202,17 +202,39 @@ def log_softmax(x, dim=-1):
     return y, (lambda g: g - np.exp(y) * g.sum(axis=dim, keepdims=True),)
 
 
+FEW_CLASSES = 64
+"""Up to this many classes ``cross_entropy_with_labels`` works on the transposed logits (see there)."""
+
+
 @primitive(n_tensors=1)
 def cross_entropy_with_labels(logits, labels, reduction="mean"):
-    """-log softmax(logits)[label] per row, fused: the gradient is (softmax - onehot) / N."""
-    n = logits.shape[0]
+    """-log softmax(logits)[label] per row, fused: the gradient is (softmax - onehot) / N.
+
+    The maximum and the sum run over the classes, the last axis of the (N, C) logits. NumPy
+    reduces a row-major array along its last axis one row at a time, which is slow for few
+    classes: for 1024 × 10 float32 logits the row maxima take 50 µs and the row sums 19 µs.
+    With at most :data:`FEW_CLASSES` classes the op therefore works on a (C, N) row-major copy,
+    where a reduction over classes is C - 1 elementwise operations on rows of N (the same maxima
+    in 3 µs, plus 4 µs for the copy), and returns the gradient as the column-major (N, C) view
+    of a (C, N) array, which the products of the layer below take as it is. Forward and backward
+    together took 44 against 113 µs at 1024 × 10, 75 against 140 at 1024 × 32, 123 against 184
+    at 1024 × 64, 14 against 22 at 128 × 10 and the same at 4 × 2; with 128 classes the
+    transposed layout was no faster (792 against 762 µs at 1024 × 128), so more classes than
+    :data:`FEW_CLASSES` keep the row-major one.
+    """
+    n, classes = logits.shape
     rows = np.arange(n)
-    shifted = logits - np.maximum.reduce(logits, axis=1, keepdims=True)
-    p = np.exp(shifted)
-    total = np.add.reduce(p, axis=1, keepdims=True)
+    few = classes <= FEW_CLASSES
+    axis = 0 if few else 1  # the axis of classes in e
+    at_labels = (labels, rows) if few else (rows, labels)
+    e = np.array(logits.T, order="C") if few else logits.copy()  # a copy: logits stays as it was
+    e -= np.maximum.reduce(e, axis=axis, keepdims=True)  # shifted by each sample's maximum
+    picked = e[at_labels]  # the shifted logit at each sample's label
+    np.exp(e, out=e)
+    total = np.add.reduce(e, axis=axis, keepdims=True)
     # -log softmax at the label = log sum_j e^(x_j - max) - (x_label - max)
-    losses = np.log(total.reshape(n)) - shifted[rows, labels]
-    p /= total  # softmax, kept for the gradient
+    losses = np.log(total.reshape(n)) - picked
+    e /= total  # softmax, kept for the gradient
     if reduction == "mean":
         out, scale = np.add.reduce(losses) / n, 1.0 / n
     elif reduction == "sum":
@@ -222,12 +244,12 @@ def cross_entropy_with_labels(logits, labels, reduction="mean"):
 
     def grad(g):
         # dL/dlogits = g * (softmax(logits) - onehot(labels))
-        d = p.copy()  # p must stay intact for a second backward(retain_graph=True); N x C, small
-        d[rows, labels] -= 1
+        d = e.copy()  # e stays intact for a second backward(retain_graph=True)
+        d[at_labels] -= 1
         if scale is None:
-            d *= g[:, None]
+            d *= g if few else g[:, None]  # g holds one number per sample
         else:
             d *= g * scale
-        return d
+        return d.T if few else d
 
     return out, (grad,)
