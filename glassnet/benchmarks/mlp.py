@@ -139,7 +139,8 @@ def numpy_tuned_epoch(data, weights, batch_size, lr):
     the cheapest way we know: every activation, mask and gradient preallocated and written with
     ``out=``, the bias, ReLU and softmax applied in place, W stored column-major from
     ``COLUMN_MAJOR_MIN_SIZE`` elements as in ``glassnet.nn.Linear``, ReLU against a row of zeros (NumPy's fast loop), the bias
-    gradient as 1ᵀd, and the update W ← W − lr·dW as one BLAS axpy (``glassnet.blas.axpy_``).
+    gradient as 1ᵀd, the logits computed transposed (C × N) so that the softmax's reductions over
+    the classes are row-wise, and the update W ← W − lr·dW as one BLAS axpy (``glassnet.blas.axpy_``).
     Its distance from the floor is what no such library can remove; its distance from
     ``numpy_loop`` is what careful NumPy gains over the obvious code.
     """
@@ -149,7 +150,9 @@ def numpy_tuned_epoch(data, weights, batch_size, lr):
     n = batch_size
     Ws = [np.array(W, order="F" if W.size >= COLUMN_MAJOR_MIN_SIZE else "C") for W, _ in weights]
     bs = [b.copy() for _, b in weights]
-    outputs = [np.empty((n, W.shape[0]), dtype=np.float32) for W in Ws]
+    outputs = [np.empty((n, W.shape[0]), dtype=np.float32) for W in Ws[:-1]]
+    logits_t = np.empty((Ws[-1].shape[0], n), dtype=np.float32)  # (C, N): the last layer's output, transposed
+    last_bias = bs[-1][:, None]  # a view: the update of bs[-1] reaches it
     grads_in = [np.empty((n, W.shape[1]), dtype=np.float32) for W in Ws]
     masks = [np.empty((n, W.shape[1]), dtype=bool) for W in Ws]
     grads_W = [np.empty_like(W) for W in Ws]
@@ -164,18 +167,21 @@ def numpy_tuned_epoch(data, weights, batch_size, lr):
             h = X[start:start + n]
             m = len(h)
             inputs = [h]
-            for i, (W, b, out) in enumerate(zip(Ws, bs, outputs)):
+            for i, (W, b, out) in enumerate(zip(Ws[:-1], bs, outputs)):
                 h = np.matmul(h, W.T, out=out[:m])
                 h += b
-                if i < last:
-                    np.maximum(h, zero_rows[i], out=h)
+                np.maximum(h, zero_rows[i], out=h)
                 inputs.append(h)
-            g = h  # the logits become dL/dz in place: (softmax - onehot) / m
-            g -= np.maximum.reduce(g, axis=1, keepdims=True)
-            np.exp(g, out=g)
-            g /= np.add.reduce(g, axis=1, keepdims=True)
-            g[np.arange(m), y[start:start + m]] -= 1
-            g *= np.float32(1 / m)
+            # the logits come transposed, z^T = W h^T + b, so the reductions over the 10 classes are
+            # row-wise elementwise ops (as in glassnet's cross-entropy), and become dL/dz^T in place
+            e = np.matmul(Ws[-1], h.T, out=logits_t[:, :m])
+            e += last_bias
+            e -= np.maximum.reduce(e, axis=0)
+            np.exp(e, out=e)
+            e /= np.add.reduce(e, axis=0)
+            e[y[start:start + m], np.arange(m)] -= 1
+            e *= np.float32(1 / m)
+            g = e.T  # (m, C), column-major
             for i in range(last, -1, -1):
                 np.matmul(g.T, inputs[i], out=grads_W[i])  # into W's own layout, as fast either way
                 np.matmul(ones[:m], g, out=grads_b[i])
