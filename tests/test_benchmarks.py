@@ -124,8 +124,8 @@ def test_ratios_pair_each_round_and_take_the_lower_floor_per_round():
 def test_median_interval_takes_the_binomial_order_statistics_and_covers_the_median():
     """Hand-worked: with 25 values P(B <= 7) = 0.0216 and P(B <= 8) = 0.0539 for B ~ Binomial(25, 1/2),
     so the 95% interval runs from the 8th to the 18th value; 6 values give the extremes (coverage
-    1 - 2/64), 5 give none. Drawn from a skewed distribution with a known median, the interval
-    must contain it in at least 95% of samples (scipy's binomial gives the exact coverage)."""
+    1 - 2/64), 5 give none. Over samples from a skewed distribution with a known median, the
+    interval must contain it as often as scipy's binomial says it should (95.7% for 25 values)."""
     from scipy import stats
 
     from glassnet.benchmarks.timing import median_interval
