@@ -70,7 +70,9 @@ def _store(tensor, grad, borrowed: bool) -> None:
     if grad.dtype != tensor._data.dtype:
         grad = grad.astype(tensor._data.dtype)
     elif borrowed or type(grad) is not np.ndarray or grad.base is not None or not grad.flags.writeable:
-        grad = np.array(grad)  # a view of, or the same array as, another gradient: take a copy
+        # a view of, or the same array as, another gradient: take a copy, laid out as the tensor is
+        data = tensor._data
+        grad = np.array(grad, order="F" if data.flags.f_contiguous and not data.flags.c_contiguous else "C")
     existing = tensor.grad
     if existing is None:
         spare = _free_spare(tensor)

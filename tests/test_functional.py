@@ -96,6 +96,7 @@ def test_cross_entropy_is_the_same_in_both_layouts_and_survives_a_second_backwar
         scalar.backward()
         np.testing.assert_allclose(x.grad.data, 2 * first, rtol=1e-12)
         np.testing.assert_array_equal(x.data, logits)
+        assert x.grad.data.flags.c_contiguous  # the leaf's own layout, whichever layout the op works in
 
 
 def test_cross_entropy_with_probability_targets_equals_label_form(rng):
