@@ -11,6 +11,7 @@ import sys
 from glassnet.benchmarks import digits, environment, mlp, scaling, xor
 from glassnet.benchmarks.memory import measure_in_subprocess
 from glassnet.benchmarks.timing import interleaved, median_interval
+from glassnet.cli.arguments import positive_int
 from glassnet.files import atomic_write
 
 SIZES = [784, 256, 128, 10]
@@ -26,17 +27,6 @@ OpenMP worker threads a previous run leaves spinning, and on 4 x 3 arrays none o
 implementations wakes any: NumPy's XOR step right after PyTorch's took 17.6 µs, after its own 17.2.
 On this machine a run that starts after a 0.25 s sleep is slower for every implementation and
 noisier: the NumPy step took 26-29 µs against 17-21 without the pause (41 rounds each way)."""
-
-
-def _positive_int(text: str) -> int:
-    """argparse type: an integer of at least 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected an integer of at least 1, got {text!r}")
-    return value
 
 
 def available(module: str) -> bool:
@@ -220,9 +210,9 @@ def main(argv=None) -> int:
     parser.add_argument("--out", default="benchmark-results", help="folder for results.json and scaling.png")
     parser.add_argument("--only", nargs="+", choices=["mlp", "xor", "digits", "scaling"],
                         help="run only these workloads")
-    parser.add_argument("--batches", nargs="+", type=_positive_int, metavar="N",
+    parser.add_argument("--batches", nargs="+", type=positive_int, metavar="N",
                         help="MLP batch sizes (default: 32 128 1024)")
-    parser.add_argument("--repeats", type=_positive_int, metavar="N",
+    parser.add_argument("--repeats", type=positive_int, metavar="N",
                         help="timed rounds of each MLP row (default: 7, --quick 2); 25 rounds narrow the "
                              "95%% interval of a ratio to its 8th..18th per-round value")
     args = parser.parse_args(argv)

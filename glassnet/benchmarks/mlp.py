@@ -157,7 +157,7 @@ def numpy_tuned_epoch(data, weights, batch_size, lr):
     masks = [np.empty((n, W.shape[1]), dtype=bool) for W in Ws]
     grads_W = [np.empty_like(W) for W in Ws]
     grads_b = [np.empty_like(b) for b in bs]
-    zero_rows = [np.zeros(W.shape[0], dtype=np.float32) for W in Ws]
+    zero_rows = [np.zeros(W.shape[0], dtype=np.float32) for W in Ws[:-1]]  # ReLU follows the hidden layers only
     ones = np.ones(n, dtype=np.float32)
     last = len(Ws) - 1
 
