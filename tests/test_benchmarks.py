@@ -19,11 +19,12 @@ def test_quick_benchmark_runs_and_writes_results(tmp_path):
     data = json.loads((tmp_path / "results.json").read_text())
     assert data["quick"] is True and data["sgemm_gflops"] > 0
     for stats in data["mlp"]["by_batch"].values():
-        for name in ("gemm_floor", "gemm_floor_F", "numpy_loop", "numpy_tuned", "glassnet_loop", "glassnet"):
+        for name in ("gemm_floor", "gemm_floor_F", "numpy_loop", "numpy_tuned", "numpy_fused", "glassnet_loop",
+                     "glassnet"):
             assert stats[name]["median"] > 0 and len(stats[name]["samples"]) == 2
     assert data["xor"]["glassnet"]["microseconds_per_step"] > 0
     assert data["digits"]["glassnet_to_97"]["accuracy"] >= 0.97
-    for heading in ("glassnet / numpy", "glassnet_loop / floor", "numpy_tuned / floor", "XOR"):
+    for heading in ("glassnet / numpy", "glassnet_loop / floor", "numpy_tuned / floor", "numpy_fused / floor", "XOR"):
         assert heading in result.stdout
 
 
@@ -89,7 +90,7 @@ def test_every_mlp_row_does_the_same_training():
 
     data, weights = mlp.make_data(300, 20, 4, seed=3), mlp.make_weights([20, 16, 8, 4], seed=3)
     runs = {name: mlp.IMPLEMENTATIONS[name](data, weights, 32, 0.5)
-            for name in ("numpy_loop", "numpy_tuned", "glassnet_loop", "glassnet", "sklearn")}
+            for name in ("numpy_loop", "numpy_tuned", "numpy_fused", "glassnet_loop", "glassnet", "sklearn")}
     for run in runs.values():
         run()
     moved = np.abs(runs["numpy_loop"].weights()[0][0] - weights[0][0]).max()
@@ -184,14 +185,16 @@ def test_bench_rejects_a_batch_size_that_is_not_a_positive_integer(capsys):
     assert "--batches" in capsys.readouterr().err
 
 
-def test_the_tuned_numpy_loop_trains_like_the_plain_one_with_column_major_weights():
+def test_the_tuned_numpy_loops_train_like_the_plain_one_with_column_major_weights():
     """numpy_tuned stores weights of 4,096 elements or more column-major and writes their gradients
-    into that layout; with such a layer, and a last batch shorter than the rest (its buffers are
-    sliced), it must still end at the plain loop's weights."""
+    into that layout (numpy_fused adds the product straight into that layout); with such a layer,
+    and a last batch shorter than the rest (its buffers are sliced), each must still end at the
+    plain loop's weights."""
     from glassnet.benchmarks import mlp
 
     data, weights = mlp.make_data(200, 80, 5, seed=4), mlp.make_weights([80, 64, 8, 5], seed=4)
-    runs = {name: mlp.IMPLEMENTATIONS[name](data, weights, 48, 0.5) for name in ("numpy_loop", "numpy_tuned")}
+    runs = {name: mlp.IMPLEMENTATIONS[name](data, weights, 48, 0.5)
+            for name in ("numpy_loop", "numpy_tuned", "numpy_fused")}
     for run in runs.values():
         run()
     assert np.abs(runs["numpy_loop"].weights()[0][0] - weights[0][0]).max() > 1e-2

@@ -132,7 +132,7 @@ def numpy_epoch(data, weights, batch_size, lr):
     return with_weights(run, lambda: params)
 
 
-def numpy_tuned_epoch(data, weights, batch_size, lr):
+def numpy_tuned_epoch(data, weights, batch_size, lr, fused=False):
     """The fastest NumPy loop we could write for this network, keeping every gradient as an array.
 
     It is the GEMM floor plus the work that any library keeping ``.grad`` must also do, done
@@ -143,8 +143,10 @@ def numpy_tuned_epoch(data, weights, batch_size, lr):
     the classes are row-wise, and the update W ← W − lr·dW as one BLAS axpy (``glassnet.blas.axpy_``).
     Its distance from the floor is what no such library can remove; its distance from
     ``numpy_loop`` is what careful NumPy gains over the obvious code.
+
+    With ``fused`` it keeps no gradient at all (see :func:`numpy_fused_epoch`).
     """
-    from glassnet.blas import axpy_
+    from glassnet.blas import axpy_, gemm_
     from glassnet.nn.linear import COLUMN_MAJOR_MIN_SIZE
 
     n = batch_size
@@ -159,6 +161,7 @@ def numpy_tuned_epoch(data, weights, batch_size, lr):
     grads_b = [np.empty_like(b) for b in bs]
     zero_rows = [np.zeros(W.shape[0], dtype=np.float32) for W in Ws[:-1]]  # ReLU follows the hidden layers only
     ones = np.ones(n, dtype=np.float32)
+    ones_row, bias_rows = ones[None, :], [b[None, :] for b in bs]  # 1 × n and 1 × out views for gemm_
     last = len(Ws) - 1
 
     def run():
@@ -183,16 +186,36 @@ def numpy_tuned_epoch(data, weights, batch_size, lr):
             e *= np.float32(1 / m)
             g = e.T  # (m, C), column-major
             for i in range(last, -1, -1):
-                np.matmul(g.T, inputs[i], out=grads_W[i])  # into W's own layout, as fast either way
-                np.matmul(ones[:m], g, out=grads_b[i])
-                if i > 0:
+                if not fused:
+                    np.matmul(g.T, inputs[i], out=grads_W[i])  # into W's own layout, as fast either way
+                    np.matmul(ones[:m], g, out=grads_b[i])
+                below = None
+                if i > 0:  # dL/dh of the layer below, from W before its update
                     mask = np.greater(inputs[i], 0, out=masks[i][:m])
-                    g = np.matmul(g, Ws[i], out=grads_in[i][:m])
-                    g *= mask
-            for W, b, gW, gb in zip(Ws, bs, grads_W, grads_b):
-                axpy_(W, -lr, gW)
-                axpy_(b, -lr, gb)
+                    below = np.matmul(g, Ws[i], out=grads_in[i][:m])
+                    below *= mask
+                if fused:  # W ← W − lr·gᵀx and b ← b − lr·1ᵀg, each one BLAS call with β = 1
+                    gemm_(Ws[i], -lr, g.T, inputs[i])
+                    gemm_(bias_rows[i], -lr, ones_row[:, :m], g)
+                g = below
+            if not fused:
+                for W, b, gW, gb in zip(Ws, bs, grads_W, grads_b):
+                    axpy_(W, -lr, gW)
+                    axpy_(b, -lr, gb)
     return with_weights(run, lambda: list(zip(Ws, bs)))
+
+
+def numpy_fused_epoch(data, weights, batch_size, lr):
+    """The tuned loop with the SGD step fused into the backward pass: it keeps no gradient.
+
+    Each layer's weights are updated as W ← W − lr·gᵀx by one BLAS gemm with β = 1
+    (``glassnet.blas.gemm_``), as soon as g, its output's gradient, has given the gradient of
+    the layer below; dL/dW is never stored and the separate update pass is gone. A library
+    whose parameters keep their ``.grad`` cannot do this, so this row is not a target: its
+    distance from the floor is what remains of the step beyond the GEMMs when even the
+    gradients are given up, the lowest any NumPy training loop can go.
+    """
+    return numpy_tuned_epoch(data, weights, batch_size, lr, fused=True)
 
 
 def gemm_floor_epoch(data, weights, batch_size, lr, order="C"):
@@ -289,6 +312,7 @@ IMPLEMENTATIONS = {
     "gemm_floor_F": gemm_floor_column_major_epoch,
     "numpy_loop": numpy_epoch,
     "numpy_tuned": numpy_tuned_epoch,
+    "numpy_fused": numpy_fused_epoch,
     "glassnet": glassnet_epoch,
     "glassnet_loop": glassnet_loop_epoch,
     "torch": torch_epoch,
