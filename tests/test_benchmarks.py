@@ -22,6 +22,10 @@ def test_quick_benchmark_runs_and_writes_results(tmp_path):
         for name in ("gemm_floor", "gemm_floor_F", "numpy_loop", "numpy_tuned", "numpy_fused", "glassnet_loop",
                      "glassnet"):
             assert stats[name]["median"] > 0 and len(stats[name]["samples"]) == 2
+    for name, stats in data["mlp"]["by_batch"]["128"].items():  # quick mode measures memory at batch 128 only
+        # each row's own fresh process, two at a time, ran and reported its rise of peak RSS
+        assert isinstance(stats["peak_memory_bytes"], int) and stats["peak_memory_bytes"] >= 0, name
+    assert data["mlp"]["by_batch"]["32"]["numpy_loop"]["peak_memory_bytes"] is None
     assert data["xor"]["glassnet"]["microseconds_per_step"] > 0
     assert data["digits"]["glassnet_to_97"]["accuracy"] >= 0.97
     for heading in ("glassnet / numpy", "glassnet_loop / floor", "numpy_tuned / floor", "numpy_fused / floor", "XOR"):
