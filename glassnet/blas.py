@@ -5,15 +5,15 @@ writes lr·dW to a new array, then reads that array and W again to subtract. For
 784×256 weight that is about 4 MB of memory traffic where 2.4 MB would do, and on a
 small-batch training step it takes longer than the matrix product that made dW.
 BLAS ``axpy`` reads x and y once and writes y once. BLAS ``gemm`` with β = 1 adds a product
-to an existing matrix, so W ← W − lr·gᵀx needs neither dW nor a second pass (``NumPy``'s
+to an existing matrix, so W ← W − lr·gᵀx needs neither dW nor a second pass (NumPy's
 ``matmul`` always overwrites its ``out``).
 
 glassnet calls the routines of the BLAS that NumPy itself has loaded, found with
 threadpoolctl (the library that already finds it to set its thread count). Only
 OpenBLAS is used this way, the BLAS of NumPy's own wheels, whose symbol names and
 integer width threadpoolctl reports. With any other BLAS, without threadpoolctl, or
-for arrays it cannot take (another dtype, not contiguous or not laid out alike, tiny), :func:`axpy_`
-and :func:`gemm_` fall back to NumPy and give the same numbers up to rounding.
+for arrays it cannot take (another dtype, not contiguous or not laid out alike, overlapping, tiny),
+:func:`axpy_` and :func:`gemm_` fall back to NumPy and give the same numbers up to rounding.
 """
 from __future__ import annotations
 
