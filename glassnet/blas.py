@@ -136,17 +136,16 @@ def gemm_(c: np.ndarray, alpha: float, a: np.ndarray, b: np.ndarray) -> np.ndarr
     function = _openblas().get(("gemm", c.dtype)) if a.dtype == b.dtype == c.dtype else None
     if function is not None and c.flags.aligned and a.flags.aligned and b.flags.aligned \
             and not np.may_share_memory(c, a) and not np.may_share_memory(c, b):
-        if c.strides[1] != c.itemsize and c.strides[0] == c.itemsize and c.shape[1] > 1:
-            # a column-major C is Cᵀ row-major: Cᵀ ← Cᵀ + α·Bᵀ·Aᵀ
-            c_rows, c_cols, a, b, c_view = n, m, b.T, a.T, c.T
-        else:
-            c_rows, c_cols, c_view = m, n, c
-        described = _operand(c_view, c_rows, c_cols), _operand(a, c_rows, k), _operand(b, k, c_cols)
-        if all(described) and described[0][0] == _NO_TRANS:
-            (_, ldc), (trans_a, lda), (trans_b, ldb) = described
-            function(_ROW_MAJOR, trans_a, trans_b, c_rows, c_cols, k, float(alpha), a.ctypes.data, lda,
-                     b.ctypes.data, ldb, 1.0, c_view.ctypes.data, ldc)
-            return c
+        layout_c = _operand(c, m, n)
+        if layout_c is not None:
+            c_rows, c_cols = m, n
+            if layout_c[0] == _TRANS:  # a column-major C is Cᵀ row-major: Cᵀ ← Cᵀ + α·Bᵀ·Aᵀ
+                c_rows, c_cols, a, b = n, m, b.T, a.T
+            layout_a, layout_b = _operand(a, c_rows, k), _operand(b, k, c_cols)
+            if layout_a is not None and layout_b is not None:
+                function(_ROW_MAJOR, layout_a[0], layout_b[0], c_rows, c_cols, k, float(alpha), a.ctypes.data,
+                         layout_a[1], b.ctypes.data, layout_b[1], 1.0, c.ctypes.data, layout_c[1])
+                return c
     c += alpha * (a @ b)
     return c
 

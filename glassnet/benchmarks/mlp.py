@@ -157,8 +157,8 @@ def numpy_tuned_epoch(data, weights, batch_size, lr, fused=False):
     last_bias = bs[-1][:, None]  # a view: the update of bs[-1] reaches it
     grads_in = [np.empty((n, W.shape[1]), dtype=np.float32) for W in Ws]
     masks = [np.empty((n, W.shape[1]), dtype=bool) for W in Ws]
-    grads_W = [np.empty_like(W) for W in Ws]
-    grads_b = [np.empty_like(b) for b in bs]
+    grads_W = [] if fused else [np.empty_like(W) for W in Ws]  # the fused loop keeps no gradient
+    grads_b = [] if fused else [np.empty_like(b) for b in bs]
     zero_rows = [np.zeros(W.shape[0], dtype=np.float32) for W in Ws[:-1]]  # ReLU follows the hidden layers only
     ones = np.ones(n, dtype=np.float32)
     ones_row, bias_rows = ones[None, :], [b[None, :] for b in bs]  # 1 × n and 1 × out views for gemm_
