@@ -149,6 +149,7 @@ def test_the_fused_sgd_step_equals_the_two_step_one(monkeypatch):
 
 def test_gemm_falls_back_to_numpy(monkeypatch):
     """Overlapping, broadcast or mixed-dtype operands, and a BLAS that is not NumPy's OpenBLAS."""
+    calls = _counting_gemm(monkeypatch) if blas._openblas() else []  # must stay empty: no BLAS call
     rng = np.random.default_rng(5)
     c = rng.standard_normal((4, 4)).astype(np.float32)
     expected = c.astype(np.float64) + 2.0 * (c.astype(np.float64) @ c.astype(np.float64))
@@ -162,6 +163,7 @@ def test_gemm_falls_back_to_numpy(monkeypatch):
     c32 = np.zeros((2, 2), dtype=np.float32)
     blas.gemm_(c32, 1.0, np.eye(2), np.full((2, 2), 0.5))  # float64 operands into float32
     np.testing.assert_array_equal(c32, np.full((2, 2), 0.5, dtype=np.float32))
+    assert calls == []
     monkeypatch.setattr(blas, "_openblas", lambda: {})
     c = np.ones((3, 3))
     blas.gemm_(c, -1.0, np.eye(3), np.eye(3))
