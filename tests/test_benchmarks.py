@@ -102,6 +102,35 @@ def test_every_mlp_row_does_the_same_training():
     _assert_same_training(runs, "numpy_loop", rtol=1e-4, atol=1e-5)
 
 
+def test_the_numpy_rows_compute_the_loss_value():
+    """Like glassnet and PyTorch, the NumPy loops compute the loss each step: on a single batch it is
+    the cross-entropy at the initial weights, worked here in float64 from the definition, and over
+    an epoch with a short last batch the three loops agree on the last step's loss."""
+    from glassnet.benchmarks import mlp
+
+    weights = mlp.make_weights([20, 16, 8, 4], seed=4)
+    one = mlp.make_data(32, 20, 4, seed=4)
+    h = one.X.astype(np.float64)
+    for i, (W, b) in enumerate(weights):
+        h = h @ W.T.astype(np.float64) + b
+        h = np.maximum(h, 0) if i < len(weights) - 1 else h
+    expected = np.mean(np.log(np.exp(h).sum(axis=1)) - h[np.arange(32), one.y])
+    names = ("numpy_loop", "numpy_tuned", "numpy_fused")
+    for name in names:
+        run = mlp.IMPLEMENTATIONS[name](one, weights, 32, 0.5)
+        run()
+        assert run.loss() == pytest.approx(expected, rel=1e-5), name
+    data = mlp.make_data(300, 20, 4, seed=5)  # 9 batches of 32 and one of 12
+    losses = {}
+    for name in names:
+        run = mlp.IMPLEMENTATIONS[name](data, weights, 32, 0.5)
+        run()
+        losses[name] = run.loss()
+    assert losses["numpy_tuned"] == pytest.approx(losses["numpy_loop"], rel=1e-4)
+    assert losses["numpy_fused"] == pytest.approx(losses["numpy_loop"], rel=1e-4)
+    assert abs(losses["numpy_loop"] - expected) > 1e-3  # the last step's loss, not the first's
+
+
 def test_every_xor_row_does_the_same_steps():
     """Likewise for the XOR step; micrograd (a test dependency) is an independent scalar autodiff."""
     from glassnet.benchmarks import xor

@@ -67,6 +67,13 @@ def with_weights(run, current):
     return run
 
 
+def with_loss(run, last):
+    """Give a run a ``loss()`` method returning the loss its last step computed (``last[0]``): every
+    row but the GEMM floor computes the loss value each step, as the glassnet and PyTorch rows do."""
+    run.loss = lambda: float(last[0])
+    return run
+
+
 def _glassnet_weights(model):
     return lambda: [(layer.weight.data, layer.bias.data) for layer in model if hasattr(layer, "weight")]
 
@@ -100,9 +107,10 @@ def glassnet_loop_epoch(data, weights, batch_size, lr):
 
 
 def numpy_epoch(data, weights, batch_size, lr):
-    """The hand-written forward and backward pass a NumPy programmer would write."""
+    """The hand-written forward and backward pass a NumPy programmer would write, loss value included."""
     params = [(W.copy(), b.copy()) for W, b in weights]
     lr = np.float32(lr)
+    last = [np.nan]
 
     def run():
         X, y = data.X, data.y
@@ -119,6 +127,7 @@ def numpy_epoch(data, weights, batch_size, lr):
             z = pre[-1]
             e = np.exp(z - z.max(axis=1, keepdims=True))
             g = e / e.sum(axis=1, keepdims=True)
+            last[0] = -np.log(g[np.arange(n), labels]).mean()
             g[np.arange(n), labels] -= 1
             g /= n
             for i in range(len(params) - 1, -1, -1):
@@ -129,7 +138,7 @@ def numpy_epoch(data, weights, batch_size, lr):
                     g = (g @ W) * (pre[i - 1] > 0)
                 W -= lr * gW
                 b -= lr * gb
-    return with_weights(run, lambda: params)
+    return with_loss(with_weights(run, lambda: params), last)
 
 
 def numpy_tuned_epoch(data, weights, batch_size, lr, fused=False):
@@ -140,7 +149,8 @@ def numpy_tuned_epoch(data, weights, batch_size, lr, fused=False):
     ``out=``, the bias, ReLU and softmax applied in place, W stored column-major from
     ``COLUMN_MAJOR_MIN_SIZE`` elements as in ``glassnet.nn.Linear``, ReLU against a row of zeros (NumPy's fast loop), the bias
     gradient as 1ᵀd, the logits computed transposed (C × N) so that the softmax's reductions over
-    the classes are row-wise, and the update W ← W − lr·dW as one BLAS axpy (``glassnet.blas.axpy_``).
+    the classes are row-wise, the loss value from the same shifted logits and sums (as glassnet's
+    cross-entropy computes it), and the update W ← W − lr·dW as one BLAS axpy (``glassnet.blas.axpy_``).
     Its distance from the floor is what no such library can remove; its distance from
     ``numpy_loop`` is what careful NumPy gains over the obvious code.
 
@@ -162,7 +172,8 @@ def numpy_tuned_epoch(data, weights, batch_size, lr, fused=False):
     zero_rows = [np.zeros(W.shape[0], dtype=np.float32) for W in Ws[:-1]]  # ReLU follows the hidden layers only
     ones = np.ones(n, dtype=np.float32)
     ones_row, bias_rows = ones[None, :], [b[None, :] for b in bs]  # 1 × n and 1 × out views for gemm_
-    last = len(Ws) - 1
+    rows = np.arange(n)
+    last, loss = len(Ws) - 1, [np.nan]
 
     def run():
         X, y = data.X, data.y
@@ -180,9 +191,13 @@ def numpy_tuned_epoch(data, weights, batch_size, lr, fused=False):
             e = np.matmul(Ws[-1], h.T, out=logits_t[:, :m])
             e += last_bias
             e -= np.maximum.reduce(e, axis=0)
+            at_labels = (y[start:start + m], rows[:m])
+            picked = e[at_labels]  # each sample's shifted logit at its label
             np.exp(e, out=e)
-            e /= np.add.reduce(e, axis=0)
-            e[y[start:start + m], np.arange(m)] -= 1
+            total = np.add.reduce(e, axis=0)
+            loss[0] = np.add.reduce(np.log(total) - picked) / m  # mean of log sum_j e^(z_j - max) - (z_label - max)
+            e /= total
+            e[at_labels] -= 1
             e *= np.float32(1 / m)
             g = e.T  # (m, C), column-major
             for i in range(last, -1, -1):
@@ -202,7 +217,7 @@ def numpy_tuned_epoch(data, weights, batch_size, lr, fused=False):
                 for W, b, gW, gb in zip(Ws, bs, grads_W, grads_b):
                     axpy_(W, -lr, gW)
                     axpy_(b, -lr, gb)
-    return with_weights(run, lambda: list(zip(Ws, bs)))
+    return with_loss(with_weights(run, lambda: list(zip(Ws, bs))), loss)
 
 
 def numpy_fused_epoch(data, weights, batch_size, lr):
