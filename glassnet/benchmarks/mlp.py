@@ -127,8 +127,9 @@ def numpy_epoch(data, weights, batch_size, lr):
             z = pre[-1]
             e = np.exp(z - z.max(axis=1, keepdims=True))
             g = e / e.sum(axis=1, keepdims=True)
-            last[0] = -np.log(g[np.arange(n), labels]).mean()
-            g[np.arange(n), labels] -= 1
+            rows = np.arange(n)
+            last[0] = -np.log(g[rows, labels]).mean()
+            g[rows, labels] -= 1
             g /= n
             for i in range(len(params) - 1, -1, -1):
                 W, b = params[i]
