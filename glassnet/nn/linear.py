@@ -9,6 +9,7 @@ from glassnet import init
 from glassnet.dtypes import float_dtype_or_default
 from glassnet.errors import ShapeError
 from glassnet.ops import nn_ops
+from glassnet.ops.workspace import Workspace
 from glassnet.tensor import Tensor
 from glassnet.nn.module import Module
 from glassnet.nn.parameter import Parameter
@@ -59,6 +60,7 @@ class Linear(Module):
         order = "F" if self.out_features * self.in_features >= COLUMN_MAJOR_MIN_SIZE else "C"
         self.weight = Parameter(np.empty((self.out_features, self.in_features), dtype=dtype, order=order))
         self.bias = Parameter(np.empty(self.out_features, dtype=dtype)) if bias else None
+        self._workspace = Workspace()  # the arrays of the last forward and backward, written again when free
         self.reset_parameters(generator)
 
     def reset_parameters(self, generator=None) -> None:
@@ -72,8 +74,8 @@ class Linear(Module):
         x = self._as_input(x)
         try:
             if self.bias is None:
-                return nn_ops.linear(x, self.weight)
-            return nn_ops.linear(x, self.weight, self.bias)
+                return nn_ops.linear(x, self.weight, workspace=self._workspace)
+            return nn_ops.linear(x, self.weight, self.bias, workspace=self._workspace)
         except ShapeError:
             self._check_features(x)
             raise
@@ -82,7 +84,8 @@ class Linear(Module):
         """activation(x W^T + b) as one fused op (``Sequential`` calls this for Linear + ReLU/Sigmoid/Tanh)."""
         x = self._as_input(x)
         try:
-            return nn_ops.linear_activation(x, self.weight, self.bias, activation=activation)
+            return nn_ops.linear_activation(x, self.weight, self.bias, activation=activation,
+                                            workspace=self._workspace)
         except ShapeError:
             self._check_features(x)
             raise

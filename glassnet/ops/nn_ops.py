@@ -7,6 +7,7 @@ numerically safer (log-sum-exp inside ``log_softmax`` and ``cross_entropy``).
 from __future__ import annotations
 
 import functools
+import math
 
 import numpy as np
 
@@ -15,6 +16,7 @@ from glassnet.dtypes import constant
 from glassnet.errors import ShapeError
 from glassnet.ops.elementwise import relu_, sigmoid_
 from glassnet.ops.registry import primitive
+from glassnet.ops.workspace import MIN_SIZE
 
 
 _dot = np.ndarray.dot
@@ -96,19 +98,48 @@ def _features_mismatch(x, weight):
     )
 
 
+def _buffer(workspace, name, shape, dtype):
+    """An array to write a result of ``shape`` and ``dtype`` into: the ``workspace``'s (see
+    :class:`~glassnet.ops.workspace.Workspace`), or None (a new array) when there is no workspace
+    or the result has fewer than :data:`~glassnet.ops.workspace.MIN_SIZE` elements."""
+    if workspace is None or math.prod(shape) < MIN_SIZE:
+        return None
+    return workspace.empty(name, shape, dtype)
+
+
+def _forward_product(x, weight, workspace):
+    """x W^T, into the workspace's "output" array when x is a matrix of W's dtype."""
+    if workspace is None or x.ndim != 2 or x.dtype != weight.dtype:
+        return _product(x, weight)(x, weight.T)
+    out = _buffer(workspace, "output", (x.shape[0], weight.shape[0]), x.dtype)
+    if out is None:
+        return _dot(x, weight.T)
+    return (np.matmul if out.size >= MATMUL_MIN_SIZE else _dot)(x, weight.T, out=out)
+
+
+def _input_gradient(d, weight, x_shape, workspace):
+    """dL/dx = d W, into the workspace's "grad_input" array when d is a matrix of W's dtype."""
+    if workspace is None or d.ndim != 2 or d.dtype != weight.dtype:
+        return _product(d, weight)(d, weight)
+    return _dot(d, weight, out=_buffer(workspace, "grad_input", x_shape, d.dtype))
+
+
 @primitive
-def linear(x, weight, bias=None):
-    """y = x W^T + b, with W of shape (out_features, in_features)."""
+def linear(x, weight, bias=None, workspace=None):
+    """y = x W^T + b, with W of shape (out_features, in_features).
+
+    With a ``workspace`` (``Linear`` passes its own) y and dL/dx are written into the arrays of
+    the previous call when nothing holds those any more.
+    """
     if not x.shape or x.shape[-1] != weight.shape[-1]:
         _features_mismatch(x, weight)
-    product = _product(x, weight)
-    y = product(x, weight.T)
+    y = _forward_product(x, weight, workspace)
     if bias is not None:
         y += bias
 
     def grad_x(g):
         # dL/dx = g W
-        return product(g, weight)
+        return _input_gradient(g, weight, x.shape, workspace)
 
     def grad_weight(g, out=None):
         # dL/dW = g^T x  (summed over all leading dimensions)
@@ -122,26 +153,29 @@ def linear(x, weight, bias=None):
 
 
 ACTIVATIONS_IN_PLACE = {
-    # name: (f(z, out=z) computes h = f(z) in z's memory, f'(z) written with h)
-    "relu": (relu_, lambda h: h > 0),            # d/dz max(z, 0) = 1 where h > 0
-    "sigmoid": (sigmoid_, lambda h: h - h * h),  # d/dz sigmoid(z) = h (1 - h)
-    "tanh": (np.tanh, lambda h: 1 - h * h),      # d/dz tanh(z) = 1 - h^2
+    # name: (f(z, out=z) computes h = f(z) in z's memory, f'(z) written with h (into out), f' is 0/1)
+    "relu": (relu_, lambda h, out=None: np.greater(h, 0, out=out), True),  # d/dz max(z, 0) = 1 where h > 0
+    "sigmoid": (sigmoid_,  # d/dz sigmoid(z) = h (1 - h)
+                lambda h, out=None: np.subtract(h, np.multiply(h, h, out=out), out=out), False),
+    "tanh": (np.tanh,  # d/dz tanh(z) = 1 - h^2
+             lambda h, out=None: np.subtract(1, np.multiply(h, h, out=out), out=out), False),
 }
 """Activations that ``linear_activation`` can fuse, by name."""
 
 
 @primitive(n_tensors=3)
-def linear_activation(x, weight, bias, activation):
+def linear_activation(x, weight, bias, activation, workspace=None):
     """h = f(x W^T + b) as one op: z is never kept, f is applied in its memory.
 
     ``Sequential`` uses it for a Linear followed by ReLU, Sigmoid or Tanh: one graph node
-    and one array instead of two, the same numbers as the two ops.
+    and one array instead of two, the same numbers as the two ops. With a ``workspace``
+    (the Linear's own) h, f'(z), dL/dz and dL/dx are written into the arrays of the previous
+    call when nothing holds those any more.
     """
     if not x.shape or x.shape[-1] != weight.shape[-1]:
         _features_mismatch(x, weight)
-    apply, derivative = ACTIVATIONS_IN_PLACE[activation]
-    product = _product(x, weight)
-    h = product(x, weight.T)
+    apply, derivative, is_mask = ACTIVATIONS_IN_PLACE[activation]
+    h = _forward_product(x, weight, workspace)
     h += bias
     h = apply(h, out=h)
     last = [None, None]  # the g seen last and its dz
@@ -149,7 +183,13 @@ def linear_activation(x, weight, bias, activation):
     def dz(g):
         # dL/dz = dL/dh * f'(z), shared by the three inputs' VJPs below
         if last[0] is not g:
-            last[0], last[1] = g, g * derivative(h)
+            if workspace is None or g.dtype != h.dtype:
+                d = g * derivative(h)
+            else:
+                shape = h.shape
+                slope = derivative(h, out=_buffer(workspace, "slope", shape, bool if is_mask else h.dtype))
+                d = np.multiply(g, slope, out=_buffer(workspace, "grad_output", shape, h.dtype))
+            last[0], last[1] = g, d
         return last[1]
 
     def grad_weight(g, out=None):
@@ -159,7 +199,7 @@ def linear_activation(x, weight, bias, activation):
         return _bias_gradient(dz(g), out)
 
     # dL/dx = dz W ;  dL/dW = dz^T x ;  dL/db = sum of dz over rows
-    return h, (lambda g: product(dz(g), weight), grad_weight, grad_bias)
+    return h, (lambda g: _input_gradient(dz(g), weight, x.shape, workspace), grad_weight, grad_bias)
 
 
 @primitive(n_tensors=2)
