@@ -40,7 +40,7 @@ def blas_threads() -> int | None:
 def run_mlp(settings: dict, report) -> dict:
     threads = blas_threads()
     names = ["gemm_floor", "gemm_floor_F", "numpy_loop", "numpy_tuned", "numpy_fused", "glassnet_loop", "glassnet"] + [
-        n for n in ("torch", "sklearn") if available(n)]
+        n for n in ("torch", "torch_gemm_floor", "sklearn") if available(n.split("_")[0])]
     data = mlp.make_data(settings["samples"], SIZES[0], SIZES[-1])
     weights = mlp.make_weights(SIZES)
     flops = mlp.flops_per_epoch(SIZES, settings["samples"])
@@ -50,12 +50,14 @@ def run_mlp(settings: dict, report) -> dict:
         candidates = {}
         for name in names:
             factory = mlp.IMPLEMENTATIONS[name]
-            if name == "torch":
+            if name.startswith("torch"):
                 candidates[name] = lambda f=factory, b=batch: f(data, weights, b, 0.01, threads)
             else:
                 candidates[name] = lambda f=factory, b=batch: f(data, weights, b, 0.01)
         stats = interleaved(candidates, settings["repeats"])
-        memory = peak_memories(names, settings["samples"], batch) if batch in settings["memory_batches"] else {}
+        memory = {}
+        if batch in settings["memory_batches"]:  # a floor's memory says nothing, and importing torch costs seconds
+            memory = peak_memories([n for n in names if n != "torch_gemm_floor"], settings["samples"], batch)
         for name in names:
             stats[name]["gflops"] = flops / stats[name]["median"] / 1e9
             stats[name]["peak_memory_bytes"] = memory.get(name)
@@ -113,8 +115,11 @@ def run_scaling(settings: dict, report) -> dict:
 
 MLP_RATIOS = [("glassnet_loop", "numpy_loop"), ("glassnet", "numpy_loop"), ("glassnet_loop", "floor"),
               ("glassnet", "floor"), ("numpy_tuned", "floor"), ("numpy_fused", "floor"),
-              ("glassnet_loop", "numpy_tuned"), ("torch", "glassnet_loop"), ("torch", "glassnet")]
+              ("glassnet_loop", "numpy_tuned"), ("torch", "glassnet_loop"), ("torch", "glassnet"),
+              ("torch_gemm_floor", "floor"), ("torch", "torch_gemm_floor")]
 """The ratios the MLP table reports, numerator / denominator; "floor" is the lower of the two GEMM floors.
+torch_gemm_floor / floor compares PyTorch's BLAS with NumPy's on the same products; torch / torch_gemm_floor
+is PyTorch's overhead over its own floor, to set beside glassnet_loop / floor.
 numpy_tuned / floor is how close to the floor a loop that keeps its gradients can get at all;
 numpy_fused / floor, how close one that gives up its gradients (SGD fused into the backward pass) can."""
 
@@ -167,7 +172,8 @@ def format_tables(result: dict) -> str:
         names = list(next(iter(m["by_batch"].values())))
         lines.append(f"MLP {'-'.join(map(str, m['sizes']))} epoch over {m['samples']} samples, seconds "
                      f"(median [min-max]); gemm_floor: only the GEMMs, W row-major as in PyTorch; gemm_floor_F: "
-                     f"the same with W column-major as in glassnet; numpy_tuned: the fastest NumPy loop we could write "
+                     f"the same with W column-major as in glassnet; torch_gemm_floor: the same products in PyTorch "
+                     f"(its own BLAS); numpy_tuned: the fastest NumPy loop we could write "
                      f"(preallocated, in place, BLAS axpy update); numpy_fused: the same with "
                      f"the SGD step fused into the backward pass (W -= lr g^T x as one gemm, no dL/dW kept). "
                      f"glassnet_loop is the loop torch runs; glassnet is fit(), which also checks every "

@@ -318,6 +318,42 @@ def sklearn_epoch(data, weights, batch_size, lr):
     return with_weights(run, lambda: [(W.T, b) for W, b in zip(model.coefs_, model.intercepts_)])
 
 
+def torch_gemm_floor_epoch(data, weights, batch_size, lr, threads=None):
+    """The GEMM floor in PyTorch: the same products as :func:`gemm_floor_epoch`, by ``torch.matmul``.
+
+    PyTorch does not multiply with NumPy's BLAS (its wheels bring their own), so its floor can sit
+    below NumPy's; ``torch / torch_gemm_floor`` is then PyTorch's overhead over its own floor, the
+    figure to set beside ``glassnet_loop / floor``.
+    """
+    import torch
+
+    if threads:
+        torch.set_num_threads(threads)
+    Ws = [torch.from_numpy(np.array(W, order="C")) for W, _ in weights]
+    n = batch_size
+    activations = [torch.empty(n, W.shape[0]) for W in Ws]
+    grads_in = [torch.empty(n, W.shape[1]) for W in Ws]
+    grads_w = [torch.empty_like(W) for W in Ws]
+    X = torch.from_numpy(data.X)
+
+    def run():
+        full = len(X) // n * n
+        for start in range(0, full, n):
+            h = X[start:start + n]
+            inputs = [h]
+            for W, out in zip(Ws, activations):
+                torch.matmul(h, W.t(), out=out)
+                h = out
+                inputs.append(h)
+            g = activations[-1]
+            for i in range(len(Ws) - 1, -1, -1):
+                torch.matmul(g.t(), inputs[i], out=grads_w[i])
+                if i > 0:
+                    torch.matmul(g, Ws[i], out=grads_in[i])
+                    g = grads_in[i]
+    return run
+
+
 def gemm_floor_column_major_epoch(data, weights, batch_size, lr):
     """The GEMM floor with every W stored column-major, glassnet's layout."""
     return gemm_floor_epoch(data, weights, batch_size, lr, order="F")
@@ -332,6 +368,7 @@ IMPLEMENTATIONS = {
     "glassnet": glassnet_epoch,
     "glassnet_loop": glassnet_loop_epoch,
     "torch": torch_epoch,
+    "torch_gemm_floor": torch_gemm_floor_epoch,
     "sklearn": sklearn_epoch,
 }
 
