@@ -84,8 +84,7 @@ class Linear(Module):
         """activation(x W^T + b) as one fused op (``Sequential`` calls this for Linear + ReLU/Sigmoid/Tanh)."""
         x = self._as_input(x)
         try:
-            return nn_ops.linear_activation(x, self.weight, self.bias, activation=activation,
-                                            workspace=self._workspace)
+            return nn_ops.linear_activation(x, self.weight, self.bias, activation, self._workspace)
         except ShapeError:
             self._check_features(x)
             raise

@@ -7,7 +7,6 @@ numerically safer (log-sum-exp inside ``log_softmax`` and ``cross_entropy``).
 from __future__ import annotations
 
 import functools
-import math
 
 import numpy as np
 
@@ -98,30 +97,21 @@ def _features_mismatch(x, weight):
     )
 
 
-def _buffer(workspace, name, shape, dtype):
-    """An array to write a result of ``shape`` and ``dtype`` into: the ``workspace``'s (see
-    :class:`~glassnet.ops.workspace.Workspace`), or None (a new array) when there is no workspace
-    or the result has fewer than :data:`~glassnet.ops.workspace.MIN_SIZE` elements."""
-    if workspace is None or math.prod(shape) < MIN_SIZE:
-        return None
-    return workspace.empty(name, shape, dtype)
+def _workspaces(workspace, x, weight, product):
+    """(for y = x W^T, for dL/dx): the workspace where that array is written into one kept from
+    the previous call, or None where it is made afresh: without a workspace, for operands that
+    are not two matrices of one dtype, and for arrays under :data:`~glassnet.ops.workspace.MIN_SIZE`
+    elements (cheaper to allocate than to look up)."""
+    if product is not _dot or x.dtype != weight.dtype:
+        return None, None
+    return (workspace if x.shape[0] * weight.shape[0] >= MIN_SIZE else None,
+            workspace if x.size >= MIN_SIZE else None)
 
 
-def _forward_product(x, weight, workspace):
-    """x W^T, into the workspace's "output" array when x is a matrix of W's dtype."""
-    if workspace is None or x.ndim != 2 or x.dtype != weight.dtype:
-        return _product(x, weight)(x, weight.T)
-    out = _buffer(workspace, "output", (x.shape[0], weight.shape[0]), x.dtype)
-    if out is None:
-        return _dot(x, weight.T)
+def _forward_into(space, x, weight):
+    """x W^T written into the ``space``'s "output" array."""
+    out = space.empty("output", (x.shape[0], weight.shape[0]), x.dtype)
     return (np.matmul if out.size >= MATMUL_MIN_SIZE else _dot)(x, weight.T, out=out)
-
-
-def _input_gradient(d, weight, x_shape, workspace):
-    """dL/dx = d W, into the workspace's "grad_input" array when d is a matrix of W's dtype."""
-    if workspace is None or d.ndim != 2 or d.dtype != weight.dtype:
-        return _product(d, weight)(d, weight)
-    return _dot(d, weight, out=_buffer(workspace, "grad_input", x_shape, d.dtype))
 
 
 @primitive
@@ -133,13 +123,19 @@ def linear(x, weight, bias=None, workspace=None):
     """
     if not x.shape or x.shape[-1] != weight.shape[-1]:
         _features_mismatch(x, weight)
-    y = _forward_product(x, weight, workspace)
+    product = _product(x, weight)
+    output_space = input_space = None
+    if workspace is not None and (x.size >= MIN_SIZE or x.shape[0] * weight.shape[0] >= MIN_SIZE):
+        output_space, input_space = _workspaces(workspace, x, weight, product)
+    y = product(x, weight.T) if output_space is None else _forward_into(output_space, x, weight)
     if bias is not None:
         y += bias
 
     def grad_x(g):
         # dL/dx = g W
-        return _input_gradient(g, weight, x.shape, workspace)
+        if input_space is None or g.dtype != weight.dtype:
+            return product(g, weight)
+        return _dot(g, weight, out=input_space.empty("grad_input", x.shape, g.dtype))
 
     def grad_weight(g, out=None):
         # dL/dW = g^T x  (summed over all leading dimensions)
@@ -152,13 +148,30 @@ def linear(x, weight, bias=None, workspace=None):
     return y, ((grad_x, grad_weight) if bias is None else (grad_x, grad_weight, grad_bias))
 
 
+def _relu_slope(h, out=None):
+    # d/dz max(z, 0) = 1 where h > 0, else 0
+    return h > 0 if out is None else np.greater(h, 0, out=out)
+
+
+def _sigmoid_slope(h, out=None):
+    # d/dz sigmoid(z) = h (1 - h) = h - h^2
+    if out is None:  # operators: a ufunc called with keywords parses them more slowly (tiny arrays notice)
+        return h - h * h
+    return np.subtract(h, np.multiply(h, h, out=out), out=out)
+
+
+def _tanh_slope(h, out=None):
+    # d/dz tanh(z) = 1 - h^2
+    if out is None:
+        return 1 - h * h
+    return np.subtract(1, np.multiply(h, h, out=out), out=out)
+
+
 ACTIVATIONS_IN_PLACE = {
-    # name: (f(z, out=z) computes h = f(z) in z's memory, f'(z) written with h (into out), f' is 0/1)
-    "relu": (relu_, lambda h, out=None: np.greater(h, 0, out=out), True),  # d/dz max(z, 0) = 1 where h > 0
-    "sigmoid": (sigmoid_,  # d/dz sigmoid(z) = h (1 - h)
-                lambda h, out=None: np.subtract(h, np.multiply(h, h, out=out), out=out), False),
-    "tanh": (np.tanh,  # d/dz tanh(z) = 1 - h^2
-             lambda h, out=None: np.subtract(1, np.multiply(h, h, out=out), out=out), False),
+    # name: (f(z, out=z) computes h = f(z) in z's memory, f'(z) from h (into out), whether f' is 0 or 1)
+    "relu": (relu_, _relu_slope, True),
+    "sigmoid": (sigmoid_, _sigmoid_slope, False),
+    "tanh": (np.tanh, _tanh_slope, False),
 }
 """Activations that ``linear_activation`` can fuse, by name."""
 
@@ -175,7 +188,11 @@ def linear_activation(x, weight, bias, activation, workspace=None):
     if not x.shape or x.shape[-1] != weight.shape[-1]:
         _features_mismatch(x, weight)
     apply, derivative, is_mask = ACTIVATIONS_IN_PLACE[activation]
-    h = _forward_product(x, weight, workspace)
+    product = _product(x, weight)
+    output_space = input_space = None
+    if workspace is not None and (x.size >= MIN_SIZE or x.shape[0] * weight.shape[0] >= MIN_SIZE):
+        output_space, input_space = _workspaces(workspace, x, weight, product)
+    h = product(x, weight.T) if output_space is None else _forward_into(output_space, x, weight)
     h += bias
     h = apply(h, out=h)
     last = [None, None]  # the g seen last and its dz
@@ -183,12 +200,12 @@ def linear_activation(x, weight, bias, activation, workspace=None):
     def dz(g):
         # dL/dz = dL/dh * f'(z), shared by the three inputs' VJPs below
         if last[0] is not g:
-            if workspace is None or g.dtype != h.dtype:
+            if output_space is None or g.dtype != h.dtype:
                 d = g * derivative(h)
             else:
                 shape = h.shape
-                slope = derivative(h, out=_buffer(workspace, "slope", shape, bool if is_mask else h.dtype))
-                d = np.multiply(g, slope, out=_buffer(workspace, "grad_output", shape, h.dtype))
+                slope = derivative(h, out=output_space.empty("slope", shape, bool if is_mask else h.dtype))
+                d = np.multiply(g, slope, out=output_space.empty("grad_output", shape, h.dtype))
             last[0], last[1] = g, d
         return last[1]
 
@@ -198,8 +215,14 @@ def linear_activation(x, weight, bias, activation, workspace=None):
     def grad_bias(g, out=None):
         return _bias_gradient(dz(g), out)
 
+    def grad_x(g):
+        d = dz(g)
+        if input_space is None or d.dtype != weight.dtype:
+            return product(d, weight)
+        return _dot(d, weight, out=input_space.empty("grad_input", x.shape, d.dtype))
+
     # dL/dx = dz W ;  dL/dW = dz^T x ;  dL/db = sum of dz over rows
-    return h, (lambda g: _input_gradient(dz(g), weight, x.shape, workspace), grad_weight, grad_bias)
+    return h, (grad_x, grad_weight, grad_bias)
 
 
 @primitive(n_tensors=2)
