@@ -67,8 +67,30 @@ def test_each_timed_run_starts_after_the_settling_pause():
     assert [len(s["samples"]) for s in stats.values()] == [2, 2]
     starts = [t for kind, _, t in events if kind == "start"]
     ends = [t for kind, _, t in events if kind == "end"]
-    assert [name for kind, name, _ in events if kind == "start"] == ["a", "b"] * 3  # interleaved, warm-up included
+    # interleaved, warm-up included, each round starting one candidate further along
+    assert [name for kind, name, _ in events if kind == "start"] == ["a", "b", "b", "a", "a", "b"]
     assert all(start - end >= 0.03 for start, end in zip(starts[1:], ends[:-1]))
+
+
+def test_each_candidate_runs_once_in_every_position():
+    from glassnet.benchmarks.timing import interleaved
+
+    order = []
+
+    def candidate(name):
+        def setup():
+            def run():
+                order.append(name)
+            return run
+        return setup
+
+    names = ["a", "b", "c"]
+    stats = interleaved({n: candidate(n) for n in names}, repeats=3, warmup=0, settle=0)
+    assert [len(stats[n]["samples"]) for n in names] == [3, 3, 3]
+    rounds = [order[i:i + 3] for i in range(0, 9, 3)]
+    assert rounds == [["a", "b", "c"], ["b", "c", "a"], ["c", "a", "b"]]
+    for position in range(3):
+        assert sorted(r[position] for r in rounds) == names
 
 
 def test_where_the_time_goes_script_runs():

@@ -20,13 +20,18 @@ def interleaved(candidates: dict, repeats: int, warmup: int = 1, settle: float =
 
     ``setup()`` prepares a fresh run (untimed) and returns the callable to time, so
     every repeat starts from the same weights. Interleaving spreads drift in the
-    machine's speed over all candidates alike; each timed run starts ``settle``
+    machine's speed over all candidates alike. Each round starts one candidate further
+    along the list, so over as many rounds as candidates each runs once in every
+    position, after every other (on this machine the run after a given one was up to 3%
+    slower or faster than in another position). Each timed run starts ``settle``
     seconds after the previous one ended (see ``SETTLE_SECONDS``). Returns name -> stats dict.
     """
     samples = {name: [] for name in candidates}
+    names = list(candidates)
     for round_index in range(warmup + repeats):
-        for name, setup in candidates.items():
-            run = setup()
+        shift = round_index % len(names)
+        for name in names[shift:] + names[:shift]:
+            run = candidates[name]()
             time.sleep(settle)
             started = time.perf_counter()
             run()
