@@ -93,6 +93,18 @@ def test_each_candidate_runs_once_in_every_position():
         assert sorted(r[position] for r in rounds) == names
 
 
+def test_count_page_faults_script_runs_with_and_without_the_workspace():
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    for extra in ([], ["--fresh-arrays"]):
+        result = subprocess.run([sys.executable, os.path.join("scripts", "count_page_faults.py"), "--batches", "256",
+                                 "--samples", "1024", "--repeats", "1", "--rows", "glassnet_loop", "numpy_loop"]
+                                + extra, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stderr[-2000:]
+        rows = [line.split() for line in result.stdout.splitlines()[1:]]
+        assert [row[:2] for row in rows] == [["256", "glassnet_loop"], ["256", "numpy_loop"]]
+        assert all(float(row[2]) > 0 and float(row[3]) >= 0 for row in rows)
+
+
 def test_where_the_time_goes_script_runs():
     env = dict(os.environ, PYTHONPATH=ROOT)
     result = subprocess.run([sys.executable, os.path.join("scripts", "where_the_time_goes.py"), "--batch", "64",
