@@ -1,12 +1,14 @@
 """A Linear layer writes its output and its backward arrays into those of its previous call, but
 only once nothing holds them: every value a user or a graph can still read stays as it was."""
 import copy
+import pickle
 
 import numpy as np
 import pytest
 
 import glassnet as gn
 from glassnet import functional as F, nn
+from glassnet.ops import workspace
 from glassnet.ops.workspace import MIN_SIZE, Workspace
 
 ROWS = 512  # 512 x 128 inputs and 512 x 256 outputs: at or above the workspace's MIN_SIZE
@@ -159,3 +161,23 @@ def test_a_copied_layer_starts_with_an_empty_workspace_of_its_own():
     twin = copy.deepcopy(model)
     assert len(twin[0]._workspace) == 0 and twin[0]._workspace is not model[0]._workspace
     np.testing.assert_array_equal(twin(gn.Tensor(batch(0)[0])).data, model(gn.Tensor(batch(0)[0])).data)
+
+
+def test_a_pickled_layer_starts_with_an_empty_workspace():
+    model = mlp()
+    x = gn.Tensor(batch(0)[0])
+    expected = model(x).data.copy()
+    assert len(model[0]._workspace) == 1
+    restored = pickle.loads(pickle.dumps(model))
+    assert len(restored[0]._workspace) == 0
+    np.testing.assert_array_equal(restored(x).data, expected)
+
+
+def test_an_array_above_the_largest_size_is_handed_out_but_not_kept(monkeypatch):
+    monkeypatch.setattr(workspace, "MAX_SIZE", ROWS * 256 - 1)  # the first layer's 512 x 256 output is above it
+    model = mlp()
+    with gn.no_grad():
+        hidden = model[0](gn.Tensor(batch(0)[0]))
+        assert len(model[0]._workspace) == 0
+        model[2](hidden)  # 512 x 128: kept
+    assert len(model[2]._workspace) == 1

@@ -23,6 +23,11 @@ import numpy as np
 MIN_SIZE = 65536
 """Arrays smaller than this (elements) are cheaper to allocate afresh than to look up."""
 
+MAX_SIZE = 2 ** 22
+"""Arrays larger than this (elements; 16 MiB of float32) are handed out but not kept: a training
+batch's arrays are far smaller, and one prediction over a whole data set should not leave its
+activations behind for as long as the layer lives."""
+
 
 def _count_when_free() -> int:
     arrays = {"probe": np.empty(1)}
@@ -46,13 +51,15 @@ class Workspace:
 
     def empty(self, name: str, shape: tuple, dtype: np.dtype) -> np.ndarray:
         """A C-contiguous array of ``shape`` and ``dtype`` with undefined values: the one kept under
-        ``name`` when nothing else holds it and it has that shape and dtype, else a new one, kept."""
+        ``name`` when nothing else holds it and it has that shape and dtype, else a new one, kept
+        unless it has more than :data:`MAX_SIZE` elements."""
         array = self._arrays.get(name)
         if (array is not None and sys.getrefcount(array) <= _FREE and array.shape == shape
                 and array.dtype == dtype):
             return array
         array = np.empty(shape, dtype=dtype)
-        self._arrays[name] = array
+        if array.size <= MAX_SIZE:
+            self._arrays[name] = array
         return array
 
     def clear(self) -> None:
@@ -62,8 +69,8 @@ class Workspace:
     def __len__(self) -> int:
         return len(self._arrays)
 
-    def __deepcopy__(self, memo) -> "Workspace":
-        return Workspace()  # a copy of a layer shares nothing and starts empty
+    def __reduce__(self):
+        return Workspace, ()  # a copied or pickled layer starts with an empty workspace of its own
 
     def __repr__(self) -> str:
         held = sum(array.nbytes for array in self._arrays.values())
