@@ -98,10 +98,10 @@ def _features_mismatch(x, weight):
 
 
 def _workspaces(workspace, x, weight, product):
-    """(for y = x W^T, for dL/dx): the workspace where that array is written into one kept from
-    the previous call, or None where it is made afresh: without a workspace, for operands that
-    are not two matrices of one dtype, and for arrays under :data:`~glassnet.ops.workspace.MIN_SIZE`
-    elements (cheaper to allocate than to look up)."""
+    """(for y = x W^T, for dL/dx): ``workspace`` where that array is written into one kept from
+    the previous call, or None where it is made afresh: for operands that are not two matrices of
+    one dtype, and for arrays under :data:`~glassnet.ops.workspace.MIN_SIZE` elements (cheaper to
+    allocate than to look up)."""
     if product is not _dot or x.dtype != weight.dtype:
         return None, None
     return (workspace if x.shape[0] * weight.shape[0] >= MIN_SIZE else None,
