@@ -15,18 +15,14 @@ counts. ``--fresh-arrays`` makes every glassnet layer allocate afresh, as before
 from __future__ import annotations
 
 import argparse
-import resource
 import time
 
 import numpy as np
 
 from glassnet.benchmarks import mlp
+from glassnet.benchmarks.timing import minor_faults
 
 SIZES = [784, 256, 128, 10]
-
-
-def minor_faults() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
 
 
 def measure(run, steps: int, repeats: int) -> tuple:

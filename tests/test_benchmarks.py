@@ -29,9 +29,12 @@ def test_quick_benchmark_runs_and_writes_results(tmp_path):
         # each row's own fresh process, two at a time, ran and reported its rise of peak RSS
         assert isinstance(stats["peak_memory_bytes"], int) and stats["peak_memory_bytes"] >= 0, name
     assert data["mlp"]["by_batch"]["32"]["numpy_loop"]["peak_memory_bytes"] is None
+    for stats in data["mlp"]["by_batch"].values():
+        assert all(row["faults_per_step"] >= 0 and len(row["minor_faults"]) == 2 for row in stats.values())
     assert data["xor"]["glassnet"]["microseconds_per_step"] > 0
     assert data["digits"]["glassnet_to_97"]["accuracy"] >= 0.97
-    for heading in ("glassnet / numpy", "glassnet_loop / floor", "numpy_tuned / floor", "numpy_fused / floor", "XOR"):
+    for heading in ("glassnet / numpy", "glassnet_loop / floor", "numpy_tuned / floor", "numpy_fused / floor",
+                    "Minor page faults per step", "XOR"):
         assert heading in result.stdout
 
 
@@ -70,6 +73,26 @@ def test_each_timed_run_starts_after_the_settling_pause():
     # interleaved, warm-up included, each round starting one candidate further along
     assert [name for kind, name, _ in events if kind == "start"] == ["a", "b", "b", "a", "a", "b"]
     assert all(start - end >= 0.03 for start, end in zip(starts[1:], ends[:-1]))
+
+
+def test_each_timed_run_counts_the_page_faults_it_caused():
+    import mmap
+
+    from glassnet.benchmarks.timing import interleaved
+
+    pages = 2048
+
+    def touch():  # fresh anonymous memory: every page written is a minor fault
+        def run():
+            memory = mmap.mmap(-1, pages * mmap.PAGESIZE)
+            for page in range(pages):
+                memory[page * mmap.PAGESIZE] = 1
+            memory.close()
+        return run
+
+    stats = interleaved({"touch": touch, "idle": lambda: (lambda: None)}, repeats=3, warmup=0, settle=0)
+    assert all(count >= pages for count in stats["touch"]["minor_faults"])
+    assert all(count < pages // 10 for count in stats["idle"]["minor_faults"])
 
 
 def test_each_candidate_runs_once_in_every_position():

@@ -58,9 +58,12 @@ def run_mlp(settings: dict, report) -> dict:
         memory = {}
         if batch in settings["memory_batches"]:  # a floor's memory says nothing, and importing torch costs seconds
             memory = peak_memories([n for n in names if n != "torch_gemm_floor"], settings["samples"], batch)
+        steps = -(-settings["samples"] // batch)
         for name in names:
             stats[name]["gflops"] = flops / stats[name]["median"] / 1e9
             stats[name]["peak_memory_bytes"] = memory.get(name)
+            faults = stats[name]["minor_faults"]
+            stats[name]["faults_per_step"] = None if faults is None else statistics.median(faults) / steps
         results[str(batch)] = stats
     ratios = {batch: {f"{a} / {b}": ratio_summary(stats, a, b) for a, b in MLP_RATIOS} for batch, stats in results.items()}
     return {"samples": settings["samples"], "sizes": SIZES, "flops_per_epoch": flops, "repeats": settings["repeats"],
@@ -202,6 +205,16 @@ def format_tables(result: dict) -> str:
                          " | ".join(memory) + " |")
         lines.append(f"(sgemm 1024³ rate on this machine: {result['sgemm_gflops']:.1f} GFLOP/s)")
         lines.append("")
+        if any(stats[n].get("faults_per_step") is not None for stats in m["by_batch"].values() for n in names):
+            lines.append("Minor page faults per step, median over rounds (memory the allocator had handed back to "
+                         "the system, faulted in again page by page; see scripts/count_page_faults.py)")
+            lines.append("| batch | " + " | ".join(names) + " |")
+            lines.append("|---" * (len(names) + 1) + "|")
+            for batch, stats in m["by_batch"].items():
+                cells = ["n/a" if stats[n].get("faults_per_step") is None else f"{stats[n]['faults_per_step']:.0f}"
+                         for n in names]
+                lines.append(f"| {batch} | " + " | ".join(cells) + " |")
+            lines.append("")
     if "xor" in result:
         x = result["xor"]
         g = x["glassnet"]["microseconds_per_step"]
