@@ -162,6 +162,32 @@ def test_every_mlp_row_does_the_same_training():
     _assert_same_training(runs, "numpy_loop", rtol=1e-4, atol=1e-5)
 
 
+def test_the_engine_overhead_script_trains_the_same_epoch_without_the_engine():
+    """scripts/engine_overhead.py's raw_ops row calls glassnet's ops and VJPs on plain arrays; it is a
+    fair bound on the engine's share only if it computes the same epoch. At 256 rows the layers'
+    workspaces are in use, and the short last batch of 88 rows changes every shape."""
+    import importlib.util
+
+    from glassnet.benchmarks import mlp
+
+    spec = importlib.util.spec_from_file_location("engine_overhead", os.path.join(ROOT, "scripts", "engine_overhead.py"))
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    data, weights = mlp.make_data(600, 784, 10, seed=5), mlp.make_weights([784, 256, 128, 10], seed=5)
+    runs = {"numpy_loop": mlp.numpy_epoch(data, weights, 256, 0.5),
+            "glassnet_loop": mlp.glassnet_loop_epoch(data, weights, 256, 0.5),
+            "raw_ops": script.raw_ops_epoch(data, weights, 256, 0.5)}
+    for run in runs.values():
+        run()
+    assert np.abs(runs["numpy_loop"].weights()[0][0] - weights[0][0]).max() > 1e-3
+    _assert_same_training(runs, "numpy_loop", rtol=1e-4, atol=1e-5)
+    result = subprocess.run([sys.executable, os.path.join("scripts", "engine_overhead.py"), "--batch", "64",
+                             "--samples", "256", "--repeats", "1"], cwd=ROOT, env=dict(os.environ, PYTHONPATH=ROOT),
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "glassnet_loop / raw_ops" in result.stdout
+
+
 def test_the_numpy_rows_compute_the_loss_value():
     """Like glassnet and PyTorch, the NumPy loops compute the loss each step: on a single batch it is
     the cross-entropy at the initial weights, worked here in float64 from the definition, and over
