@@ -2,7 +2,8 @@
 
     python scripts/engine_overhead.py [--batch 128] [--samples 60000] [--repeats 7]
 
-Times, interleaved and from the same weights and batches, one epoch of the 784-256-128-10 MLP:
+Times, in rotating interleaved rounds (``glassnet.benchmarks.timing.interleaved``) and from the same
+weights and batches, one epoch of the 784-256-128-10 MLP:
   glassnet_loop  the benchmark's PyTorch-style loop: zero_grad, forward, loss, backward, step
   raw_ops        the same ops and VJPs (``op.forward`` of ``linear_activation``, ``linear`` and
                  ``cross_entropy_with_labels``) called on plain arrays, in the order the engine
@@ -18,11 +19,12 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import time
 
 import numpy as np
 
 from glassnet.benchmarks import mlp
+from glassnet.benchmarks.cli import paired_ratio
+from glassnet.benchmarks.timing import interleaved
 from glassnet.blas import axpy_
 from glassnet.nn.linear import COLUMN_MAJOR_MIN_SIZE
 from glassnet.ops import nn_ops
@@ -67,28 +69,18 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     data = mlp.make_data(args.samples, SIZES[0], SIZES[-1])
     weights = mlp.make_weights(SIZES)
-    runs = {"glassnet_loop": mlp.glassnet_loop_epoch(data, weights, args.batch, 0.01),
-            "raw_ops": raw_ops_epoch(data, weights, args.batch, 0.01),
-            "numpy_tuned": mlp.numpy_tuned_epoch(data, weights, args.batch, 0.01),
-            "numpy_loop": mlp.numpy_epoch(data, weights, args.batch, 0.01)}
-    names = list(runs)
-    times = {name: [] for name in names}
-    for run in runs.values():
-        run()
-    for round_index in range(args.repeats):  # rotating rounds, as glassnet.benchmarks.timing does
-        shift = round_index % len(names)
-        for name in names[shift:] + names[:shift]:
-            time.sleep(0.1)
-            started = time.perf_counter()
-            runs[name]()
-            times[name].append(time.perf_counter() - started)
+    factories = {"glassnet_loop": mlp.glassnet_loop_epoch, "raw_ops": raw_ops_epoch,
+                 "numpy_tuned": mlp.numpy_tuned_epoch, "numpy_loop": mlp.numpy_epoch}
+    stats = interleaved({name: lambda f=factory: f(data, weights, args.batch, 0.01)
+                         for name, factory in factories.items()}, args.repeats, settle=0.1)
+    times = {name: s["samples"] for name, s in stats.items()}
     steps = -(-args.samples // args.batch)
 
     def ratio(a, b):
-        return statistics.median(x / y for x, y in zip(times[a], times[b]))
+        return paired_ratio(times[a], times[b])
 
     print(f"batch {args.batch}, {args.samples} samples: microseconds per step (median of {args.repeats})")
-    for name in names:
+    for name in times:
         print(f"  {name:<14} {statistics.median(times[name]) / steps * 1e6:8.1f}")
     print(f"  glassnet_loop / raw_ops     {ratio('glassnet_loop', 'raw_ops'):.3f}  (the engine's share)")
     print(f"  raw_ops / numpy_tuned       {ratio('raw_ops', 'numpy_tuned'):.3f}  (the ops beyond the tuned loop)")

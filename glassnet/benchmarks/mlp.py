@@ -234,6 +234,32 @@ def numpy_fused_epoch(data, weights, batch_size, lr):
     return numpy_tuned_epoch(data, weights, batch_size, lr, fused=True)
 
 
+def _gemm_floor_run(X, Ws, batch_size, matmul, empty, empty_like):
+    """The floor's epoch: the 9 products of each full batch, by ``matmul(a, b, out=)``, into
+    outputs made once by ``empty((rows, cols))`` and ``empty_like(W)`` (NumPy's or PyTorch's)."""
+    n = batch_size
+    activations = [empty((n, W.shape[0])) for W in Ws]
+    grads_in = [empty((n, W.shape[1])) for W in Ws]
+    grads_w = [empty_like(W) for W in Ws]
+
+    def run():
+        full = len(X) // n * n
+        for start in range(0, full, n):
+            h = X[start:start + n]
+            inputs = [h]
+            for W, out in zip(Ws, activations):
+                matmul(h, W.T, out=out)
+                h = out
+                inputs.append(h)
+            g = activations[-1]
+            for i in range(len(Ws) - 1, -1, -1):
+                matmul(g.T, inputs[i], out=grads_w[i])
+                if i > 0:
+                    matmul(g, Ws[i], out=grads_in[i])
+                    g = grads_in[i]
+    return run
+
+
 def gemm_floor_epoch(data, weights, batch_size, lr, order="C"):
     """Only the GEMMs of each step, into preallocated outputs: the floor any NumPy library sits on.
 
@@ -241,28 +267,8 @@ def gemm_floor_epoch(data, weights, batch_size, lr, order="C"):
     as ``glassnet.nn.Linear`` does, which changes which products OpenBLAS sees transposed.
     """
     Ws = [np.array(W, order=order) for W, _ in weights]
-    n = batch_size
-    activations = [np.empty((n, W.shape[0]), dtype=np.float32) for W in Ws]
-    grads_in = [np.empty((n, W.shape[1]), dtype=np.float32) for W in Ws]
-    grads_w = [np.empty_like(W) for W in Ws]
-
-    def run():
-        X = data.X
-        full = len(X) // n * n
-        for start in range(0, full, n):
-            h = X[start:start + n]
-            inputs = [h]
-            for W, out in zip(Ws, activations):
-                np.matmul(h, W.T, out=out)
-                h = out
-                inputs.append(h)
-            g = activations[-1]
-            for i in range(len(Ws) - 1, -1, -1):
-                np.matmul(g.T, inputs[i], out=grads_w[i])
-                if i > 0:
-                    np.matmul(g, Ws[i], out=grads_in[i])
-                    g = grads_in[i]
-    return run
+    return _gemm_floor_run(data.X, Ws, batch_size, np.matmul,
+                           lambda shape: np.empty(shape, dtype=np.float32), np.empty_like)
 
 
 def torch_epoch(data, weights, batch_size, lr, threads=None):
@@ -330,28 +336,8 @@ def torch_gemm_floor_epoch(data, weights, batch_size, lr, threads=None):
     if threads:
         torch.set_num_threads(threads)
     Ws = [torch.from_numpy(np.array(W, order="C")) for W, _ in weights]
-    n = batch_size
-    activations = [torch.empty(n, W.shape[0]) for W in Ws]
-    grads_in = [torch.empty(n, W.shape[1]) for W in Ws]
-    grads_w = [torch.empty_like(W) for W in Ws]
-    X = torch.from_numpy(data.X)
-
-    def run():
-        full = len(X) // n * n
-        for start in range(0, full, n):
-            h = X[start:start + n]
-            inputs = [h]
-            for W, out in zip(Ws, activations):
-                torch.matmul(h, W.t(), out=out)
-                h = out
-                inputs.append(h)
-            g = activations[-1]
-            for i in range(len(Ws) - 1, -1, -1):
-                torch.matmul(g.t(), inputs[i], out=grads_w[i])
-                if i > 0:
-                    torch.matmul(g, Ws[i], out=grads_in[i])
-                    g = grads_in[i]
-    return run
+    return _gemm_floor_run(torch.from_numpy(data.X), Ws, batch_size, torch.matmul,
+                           lambda shape: torch.empty(shape), torch.empty_like)
 
 
 def gemm_floor_column_major_epoch(data, weights, batch_size, lr):

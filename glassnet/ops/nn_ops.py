@@ -97,21 +97,29 @@ def _features_mismatch(x, weight):
     )
 
 
-def _workspaces(workspace, x, weight, product):
-    """(for y = x W^T, for dL/dx): ``workspace`` where that array is written into one kept from
-    the previous call, or None where it is made afresh: for operands that are not two matrices of
-    one dtype, and for arrays under :data:`~glassnet.ops.workspace.MIN_SIZE` elements (cheaper to
-    allocate than to look up)."""
-    if product is not _dot or x.dtype != weight.dtype:
-        return None, None
-    return (workspace if x.shape[0] * weight.shape[0] >= MIN_SIZE else None,
-            workspace if x.size >= MIN_SIZE else None)
+def _forward(x, weight, workspace):
+    """(x W^T, the product function for W's VJPs, workspace for dL/dx or None).
+
+    With a ``workspace``, x W^T is written into its "output" array and dL/dx later into its
+    "grad_input" array, each when it has at least :data:`~glassnet.ops.workspace.MIN_SIZE`
+    elements (smaller ones are cheaper to allocate than to look up) and x and W are two matrices
+    of one dtype; otherwise they are made afresh.
+    """
+    product = _product(x, weight)
+    if workspace is None or product is not _dot or x.dtype != weight.dtype:
+        return product(x, weight.T), product, None
+    input_space = workspace if x.size >= MIN_SIZE else None
+    if x.shape[0] * weight.shape[0] < MIN_SIZE:
+        return product(x, weight.T), product, input_space
+    out = workspace.empty("output", (x.shape[0], weight.shape[0]), x.dtype)
+    return (np.matmul if out.size >= MATMUL_MIN_SIZE else _dot)(x, weight.T, out=out), product, input_space
 
 
-def _forward_into(space, x, weight):
-    """x W^T written into the ``space``'s "output" array."""
-    out = space.empty("output", (x.shape[0], weight.shape[0]), x.dtype)
-    return (np.matmul if out.size >= MATMUL_MIN_SIZE else _dot)(x, weight.T, out=out)
+def _input_gradient(d, weight, product, x_shape, input_space):
+    """dL/dx = d W, into the "grad_input" array of ``input_space`` when there is one and d has W's dtype."""
+    if input_space is None or d.dtype != weight.dtype:
+        return product(d, weight)
+    return _dot(d, weight, out=input_space.empty("grad_input", x_shape, d.dtype))
 
 
 @primitive
@@ -123,19 +131,13 @@ def linear(x, weight, bias=None, workspace=None):
     """
     if not x.shape or x.shape[-1] != weight.shape[-1]:
         _features_mismatch(x, weight)
-    product = _product(x, weight)
-    output_space = input_space = None
-    if workspace is not None and (x.size >= MIN_SIZE or x.shape[0] * weight.shape[0] >= MIN_SIZE):
-        output_space, input_space = _workspaces(workspace, x, weight, product)
-    y = product(x, weight.T) if output_space is None else _forward_into(output_space, x, weight)
+    y, product, input_space = _forward(x, weight, workspace)
     if bias is not None:
         y += bias
 
     def grad_x(g):
         # dL/dx = g W
-        if input_space is None or g.dtype != weight.dtype:
-            return product(g, weight)
-        return _dot(g, weight, out=input_space.empty("grad_input", x.shape, g.dtype))
+        return _input_gradient(g, weight, product, x.shape, input_space)
 
     def grad_weight(g, out=None):
         # dL/dW = g^T x  (summed over all leading dimensions)
@@ -188,13 +190,10 @@ def linear_activation(x, weight, bias, activation, workspace=None):
     if not x.shape or x.shape[-1] != weight.shape[-1]:
         _features_mismatch(x, weight)
     apply, derivative, is_mask = ACTIVATIONS_IN_PLACE[activation]
-    product = _product(x, weight)
-    output_space = input_space = None
-    if workspace is not None and (x.size >= MIN_SIZE or x.shape[0] * weight.shape[0] >= MIN_SIZE):
-        output_space, input_space = _workspaces(workspace, x, weight, product)
-    h = product(x, weight.T) if output_space is None else _forward_into(output_space, x, weight)
+    h, product, input_space = _forward(x, weight, workspace)
     h += bias
     h = apply(h, out=h)
+    output_space = workspace if workspace is not None and h.size >= MIN_SIZE else None
     last = [None, None]  # the g seen last and its dz
 
     def dz(g):
@@ -215,14 +214,8 @@ def linear_activation(x, weight, bias, activation, workspace=None):
     def grad_bias(g, out=None):
         return _bias_gradient(dz(g), out)
 
-    def grad_x(g):
-        d = dz(g)
-        if input_space is None or d.dtype != weight.dtype:
-            return product(d, weight)
-        return _dot(d, weight, out=input_space.empty("grad_input", x.shape, d.dtype))
-
     # dL/dx = dz W ;  dL/dW = dz^T x ;  dL/db = sum of dz over rows
-    return h, (grad_x, grad_weight, grad_bias)
+    return h, (lambda g: _input_gradient(dz(g), weight, product, x.shape, input_space), grad_weight, grad_bias)
 
 
 @primitive(n_tensors=2)
