@@ -227,6 +227,27 @@ def test_every_xor_row_does_the_same_steps():
     _assert_same_training(runs, "numpy_loop", rtol=1e-4, atol=1e-6)
 
 
+def test_the_numpy_xor_row_computes_the_loss_value():
+    """Like every other XOR row, the NumPy step computes the loss: the mean squared error at the
+    weights the step starts from, worked here in float64 from the definition."""
+    from glassnet.benchmarks import xor
+
+    def mse_at(weights):
+        h = xor.X.astype(np.float64)
+        for W, b in weights:
+            h = 1 / (1 + np.exp(-(h @ W.T.astype(np.float64) + b)))
+        return np.mean((h - xor.TARGETS) ** 2)
+
+    first = xor.IMPLEMENTATIONS["numpy_loop"](1)
+    first()
+    assert first.loss() == pytest.approx(mse_at(xor.initial_weights()), rel=1e-5)
+    before_last, fifty = xor.IMPLEMENTATIONS["numpy_loop"](49), xor.IMPLEMENTATIONS["numpy_loop"](50)
+    before_last()
+    fifty()
+    assert fifty.loss() == pytest.approx(mse_at(before_last.weights()), rel=1e-5)
+    assert abs(fifty.loss() - first.loss()) > 1e-4  # the last step's loss, not the first's
+
+
 
 def test_ratios_pair_each_round_and_take_the_lower_floor_per_round():
     """Worked by hand: a slow spell in round 2 slows both runs of that round, which the paired ratio
