@@ -350,9 +350,16 @@ def test_count_step_cost_child_trains_and_its_arithmetic_is_per_step(tmp_path):
     finally:
         sys.path.pop(0)
     env = dict(os.environ, PYTHONPATH=ROOT)
-    done = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "count_step_cost.py"), "--child",
-                           "numpy_tuned", "2", "4"], env=env, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr[-2000:]
+    for child in (["mlp", "numpy_tuned", "2", "4"], ["xor", "numpy_loop", "2", "0"], ["xor", "glassnet", "2", "0"]):
+        done = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "count_step_cost.py"), "--child",
+                               *child], env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, (child, done.stderr[-2000:])
+    bad = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "count_step_cost.py"), "--child",
+                          "xor", "no_such_row", "2", "0"], env=env, capture_output=True, text=True, timeout=120)
+    assert bad.returncode != 0 and "no_such_row" in bad.stderr
+    listed = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "count_step_cost.py"), "--workload",
+                             "xor", "--implementations", "numpy_loop", "nope"], env=env, capture_output=True, text=True, timeout=120)
+    assert listed.returncode == 2 and "no xor row named nope" in listed.stderr and "micrograd" in listed.stderr
     out = tmp_path / "cachegrind.out"
     out.write_text("desc: I1 cache: 32768 B, 64 B, 8-way associative\ncmd: python\n"
                    "events: Ir I1mr ILmr Dr D1mr DLmr Dw D1mw DLmw\n"
@@ -367,6 +374,10 @@ def test_count_step_cost_child_trains_and_its_arithmetic_is_per_step(tmp_path):
     long["DLmr"] += 300
     assert c.LONG - c.SHORT == 100
     assert c.per_step(short, long) == {"instructions": 7.0, "d1_misses": 2.0, "l2_misses": 3.0}
+    short_xor, long_xor = c.STEPS["xor"]  # the XOR runs differ by 1,000 steps: a tenth of the cost each
+    assert long_xor - short_xor == 1000
+    assert c.per_step(short, long, c.STEPS["xor"]) == {"instructions": 0.7, "d1_misses": 0.2, "l2_misses": 0.3}
+    assert c.relative(6, 3) == " 2.00x" and c.relative(17, -0.03).strip() == "-"  # no ratio to a count of about 0
     assert [c.cache_bytes(t) for t in ("1024K", "1280K\n", "2M", "512")] == [1 << 20, 1 << 20, 2 << 20, 1 << 16]
     (tmp_path / "empty.out").write_text("nothing here\n")
     with pytest.raises(ValueError, match="not a cachegrind output"):
