@@ -21,6 +21,7 @@ it PyTorch and micrograd.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import shutil
 import subprocess
@@ -38,25 +39,18 @@ OPTIONAL = {"torch", "micrograd", "sklearn"}
 """Default rows that are left out when their library (of the same name) is not installed."""
 
 
-def rows(workload: str) -> list:
-    """The implementations the workload's benchmark module times, by name."""
-    if workload == "xor":
-        from glassnet.benchmarks import xor as module
-    else:
-        from glassnet.benchmarks import mlp as module
-    return list(module.IMPLEMENTATIONS)
+def benchmark(workload: str):
+    """The workload's module in ``glassnet.benchmarks``; its ``IMPLEMENTATIONS`` are the rows."""
+    return importlib.import_module(f"glassnet.benchmarks.{workload}")
 
 
 def train(workload: str, implementation: str, steps: int, batch: int) -> None:
     """``steps`` training steps (the child process valgrind watches): an epoch of ``steps`` batches
     of the MLP, or ``steps`` full-batch XOR steps (``batch`` is then unused)."""
     if workload == "xor":
-        from glassnet.benchmarks import xor
-
-        xor.IMPLEMENTATIONS[implementation](steps)()
+        benchmark("xor").IMPLEMENTATIONS[implementation](steps)()
         return
-    from glassnet.benchmarks import mlp
-
+    mlp = benchmark("mlp")
     data = mlp.make_data(LONG * batch, SIZES[0], SIZES[-1])  # the same data for both step counts
     data = mlp.Data(data.X[:steps * batch], data.y[:steps * batch], data.classes)
     mlp.IMPLEMENTATIONS[implementation](data, mlp.make_weights(SIZES), batch, 0.01)()
@@ -130,7 +124,7 @@ def main() -> None:
         train(workload, implementation, int(steps), int(batch))
         return
     names = args.implementations or [n for n in DEFAULT_IMPLEMENTATIONS[args.workload] if n not in OPTIONAL or available(n)]
-    valid = rows(args.workload)
+    valid = list(benchmark(args.workload).IMPLEMENTATIONS)
     unknown = [n for n in names if n not in valid]
     if unknown:
         parser.error(f"--implementations: no {args.workload} row named {', '.join(unknown)}; "

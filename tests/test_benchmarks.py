@@ -350,15 +350,16 @@ def test_count_step_cost_child_trains_and_its_arithmetic_is_per_step(tmp_path):
     finally:
         sys.path.pop(0)
     env = dict(os.environ, PYTHONPATH=ROOT)
+
+    def script(*args):
+        return subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "count_step_cost.py"), *args],
+                              env=env, capture_output=True, text=True, timeout=120)
     for child in (["mlp", "numpy_tuned", "2", "4"], ["xor", "numpy_loop", "2", "0"], ["xor", "glassnet", "2", "0"]):
-        done = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "count_step_cost.py"), "--child",
-                               *child], env=env, capture_output=True, text=True, timeout=120)
+        done = script("--child", *child)
         assert done.returncode == 0, (child, done.stderr[-2000:])
-    bad = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "count_step_cost.py"), "--child",
-                          "xor", "no_such_row", "2", "0"], env=env, capture_output=True, text=True, timeout=120)
+    bad = script("--child", "xor", "no_such_row", "2", "0")
     assert bad.returncode != 0 and "no_such_row" in bad.stderr
-    listed = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "count_step_cost.py"), "--workload",
-                             "xor", "--implementations", "numpy_loop", "nope"], env=env, capture_output=True, text=True, timeout=120)
+    listed = script("--workload", "xor", "--implementations", "numpy_loop", "nope")
     assert listed.returncode == 2 and "no xor row named nope" in listed.stderr and "micrograd" in listed.stderr
     out = tmp_path / "cachegrind.out"
     out.write_text("desc: I1 cache: 32768 B, 64 B, 8-way associative\ncmd: python\n"
