@@ -211,3 +211,19 @@ def test_plain_sgd_updates_every_dtype_and_size_in_place():
         expected = w.astype(np.float64) - 0.3 * g.astype(np.float64)
         tolerance = 1e-6 if w.dtype == np.float32 else 1e-14
         np.testing.assert_allclose(p.data, expected, rtol=tolerance, atol=tolerance)
+
+
+def test_plain_sgd_follows_every_change_of_the_learning_rate():
+    # SGD keeps -lr as a 0-d array per (lr, dtype) between steps: a changed lr, a return to an earlier
+    # one and an unhashable one (a 0-d array, which a schedule might write) must each take effect.
+    # L = 0.5·Σw², so g = w and each step is w ← (1 − lr)·w
+    w = gn.nn.Parameter(np.array([2.0, -4.0], dtype=np.float32))
+    optimizer = optim.SGD([w], lr=0.1)
+    expected = np.array([2.0, -4.0])
+    for lr in (0.1, 0.5, 0.1, np.array(0.25), 0.75):
+        optimizer.param_groups[0]["lr"] = lr
+        optimizer.zero_grad()
+        (0.5 * (w * w).sum()).backward()
+        optimizer.step()
+        expected = (1 - float(lr)) * expected
+        np.testing.assert_allclose(w.data, expected, rtol=1e-6)
