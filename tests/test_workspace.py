@@ -188,3 +188,18 @@ def test_an_array_above_the_largest_size_is_handed_out_but_not_kept(monkeypatch)
         assert len(model[0]._workspace) == 0
         model[2](hidden)  # 512 x 128: kept
     assert len(model[2]._workspace) == 1
+
+
+def test_a_fused_layer_on_3d_input_keeps_the_arrays_of_its_large_output():
+    # x (2, 1000, 4) is small, but h = relu(x W^T + b) has 2·1000·64 elements: f'(z) and dL/dz are kept
+    # in the layer's workspace (the small-layer shortcut must look at h's size, not at x.shape[0]),
+    # and the weight gradient still equals Σ (g · 1[z > 0])ᵀ x worked in float64
+    rng = np.random.default_rng(0)
+    layer = nn.Linear(4, 64, generator=1)
+    model = nn.Sequential(layer, nn.ReLU())
+    x = rng.normal(size=(2, 1000, 4)).astype(np.float32)
+    model(gn.Tensor(x)).sum().backward()
+    assert len(layer._workspace) == 2
+    z = x.astype(np.float64) @ layer.weight.data.T.astype(np.float64) + layer.bias.data
+    expected = ((z > 0).reshape(-1, 64)).T @ x.reshape(-1, 4).astype(np.float64)
+    np.testing.assert_allclose(layer.weight.grad.data, expected, rtol=1e-4, atol=1e-3)
