@@ -190,17 +190,10 @@ def linear_activation(x, weight, bias, activation, workspace=None):
     if not x.shape or x.shape[-1] != weight.shape[-1]:
         _features_mismatch(x, weight)
     apply, derivative, is_mask = ACTIVATIONS_IN_PLACE[activation]
-    product = _product(x, weight)
-    if workspace is None or x.size < MIN_SIZE and x.size * weight.shape[0] < MIN_SIZE * x.shape[-1]:
-        # nothing to keep, neither x's shape nor h's (x.size / in · out elements, of any rank) being
-        # large: in the XOR net's layers skipping _forward and its tests takes 2.4k instructions
-        # off a step of about 348k
-        h, input_space, output_space = product(x, weight.T), None, None
-    else:
-        h, product, input_space = _forward(x, weight, workspace)
-        output_space = workspace if h.size >= MIN_SIZE else None
+    h, product, input_space = _forward(x, weight, workspace)
     h += bias
     h = apply(h, out=h)
+    output_space = workspace if workspace is not None and h.size >= MIN_SIZE else None
     last = [None, None]  # the g seen last and its dz
 
     def dz(g):
