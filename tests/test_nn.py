@@ -202,14 +202,18 @@ def test_layers_accept_nested_lists_in_their_own_dtype():
     np.testing.assert_allclose(out.data, np.array([[1.0, 2.0]]) @ layer.weight.data.T + layer.bias.data)
 
 
+@pytest.mark.parametrize("rows", [6, 16384])  # 16384 x 5 outputs: the layer's workspace arrays are used
 @pytest.mark.parametrize("activation", [nn.ReLU, nn.Sigmoid, nn.Tanh])
-def test_sequential_fused_linear_activation_equals_separate_ops(activation):
+def test_sequential_fused_linear_activation_equals_separate_ops(activation, rows):
     """Sequential runs Linear + activation as one fused op; the numbers must equal the two ops'."""
+    from glassnet.ops.workspace import MIN_SIZE
+
+    assert (rows * 5 >= MIN_SIZE) == (rows > 6)
     rng = np.random.default_rng(0)
     model = nn.Sequential(nn.Linear(4, 5, dtype="float64", generator=1), activation(),
                           nn.Linear(5, 3, dtype="float64", generator=2))
-    x = rng.standard_normal((6, 4))
-    upstream = rng.standard_normal((6, 3))  # dL/d(output), the same for both runs
+    x = rng.standard_normal((rows, 4))
+    upstream = rng.standard_normal((rows, 3))  # dL/d(output), the same for both runs
     out = model(x)
     assert out._parents[0]._op == "linear_activation"  # the fused node is what ran
     (out * upstream).sum().backward()

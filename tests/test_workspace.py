@@ -73,6 +73,9 @@ def test_training_with_reused_arrays_matches_a_hand_loop_with_fresh_ones():
         np.testing.assert_allclose(layer.weight.data, W, rtol=1e-4, atol=1e-5)
         np.testing.assert_allclose(layer.bias.data, b, rtol=1e-4, atol=1e-5)
     assert len(model[0]._workspace) >= 3  # output, slope, dL/dz were kept for the next step
+    # the Tanh layer's dL/dz went into its f'(z) array (a ReLU mask is bool and cannot hold it)
+    assert sorted(model[2]._workspace._arrays) == ["grad_input", "output", "slope"]
+    assert sorted(model[0]._workspace._arrays) == ["grad_output", "output", "slope"]
 
 
 def test_the_output_array_is_reused_once_the_previous_output_is_dropped():
@@ -160,6 +163,20 @@ def test_each_fused_activation_matches_its_derivative_worked_by_hand(activation)
     dz = 2 * h * slope(z)  # d/dz sum(f(z)^2) = 2 f(z) f'(z)
     for got, expected in zip([out.data, x.grad.data, layer.weight.grad.data], [h, dz @ W, dz.T @ x64]):
         np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("activation", list(HAND_ACTIVATIONS))
+def test_a_retained_output_gradient_is_never_overwritten_by_dl_dz(activation):
+    """dL/dz goes into the op's own arrays, never into dL/dh, which a retained .grad may hold."""
+    gn.manual_seed(6)
+    fused = nn.Sequential(nn.Linear(128, 256), activation())
+    upstream = np.random.default_rng(6).standard_normal((ROWS, 256)).astype(np.float32)
+    for _ in range(2):  # the second pass writes into the first pass's arrays
+        fused.zero_grad()
+        out = fused(gn.Tensor(batch(6)[0]))
+        out.retain_grad()
+        (out * upstream).sum().backward()
+        np.testing.assert_array_equal(out.grad.data, upstream)
 
 
 def test_a_copied_layer_starts_with_an_empty_workspace_of_its_own():

@@ -204,7 +204,8 @@ def linear_activation(x, weight, bias, activation, workspace=None):
             else:
                 shape = h.shape
                 slope = derivative(h, out=output_space.empty("slope", shape, bool if is_mask else h.dtype))
-                d = np.multiply(g, slope, out=output_space.empty("grad_output", shape, h.dtype))
+                # a float f'(z) lies in this op's own array, so dL/dz takes its memory; a mask cannot
+                d = np.multiply(g, slope, out=output_space.empty("grad_output", shape, h.dtype) if is_mask else slope)
             last[0], last[1] = g, d
         return last[1]
 
