@@ -77,6 +77,19 @@ def _uses_64bit_integers(dynlib, prefix: str, suffix: str) -> bool:
     return b"USE64BITINT" in (config() or b"")
 
 
+def _address(array: np.ndarray) -> int:
+    """The address of the first element of a row- or column-major array.
+
+    ctypes reads it through the buffer protocol in 0.25 µs (0.37 µs through the transpose, which
+    makes a column-major array row-major at the same address), where ``array.ctypes.data`` builds
+    a Python object in 1.75 µs. ctypes will not wrap a read-only buffer; that one goes the slow way.
+    """
+    try:
+        return ctypes.addressof(ctypes.c_char.from_buffer(array if array.flags.c_contiguous else array.T))
+    except TypeError:
+        return array.ctypes.data
+
+
 def axpy_(y: np.ndarray, alpha: float, x: np.ndarray) -> np.ndarray:
     """y ← y + α·x in place, in one pass (BLAS axpy) when it can; returns y.
 
@@ -90,7 +103,7 @@ def axpy_(y: np.ndarray, alpha: float, x: np.ndarray) -> np.ndarray:
             and y.flags.writeable and y.flags.aligned and x.flags.aligned:
         function = _openblas().get(("axpy", y.dtype))
         if function is not None:
-            function(y.size, float(alpha), x.ctypes.data, 1, y.ctypes.data, 1)
+            function(y.size, float(alpha), _address(x), 1, _address(y), 1)
             return y
     y += alpha * x
     return y

@@ -32,6 +32,19 @@ def test_matches_numpy(dtype, shape):
     np.testing.assert_allclose(y, expected, rtol=1e-6 if dtype == np.float32 else 1e-14, atol=1e-7)
 
 
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_column_major_and_read_only_x_match_numpy(order):
+    """The update of a column-major weight, and a read-only x, whose address ctypes will not take."""
+    rng = np.random.default_rng(2)
+    x = np.array(rng.standard_normal((256, 784)), dtype=np.float32, order=order)
+    y = np.array(rng.standard_normal((256, 784)), dtype=np.float32, order=order)
+    x.flags.writeable = False
+    expected = y.astype(np.float64) + 0.25 * x.astype(np.float64)
+    blas.axpy_(y, 0.25, x)
+    np.testing.assert_allclose(y, expected, rtol=1e-6, atol=1e-6)
+    assert blas._address(x) == x.ctypes.data and blas._address(y) == y.ctypes.data
+
+
 def test_views_and_mixed_dtypes_fall_back_to_numpy():
     rng = np.random.default_rng(1)
     base = rng.standard_normal((200, 100)).astype(np.float32)
