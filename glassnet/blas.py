@@ -82,11 +82,12 @@ def _address(array: np.ndarray) -> int:
 
     ctypes reads it through the buffer protocol in 0.25 µs (0.37 µs through the transpose, which
     makes a column-major array row-major at the same address), where ``array.ctypes.data`` builds
-    a Python object in 1.75 µs. ctypes will not wrap a read-only buffer; that one goes the slow way.
+    a Python object in 1.75 µs. ctypes will not wrap a read-only buffer (TypeError), nor one it
+    cannot export; those go the slow way.
     """
     try:
         return ctypes.addressof(ctypes.c_char.from_buffer(array if array.flags.c_contiguous else array.T))
-    except TypeError:
+    except (TypeError, ValueError, BufferError):
         return array.ctypes.data
 
 
