@@ -6,12 +6,10 @@ numerically safer (log-sum-exp inside ``log_softmax`` and ``cross_entropy``).
 """
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 
 from glassnet.blas import sum_of_squares
-from glassnet.dtypes import constant
+from glassnet.dtypes import constant_row
 from glassnet.errors import ShapeError
 from glassnet.ops.elementwise import relu_, sigmoid_
 from glassnet.ops.registry import primitive
@@ -64,13 +62,6 @@ def _weight_gradient(d, x, weight, out=None):
     return out
 
 
-@functools.lru_cache(maxsize=8)
-def _ones(rows: int, dtype: np.dtype) -> np.ndarray:
-    """A read-only vector of ``rows`` ones, made once per batch size and dtype (training repeats one
-    batch size, so this is a handful of small arrays)."""
-    return constant(np.ones(rows, dtype=dtype), dtype)
-
-
 def _bias_gradient(d, out=None):
     """dL/db = sum of d over all but the last axis = 1^T d; into ``out`` when it has b's shape and d's dtype.
 
@@ -85,7 +76,7 @@ def _bias_gradient(d, out=None):
     dtype = d.dtype
     if dtype.kind != "f" or dtype.itemsize < 4:  # no BLAS for the dtype (float16, integers)
         return np.add.reduce(d, axis=0, out=out)
-    return _dot(_ones(d.shape[0], dtype), d, out=out)
+    return _dot(constant_row(1.0, d.shape[0], dtype), d, out=out)
 
 
 def _features_mismatch(x, weight):
