@@ -14,13 +14,12 @@ computation-graph picture uses it to read every node's gradient.
 """
 from __future__ import annotations
 
-import functools
 import heapq
 import sys
 
 import numpy as np
 
-from glassnet.dtypes import constant
+from glassnet.dtypes import cached_constant
 from glassnet.ops.registry import accepts_out, unbroadcast
 from glassnet.tensor import Tensor
 
@@ -29,11 +28,6 @@ SPARE_MIN_SIZE = 4096
 
 FREED = "freed"
 """Marks an op whose saved arrays were released by an earlier ``backward()``."""
-
-
-@functools.lru_cache(maxsize=None)
-def _unit(dtype: np.dtype) -> np.ndarray:
-    return constant(1, dtype)
 
 
 def _initial_gradient(root, gradient) -> np.ndarray:
@@ -46,7 +40,7 @@ def _initial_gradient(root, gradient) -> np.ndarray:
                 f"first, e.g. loss.sum().backward()"
             )
         if data.ndim == 0:  # the usual scalar loss: dL/dL = 1, a read-only 0-d array made once per dtype
-            return _unit(data.dtype)
+            return cached_constant(1, data.dtype)
         return np.ones(data.shape, dtype=data.dtype)
     gradient = np.asarray(getattr(gradient, "_data", gradient), dtype=root.dtype)
     if gradient.shape != root.shape:

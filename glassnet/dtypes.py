@@ -76,6 +76,15 @@ def constant(value, dtype) -> np.ndarray:
     return array
 
 
+@functools.lru_cache(maxsize=32)
+def cached_constant(value, dtype) -> np.ndarray:
+    """:func:`constant` made once per (value, dtype) and shared by every caller: the 1 that starts
+    ``backward()`` and plain SGD's -lr are asked for on every step, and making -lr afresh each
+    step cost 5.1k instructions of the XOR step's 353k. An unhashable ``value`` (a 0-d array)
+    raises TypeError; make it with :func:`constant` instead."""
+    return constant(value, dtype)
+
+
 @functools.lru_cache(maxsize=16)
 def constant_row(value: float, length: int, dtype: np.dtype) -> np.ndarray:
     """A read-only row of ``length`` copies of ``value`` (see :func:`constant`), made once per

@@ -1,23 +1,12 @@
 """Stochastic gradient descent, optionally with momentum (heavy-ball or Nesterov)."""
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 
 from glassnet.blas import MIN_SIZE as AXPY_MIN_SIZE
 from glassnet.blas import axpy_
-from glassnet.dtypes import constant
+from glassnet.dtypes import cached_constant, constant
 from glassnet.optim.optimizer import Optimizer, check_hyperparameter
-
-
-@functools.lru_cache(maxsize=16)
-def _step_factor(lr, dtype: np.dtype) -> np.ndarray:
-    """-lr as a read-only 0-d array of ``dtype``, made once per learning rate and dtype: NumPy
-    multiplies a small array by it faster than by a scalar (see ``glassnet.dtypes.constant``),
-    with the same rounding, and making it afresh every step cost 5.1k instructions of the XOR
-    step's 353k."""
-    return constant(-lr, dtype)
 
 
 def sgd_update(param, grad, state, *, lr, momentum, dampening, nesterov, weight_decay, maximize):
@@ -80,7 +69,7 @@ class SGD(Optimizer):
                 if data.dtype is not dtype:
                     dtype = data.dtype
                     try:
-                        alpha = _step_factor(group["lr"], dtype)
+                        alpha = cached_constant(-group["lr"], dtype)
                     except TypeError:  # an unhashable learning rate (say a 0-d array): made afresh
                         alpha = constant(-group["lr"], dtype)
                 if data.size < AXPY_MIN_SIZE and grad.shape == data.shape:
