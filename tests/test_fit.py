@@ -6,7 +6,7 @@ import pytest
 
 import glassnet as gn
 from glassnet import nn
-from glassnet.callbacks import LambdaCallback
+from glassnet.callbacks import Callback, LambdaCallback
 
 XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)
 XOR_Y = np.array([0, 1, 1, 0])
@@ -240,6 +240,11 @@ def small_fit(**overrides):
     (dict(validation_data=np.zeros((3, 3))), "validation_data"),
     (dict(X=np.zeros((20, 5))), r"layer '0'.*3 features.*\(20, 5\)"),
     (dict(optimizer="sgd"), "optimizer must be a glassnet.optim.Optimizer"),
+    (dict(model="net"), "model must be a glassnet.nn.Module, got str"),
+    (dict(callbacks=3), "callbacks must be a list of glassnet.callbacks.Callback objects, got int"),
+    (dict(scheduler=3), "scheduler must be a learning-rate schedule with a step"),
+    (dict(blas_threads=0), "blas_threads: expected 'auto', None or an integer >= 1, got 0"),
+    (dict(loss_fn=nn.MSELoss(reduction="none")), r"loss_fn must return a scalar Tensor .* shape \(20, 1\)"),
 ])
 def test_bad_input_is_a_clear_error(overrides, match):
     with pytest.raises((ValueError, TypeError)) as caught:
@@ -295,3 +300,91 @@ def test_the_one_pass_finiteness_check_agrees_with_isfinite(dtype, layout, bad):
         X[7, 8] = bad
     X = {"C": X, "F": np.asfortranarray(X), "strided": X[:, ::2]}[layout]
     assert _all_finite(X) == bool(np.isfinite(X).all())
+
+
+def test_evaluate_checks_its_arguments_by_name():
+    X, y = regression_data(20)
+    model = nn.Sequential(nn.Linear(3, 1))
+    for batch_size in (0, -1, 2.5):
+        with pytest.raises(ValueError, match=rf"batch_size: expected an integer >= 1, got {batch_size}"):
+            gn.evaluate(model, nn.MSELoss(), X, y, batch_size=batch_size)
+    with pytest.raises(TypeError, match="evaluate: loss_fn must be callable"):
+        gn.evaluate(model, 3, X, y)
+    assert gn.evaluate(nn.Sequential(nn.ReLU()), nn.MSELoss(), X, np.maximum(X, 0))["loss"] == 0.0  # no parameters
+
+
+def test_a_summed_loss_is_logged_as_the_sum_over_the_data_as_evaluate_gives_it():
+    X, y = regression_data(30)
+    model = nn.Sequential(nn.Linear(3, 1))
+    loss_fn = nn.MSELoss(reduction="sum")
+    with gn.no_grad():
+        whole = float(((model(X).numpy() - y) ** 2).sum())
+    history = gn.fit(model, loss_fn, gn.optim.SGD(model.parameters(), lr=0.0), X, y, epochs=1, batch_size=7,
+                     shuffle=False, progress=False, validation_data=(X, y))
+    np.testing.assert_allclose(history["loss"][0], whole, rtol=1e-5)
+    np.testing.assert_allclose(history["val_loss"][0], whole, rtol=1e-5)
+    np.testing.assert_allclose(gn.evaluate(model, loss_fn, X, y, batch_size=4)["loss"], whole, rtol=1e-5)
+    mean = gn.fit(model, nn.MSELoss(), gn.optim.SGD(model.parameters(), lr=0.0), X, y, epochs=1, batch_size=7,
+                  progress=False)
+    np.testing.assert_allclose(mean["loss"][0], whole / 30, rtol=1e-5)
+
+
+def test_multi_label_accuracy_is_the_fraction_of_right_targets():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((20, 4)).astype(np.float32)
+    Y = (X[:, :3] > 0).astype(np.float32)
+    model = nn.Sequential(nn.Linear(4, 3, generator=1))
+    history = gn.fit(model, nn.BCEWithLogitsLoss(), gn.optim.SGD(model.parameters(), lr=0.0), X, Y, epochs=1,
+                     progress=False, validation_data=(X, Y))
+    with gn.no_grad():
+        expected = float(((model(X).numpy() > 0) == (Y > 0.5)).mean())  # over every (sample, label)
+    assert history["accuracy"][0] == pytest.approx(expected)
+    assert history["val_accuracy"][0] == pytest.approx(expected)
+    assert gn.evaluate(model, nn.BCEWithLogitsLoss(), X, Y)["accuracy"] == pytest.approx(expected)
+
+
+def test_integer_labels_stay_labels_for_a_wrapped_or_custom_loss():
+    import functools
+
+    from glassnet import functional as F
+    model = nn.Sequential(nn.Linear(2, 2, generator=0))
+    for loss_fn in (functools.partial(F.cross_entropy), lambda out, target: F.cross_entropy(out, target)):
+        history = gn.fit(model, loss_fn, gn.optim.SGD(model.parameters(), lr=0.1), XOR_X, XOR_Y, epochs=2,
+                         progress=False, callbacks=None)
+        assert len(history["accuracy"]) == 2
+
+
+def test_a_callback_that_stops_training_is_named_as_the_reason():
+    class StopAfterTwo(Callback):
+        def on_epoch_end(self, epoch, logs):
+            if epoch == 1:
+                self.run.stop_training = True
+
+    X, y = regression_data(20)
+    model = nn.Sequential(nn.Linear(3, 1))
+    history = small_fit(model=model, optimizer=gn.optim.SGD(model.parameters(), lr=0.01), epochs=5,
+                        callbacks=StopAfterTwo())
+    assert history.epoch == [0, 1]
+    assert history.stop_reason == "StopAfterTwo set stop_training"
+
+
+def test_a_checkpoint_path_that_is_a_file_is_refused_before_training(tmp_path):
+    existing = tmp_path / "model.npz"
+    existing.write_bytes(b"keep me")
+    calls = []
+    with pytest.raises(ValueError, match="checkpoint must be a directory"):
+        small_fit(checkpoint=existing, callbacks=[LambdaCallback(on_epoch_begin=lambda *a: calls.append(a))])
+    assert calls == [] and existing.read_bytes() == b"keep me"
+
+
+@pytest.mark.parametrize("arguments,match", [
+    (dict(patience=-1), "EarlyStopping: patience: expected an integer >= 0, got -1"),
+    (dict(patience="a"), "EarlyStopping: patience: expected an integer >= 0, got 'a'"),
+    (dict(min_delta="x"), "EarlyStopping: min_delta: expected a finite number >= 0, got 'x'"),
+    (dict(monitor=3), "EarlyStopping: monitor must be the name of a logged value"),
+    (dict(mode="up"), "EarlyStopping: mode must be 'min' or 'max'"),
+])
+def test_early_stopping_checks_its_arguments(arguments, match):
+    from glassnet.callbacks import EarlyStopping
+    with pytest.raises((ValueError, TypeError), match=match):
+        EarlyStopping(**arguments)

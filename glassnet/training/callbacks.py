@@ -53,8 +53,14 @@ class CallbackList(Callback):
                 raise TypeError(f"callbacks: expected glassnet.callbacks.Callback objects, got {type(callback).__name__}")
 
     def set_run(self, run):
+        self.run = run
         for callback in self.callbacks:
             callback.set_run(run)
+
+    def _name_stopper(self, callback) -> None:
+        """Give the run a stop reason when ``callback`` set ``stop_training`` without one."""
+        if self.run is not None and self.run.stop_training and not self.run.stop_reason:
+            self.run.stop_reason = f"{type(callback).__name__} set stop_training"
 
     def on_train_begin(self, logs):
         for callback in self.callbacks:
@@ -74,10 +80,12 @@ class CallbackList(Callback):
     def on_batch_end(self, step, logs):
         for callback in self.callbacks:
             callback.on_batch_end(step, logs)
+            self._name_stopper(callback)
 
     def on_epoch_end(self, epoch, logs):
         for callback in self.callbacks:
             callback.on_epoch_end(epoch, logs)
+            self._name_stopper(callback)
 
     def on_train_end(self, logs):
         for callback in self.callbacks:

@@ -12,6 +12,7 @@ import time
 import numpy as np
 
 from glassnet.blas import sum_of_squares
+from glassnet.dtypes import get_default_dtype
 from glassnet.grad_mode import no_grad
 from glassnet.optim.clip_grad import clip_grad_norm_
 from glassnet.optim.lr_scheduler import ReduceLROnPlateau
@@ -22,6 +23,7 @@ from glassnet.training.callbacks import Callback, CallbackList, TrainingRun
 from glassnet.training.checkpoint import Checkpoint
 from glassnet.training.divergence import diagnose_gradients, diagnose_loss
 from glassnet.training.history import History
+from glassnet.training.loss_kind import loss_reduction, takes_float_targets
 from glassnet.training.metrics import accuracy_counter
 from glassnet.training.progress import ProgressBar
 from glassnet.training.stopping import EarlyStopping, TargetLoss
@@ -36,14 +38,41 @@ def _model_dtype(model):
 
 
 def _prepare_targets(y, n, loss_fn, dtype, name):
+    """y checked; 1-D integer class labels stay integers (int64) unless the loss takes numbers, else y in the model's dtype."""
     y = check_targets(y, n, name)
-    loss_fn = getattr(loss_fn, "base_loss", loss_fn)  # a wrapper such as RegularizedLoss names what it wraps
-    if y.dtype.kind in "iub" and y.ndim == 1:
-        from glassnet.functional import cross_entropy
-        from glassnet.nn import CrossEntropyLoss
-        if isinstance(loss_fn, CrossEntropyLoss) or loss_fn is cross_entropy:
-            return y.astype(np.int64, copy=False)
+    if y.dtype.kind in "iub" and y.ndim == 1 and not takes_float_targets(loss_fn):
+        return y.astype(np.int64, copy=False)
     return y.astype(dtype, copy=False)
+
+
+def _loss_value(loss, caller: str) -> float:
+    """The float of the scalar Tensor ``loss_fn`` returned, or a TypeError saying what came instead."""
+    if not isinstance(loss, Tensor) or loss.data.size != 1:
+        got = f"a Tensor of shape {loss.shape}" if isinstance(loss, Tensor) else type(loss).__name__
+        raise TypeError(f"{caller}: loss_fn must return a scalar Tensor (reduction 'mean' or 'sum'), got {got}")
+    return float(loss.data)
+
+
+def _check_callables(model, loss_fn, caller: str) -> None:
+    from glassnet.nn.module import Module
+
+    if not isinstance(model, Module):
+        raise TypeError(f"{caller}: model must be a glassnet.nn.Module, got {type(model).__name__}")
+    if not callable(loss_fn):
+        raise TypeError(f"{caller}: loss_fn must be callable (e.g. nn.CrossEntropyLoss()), got {type(loss_fn).__name__}")
+
+
+def _callback_list(callbacks) -> list:
+    """``callbacks`` as a list: None is none, one Callback is a list of one, else an iterable of them."""
+    if callbacks is None:
+        return []
+    if isinstance(callbacks, Callback):
+        return [callbacks]
+    try:
+        return list(callbacks)
+    except TypeError:
+        raise TypeError(f"fit: callbacks must be a list of glassnet.callbacks.Callback objects, "
+                        f"got {type(callbacks).__name__}") from None
 
 
 def _grad_norm(parameter) -> float:
@@ -59,23 +88,33 @@ def _grad_norm(parameter) -> float:
 
 
 def evaluate(model, loss_fn, X, y, batch_size: int = 1024) -> dict:
-    """Mean loss (and accuracy for classification) of ``model`` on (X, y), without gradients."""
-    dtype = _model_dtype(model)
+    """Loss (and accuracy for classification) of ``model`` on (X, y), without gradients.
+
+    The loss is ``loss_fn`` over the whole of (X, y) taken in batches: the mean over the
+    samples, or their sum when ``loss_fn`` has ``reduction='sum'``.
+    """
+    _check_callables(model, loss_fn, "evaluate")
+    batch_size = check_positive_int(batch_size, "batch_size")
+    dtype = next((p.dtype for p in model.parameters()), get_default_dtype())  # a model may have no parameters
     X = check_features(X, "X", dtype)
     y = _prepare_targets(y, len(X), loss_fn, dtype, "y")
     counter = accuracy_counter(loss_fn, y)
+    sums = loss_reduction(loss_fn) == "sum"
     was_training = model.training
     model.eval()
     total_loss, correct = 0.0, 0
-    with no_grad():
-        for start in range(0, len(X), batch_size):
-            xb, yb = X[start:start + batch_size], y[start:start + batch_size]
-            out = model(Tensor._from_op(xb))
-            total_loss += float(loss_fn(out, yb).data) * len(xb)
-            if counter is not None:
-                correct += counter(out.data, yb)
-    model.train(was_training)
-    result = {"loss": total_loss / len(X)}
+    try:
+        with no_grad():
+            for start in range(0, len(X), batch_size):
+                xb, yb = X[start:start + batch_size], y[start:start + batch_size]
+                out = model(Tensor._from_op(xb))
+                value = _loss_value(loss_fn(out, yb), "evaluate")
+                total_loss += value if sums else value * len(xb)
+                if counter is not None:
+                    correct += counter(out.data, yb)
+    finally:
+        model.train(was_training)
+    result = {"loss": total_loss if sums else total_loss / len(X)}
     if counter is not None:
         result["accuracy"] = correct / len(X)
     return result
@@ -99,6 +138,9 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs: int, batch_size: int = 32, s
     ----------
     model : glassnet.nn.Module
     loss_fn : callable ``(output, target) -> scalar Tensor``, e.g. ``nn.CrossEntropyLoss()``
+        The logged ``loss`` of an epoch is its batches' losses weighted by batch size and
+        divided by the samples (the mean over the epoch's samples), or just added up when
+        the loss has ``reduction='sum'``; ``val_loss`` is the same over the validation data.
     optimizer : glassnet.optim.Optimizer
     X : array (n_samples, n_features, ...); y : array of n_samples targets
     epochs : int
@@ -114,7 +156,7 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs: int, batch_size: int = 32, s
     clip_grad_norm : float, optional
         Scale gradients so their joint norm is at most this.
     target_loss, patience : optional stop rules (see above).
-    callbacks : iterable of :class:`glassnet.callbacks.Callback`
+    callbacks : None, a :class:`glassnet.callbacks.Callback` or a list of them
     progress : bool
         Show a progress bar when stderr is a terminal.
     seed : None, int or numpy.random.Generator
@@ -146,10 +188,9 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs: int, batch_size: int = 32, s
     glassnet.TrainingDiverged
         When the loss, an activation or a gradient becomes NaN or infinite.
     """
+    _check_callables(model, loss_fn, "fit")
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"fit: optimizer must be a glassnet.optim.Optimizer, got {type(optimizer).__name__}")
-    if not callable(loss_fn):
-        raise TypeError(f"fit: loss_fn must be callable (e.g. nn.CrossEntropyLoss()), got {type(loss_fn).__name__}")
     epochs = check_positive_int(epochs, "epochs")
     batch_size = check_positive_int(batch_size, "batch_size")
     clip_grad_norm = check_positive_number(clip_grad_norm, "clip_grad_norm", allow_none=True)
@@ -161,6 +202,12 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs: int, batch_size: int = 32, s
         raise TypeError(f"fit: resume must be True or False, got {resume!r}")
     if checkpoint is not None and not isinstance(checkpoint, (str, os.PathLike)):
         raise TypeError(f"fit: checkpoint must be a directory path (str or os.PathLike), got {type(checkpoint).__name__}")
+    if checkpoint is not None and os.path.exists(checkpoint) and not os.path.isdir(checkpoint):
+        raise ValueError(f"fit: checkpoint must be a directory (checkpoint.npz is written inside it), "
+                         f"but {os.fspath(checkpoint)!r} is a file")
+    if scheduler is not None and not callable(getattr(scheduler, "step", None)):
+        raise TypeError(f"fit: scheduler must be a learning-rate schedule with a step() method "
+                        f"(e.g. optim.lr_scheduler.StepLR), got {type(scheduler).__name__}")
     if resume and checkpoint is None:
         raise ValueError("fit: resume=True needs checkpoint=DIRECTORY, the folder the earlier run wrote to")
     dtype = _model_dtype(model)
@@ -180,7 +227,7 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs: int, batch_size: int = 32, s
     steps_per_epoch = -(-n // batch_size)
 
     history = History()
-    user_callbacks = list(callbacks)
+    user_callbacks = _callback_list(callbacks)
     for callback in user_callbacks:
         if isinstance(callback, History):
             history = callback
@@ -232,6 +279,7 @@ def _train_epochs(model, loss_fn, optimizer, X, y, run, hooks, epochs, *, batch_
     parameters = [parameter for _, parameter in named]
     n = len(X)
     steps_per_epoch = run.steps_per_epoch
+    sums = loss_reduction(loss_fn) == "sum"  # the epoch's loss is then the sum over its samples, as evaluate's
     for epoch in epochs:
         run.epoch = epoch
         hooks.on_epoch_begin(epoch, {})
@@ -251,7 +299,7 @@ def _train_epochs(model, loss_fn, optimizer, X, y, run, hooks, epochs, *, batch_
             # PREDICT and LOSS
             out = model(x_tensor)
             loss = loss_fn(out, yb)
-            loss_value = float(loss.data)
+            loss_value = _loss_value(loss, "fit")
             if not math.isfinite(loss_value):
                 raise diagnose_loss(model, x_tensor, loss_value, epoch=epoch + 1, step=step + 1, lr=lr,
                                     clip_grad_norm=clip_grad_norm)
@@ -268,14 +316,14 @@ def _train_epochs(model, loss_fn, optimizer, X, y, run, hooks, epochs, *, batch_
                 clip_grad_norm_(parameters, clip_grad_norm)
             optimizer.step()
             batch = len(xb)
-            loss_sum += loss_value * batch
+            loss_sum += loss_value if sums else loss_value * batch
             norm_sums = [total + norm for total, norm in zip(norm_sums, norms)]
             if counter is not None:
                 correct += counter(out.data, yb)
             if batch_end:
                 hooks.on_batch_end(step, {"loss": loss_value, "batch_size": batch})
 
-        logs = {"loss": loss_sum / n}
+        logs = {"loss": loss_sum if sums else loss_sum / n}
         if counter is not None:
             logs["accuracy"] = correct / n
         if validation is not None:

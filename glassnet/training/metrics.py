@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from glassnet.training.loss_kind import is_loss
+
 
 def count_correct_labels(output: np.ndarray, labels: np.ndarray) -> int:
     """Rows whose largest output is at the true class label."""
@@ -10,14 +12,20 @@ def count_correct_labels(output: np.ndarray, labels: np.ndarray) -> int:
 
 
 def count_correct_onehot(output: np.ndarray, targets: np.ndarray) -> int:
-    """Rows whose largest output is where the one-hot (or probability) target is largest."""
+    """Rows whose largest output is where the one-hot target is 1."""
     return int(np.count_nonzero(output.argmax(axis=1) == targets.argmax(axis=1)))
 
 
 def binary_counter(threshold: float):
-    """Counts outputs on the right side of ``threshold`` (0 for logits, 0.5 for probabilities)."""
-    def count(output: np.ndarray, targets: np.ndarray) -> int:
-        return int(np.count_nonzero((output.reshape(targets.shape) > threshold) == (targets > 0.5)))
+    """Counts outputs on the right side of ``threshold`` (0 for logits, 0.5 for probabilities).
+
+    With several 0/1 targets a row (multi-label), each row counts the fraction of its targets
+    that are right, so the accuracy is the mean over every target as Keras's ``binary_accuracy``.
+    """
+    def count(output: np.ndarray, targets: np.ndarray) -> float:
+        right = np.count_nonzero((output.reshape(targets.shape) > threshold) == (targets > 0.5))
+        per_row = targets.size // len(targets) if len(targets) else 1
+        return float(right / per_row) if per_row > 1 else int(right)
     return count
 
 
@@ -26,14 +34,12 @@ def accuracy_counter(loss_fn, y: np.ndarray):
     from glassnet import functional as F
     from glassnet.nn import BCELoss, BCEWithLogitsLoss
 
-    loss_fn = getattr(loss_fn, "base_loss", loss_fn)  # a wrapper such as RegularizedLoss names what it wraps
-
     if y.ndim == 1 and y.dtype.kind in "iub":
         return count_correct_labels
     is_binary_targets = y.size > 0 and np.isin(y, (0, 1)).all()
-    if isinstance(loss_fn, BCEWithLogitsLoss) or loss_fn is F.binary_cross_entropy_with_logits:
+    if is_loss(loss_fn, BCEWithLogitsLoss, F.binary_cross_entropy_with_logits):
         return binary_counter(0.0) if is_binary_targets else None
-    if isinstance(loss_fn, BCELoss) or loss_fn is F.binary_cross_entropy:
+    if is_loss(loss_fn, BCELoss, F.binary_cross_entropy):
         return binary_counter(0.5) if is_binary_targets else None
     if y.ndim == 2 and y.shape[1] > 1 and is_binary_targets and np.allclose(y.sum(axis=1), 1):
         return count_correct_onehot

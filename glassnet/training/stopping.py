@@ -2,15 +2,18 @@
 from __future__ import annotations
 
 import math
+import numbers
 
 from glassnet.training.callbacks import Callback
+from glassnet.validation import check_positive_int, check_positive_number
 
 
 class TargetLoss(Callback):
     """Stop as soon as the monitored loss is at or below ``target``."""
 
     def __init__(self, target: float, monitor: str = "loss"):
-        self.target, self.monitor = float(target), monitor
+        self.target = check_positive_number(target, "TargetLoss: target", allow_zero=True)
+        self.monitor = monitor
 
     def on_epoch_end(self, epoch, logs):
         if logs.get(self.monitor, math.inf) <= self.target:
@@ -28,7 +31,12 @@ class EarlyStopping(Callback):
                  mode: str = "min", restore_best_weights: bool = True):
         if mode not in ("min", "max"):
             raise ValueError(f"EarlyStopping: mode must be 'min' or 'max', got {mode!r}")
-        self.monitor, self.patience, self.min_delta = monitor, int(patience), abs(min_delta)
+        if not isinstance(monitor, str):
+            raise TypeError(f"EarlyStopping: monitor must be the name of a logged value such as 'val_loss', got {monitor!r}")
+        patience = check_positive_int(patience, "EarlyStopping: patience", minimum=0)
+        min_delta = check_positive_number(abs(min_delta) if isinstance(min_delta, numbers.Real) else min_delta,
+                                          "EarlyStopping: min_delta", allow_zero=True)  # its sign is ignored, as in Keras
+        self.monitor, self.patience, self.min_delta = monitor, patience, min_delta
         self.mode, self.restore_best_weights = mode, restore_best_weights
         self.best, self.best_epoch, self.best_weights, self.wait = None, None, None, 0
 

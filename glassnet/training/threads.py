@@ -11,6 +11,7 @@ the largest product of a step is below 2M multiply-adds, through threadpoolctl
 from __future__ import annotations
 
 import contextlib
+import numbers
 
 SMALL_GEMM = 2_000_000
 """Multiply-adds below which one BLAS thread is at least as fast as two (measured above)."""
@@ -24,10 +25,12 @@ def largest_gemm(model, batch_size: int) -> int:
 
 def blas_threads_for(model, batch_size: int, threads="auto"):
     """The BLAS thread count to use: ``threads`` if given as an int, 1 for small products, else None (keep)."""
-    if threads is None or isinstance(threads, int) and not isinstance(threads, bool):
-        if isinstance(threads, int) and threads < 1:
+    if threads is None:
+        return None
+    if isinstance(threads, numbers.Integral) and not isinstance(threads, bool):
+        if threads < 1:
             raise ValueError(f"blas_threads: expected 'auto', None or an integer >= 1, got {threads!r}")
-        return threads
+        return int(threads)
     if threads != "auto":
         raise ValueError(f"blas_threads: expected 'auto', None or an integer >= 1, got {threads!r}")
     return 1 if largest_gemm(model, batch_size) < SMALL_GEMM else None

@@ -1,0 +1,50 @@
+"""What kind of loss ``fit`` was given: which known loss it is, and how it reduces over samples.
+
+``fit`` needs to know two things about a loss it only calls: whether its targets are class
+labels (integers) or numbers, and whether it averages or adds its samples' losses, so that
+the epoch's loss is the loss of the whole data set. Wrappers are looked through: a
+``RegularizedLoss`` names what it wraps as ``base_loss``, and a ``functools.partial`` its
+function and keyword arguments.
+"""
+from __future__ import annotations
+
+import functools
+
+
+def underlying_loss(loss_fn):
+    """``loss_fn`` with ``RegularizedLoss`` and ``functools.partial`` wrappers taken off."""
+    while True:
+        if isinstance(loss_fn, functools.partial):
+            loss_fn = loss_fn.func
+        elif hasattr(loss_fn, "base_loss"):
+            loss_fn = loss_fn.base_loss
+        else:
+            return loss_fn
+
+
+def loss_reduction(loss_fn) -> str:
+    """'mean', 'sum' or 'none': the reduction ``loss_fn`` applies ('mean', the default, when unknown)."""
+    while True:
+        if isinstance(loss_fn, functools.partial):
+            if "reduction" in loss_fn.keywords:
+                return loss_fn.keywords["reduction"]
+            loss_fn = loss_fn.func
+        elif hasattr(loss_fn, "base_loss"):
+            loss_fn = loss_fn.base_loss
+        else:
+            return getattr(loss_fn, "reduction", "mean")
+
+
+def is_loss(loss_fn, module_class, function) -> bool:
+    """Whether ``loss_fn``, its wrappers taken off, is the loss module ``module_class`` or ``function``."""
+    base = underlying_loss(loss_fn)
+    return isinstance(base, module_class) or base is function
+
+
+def takes_float_targets(loss_fn) -> bool:
+    """Whether ``loss_fn`` is one of glassnet's losses of numeric targets (squared error, binary cross-entropy)."""
+    from glassnet import functional as F
+    from glassnet import nn
+
+    return (is_loss(loss_fn, nn.MSELoss, F.mse_loss) or is_loss(loss_fn, nn.BCELoss, F.binary_cross_entropy)
+            or is_loss(loss_fn, nn.BCEWithLogitsLoss, F.binary_cross_entropy_with_logits))
