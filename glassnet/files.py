@@ -16,14 +16,22 @@ def _umask() -> int:
 def atomic_write(path, mode: str = "wb"):
     """Open a temporary file beside ``path``; on success fsync it and rename it over ``path``.
 
-    A crash or exception before the rename leaves any previous ``path`` untouched.
+    A crash or exception before the rename leaves any previous ``path`` untouched. A file
+    that is already there keeps its permissions; a symbolic link is written through, so the
+    file it points to is replaced and the link stays.
     """
-    path = os.fspath(path)
+    path = os.path.realpath(os.fspath(path)) if os.path.islink(os.fspath(path)) else os.fspath(path)
+    if os.path.isdir(path):
+        raise IsADirectoryError(f"cannot write the file {path!r}: it is a directory; give a file name inside it")
     folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise NotADirectoryError(f"cannot write the file {path!r}: a part of {folder!r} is a file, not a folder") from None
+    permissions = os.stat(path).st_mode & 0o7777 if os.path.exists(path) else 0o666 & ~_umask()
     handle, temporary = tempfile.mkstemp(prefix=".tmp-" + os.path.basename(path) + "-", dir=folder)
     try:
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual permissions
+        os.chmod(temporary, permissions)  # mkstemp makes 0600; keep the old file's, else the usual ones
         with os.fdopen(handle, mode) as file:
             yield file
             file.flush()

@@ -69,3 +69,19 @@ def test_registry_loads_by_name_and_lists_valid_names(tmp_path):
         load_dataset("mnsit")
     for name in DATASETS:
         assert name in str(error.value)
+
+
+def test_numeric_class_labels_are_named_by_their_numbers(tmp_path):
+    path = _write(tmp_path, "x,label\n1,0.5\n2,0.7\n3,1\n4,12345678901234567890\n5,1.0\n6,12345678901234567891\n")
+    table = load_csv(path, target="label", task="classification")
+    assert table.class_names == ("0.5", "0.7", "1", "12345678901234567890", "12345678901234567891")
+    np.testing.assert_array_equal(table.y, [0, 1, 2, 3, 2, 4])  # 1 and 1.0 are one class
+
+
+def test_a_file_that_is_not_utf8_or_not_a_path_is_a_clear_error(tmp_path):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes("name,label\ncaf\u00e9,1\n".encode("latin-1"))
+    with pytest.raises(ValueError, match=r"latin1.csv is not UTF-8 text"):
+        load_csv(path)
+    with pytest.raises(TypeError, match="path must be a file path"):
+        load_csv(3)

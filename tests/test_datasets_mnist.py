@@ -98,6 +98,15 @@ def test_cache_is_refreshed_when_the_files_change(tmp_path):
     np.testing.assert_array_equal(train.y, newer[NAMES[1]])
 
 
+def test_a_cache_written_without_checksums_is_not_trusted_by_a_checked_load(tmp_path):
+    _write_folder(tmp_path, _arrays(1))  # files that do not match the published MNIST checksums
+    with pytest.raises(ChecksumError):
+        load_mnist(tmp_path)
+    load_mnist(tmp_path, checksums=None)  # the user opts out once; the cache remembers that it was unchecked
+    with pytest.raises(ChecksumError):
+        load_mnist(tmp_path)
+
+
 def test_missing_files_say_where_and_how(tmp_path):
     with pytest.raises(FileNotFoundError) as error:
         load_mnist(tmp_path / "nowhere")

@@ -82,6 +82,8 @@ def test_standardizer_keeps_float32_and_checks_use():
         Standardizer().transform(X)
     with pytest.raises(ValueError, match="shape"):
         Standardizer().fit(X).transform(np.zeros((2, 2)))
+    with pytest.raises(RuntimeError, match=r"state_dict: nothing learned yet; call fit"):
+        Standardizer().state_dict()
 
 
 def test_one_hot_equals_identity_rows():

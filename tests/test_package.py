@@ -45,3 +45,31 @@ def test_atomic_write_gives_normal_permissions_and_replaces_whole(tmp_path):
     mask = os.umask(0)
     os.umask(mask)
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o666 & ~mask
+
+
+def test_atomic_write_keeps_permissions_writes_through_links_and_refuses_folders(tmp_path):
+    import os
+    import stat
+
+    import pytest
+
+    from glassnet.files import atomic_write
+
+    private = tmp_path / "private.txt"
+    private.write_text("old")
+    os.chmod(private, 0o600)
+    with atomic_write(private, "w") as file:
+        file.write("new")
+    assert private.read_text() == "new" and stat.S_IMODE(os.stat(private).st_mode) == 0o600
+    link = tmp_path / "link.txt"
+    link.symlink_to(private)
+    with atomic_write(link, "w") as file:
+        file.write("through the link")
+    assert link.is_symlink() and private.read_text() == "through the link"
+    with pytest.raises(IsADirectoryError, match="is a directory"):
+        with atomic_write(tmp_path, "w"):
+            pass
+    with pytest.raises(NotADirectoryError, match="is a file, not a folder"):
+        with atomic_write(private / "inside.txt", "w"):
+            pass
+    assert sorted(os.listdir(tmp_path)) == ["link.txt", "private.txt"]

@@ -44,9 +44,13 @@ def _target_index(target, names: list, path: str) -> int:
 
 
 def _read_rows(path: str, delimiter: str, header: bool):
-    with open(path, newline="", encoding="utf-8-sig") as file:
-        rows = [(number, row) for number, row in enumerate(csv.reader(file, delimiter=delimiter), start=1)
-                if row and any(cell.strip() for cell in row)]
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as file:
+            rows = [(number, row) for number, row in enumerate(csv.reader(file, delimiter=delimiter), start=1)
+                    if row and any(cell.strip() for cell in row)]
+    except UnicodeDecodeError as error:
+        raise ValueError(f"load_csv: {path} is not UTF-8 text (byte {error.start}: {error.reason}); "
+                         f"save it as UTF-8 first") from None
     if header:
         if not rows:
             raise ValueError(f"load_csv: {path} is empty")
@@ -65,6 +69,14 @@ def _read_rows(path: str, delimiter: str, header: bool):
         if len(row) != len(names):
             raise ValueError(f"load_csv: {path}: row {number} has {len(row)} cells, expected {len(names)}")
     return names, rows
+
+
+def _class_number(cell: str, value: float):
+    """The class a numeric label stands for: an exact int for whole numbers (even past 2**53), else the float."""
+    try:
+        return int(cell.strip())
+    except ValueError:
+        return int(value) if float(value).is_integer() else float(value)
 
 
 def _targets(cells: list, numbers: list, column: str, path: str, task: str):
@@ -90,10 +102,10 @@ def _targets(cells: list, numbers: list, column: str, path: str, task: str):
     for cell, number in zip(cells, numbers):
         if cell.strip().lower() in MISSING:
             raise ValueError(f"load_csv: {path}: row {number}, column {column}: missing class label")
-    if numeric:
-        keys = [float(v) for v in values]
+    if numeric:  # a class per number, 1 and 1.0 alike, named by the number ("3", "0.5"), in numeric order
+        keys = [_class_number(cell, value) for cell, value in zip(cells, values)]
         names = sorted(set(keys))
-        class_names = tuple(str(int(v)) for v in names)
+        class_names = tuple(str(v) for v in names)
     else:
         keys = [cell.strip() for cell in cells]
         names = sorted(set(keys))
@@ -129,6 +141,8 @@ def load_csv(path, target=-1, delimiter: str = ",", header: bool = True, task: s
     ------
     FileNotFoundError; ValueError naming the row and column of a non-numeric or missing cell.
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"load_csv: path must be a file path (str or os.PathLike), got {type(path).__name__}")
     path = os.fspath(path)
     if not os.path.isfile(path):
         raise FileNotFoundError(f"load_csv: no file at {path!r}")

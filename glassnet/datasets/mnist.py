@@ -97,10 +97,15 @@ def _missing_message(collection, folder, missing) -> str:
     )
 
 
-def _fingerprint(paths: list) -> np.ndarray:
-    """File names, sizes and modification times: the cache is stale when any of them changes."""
+def _fingerprint(paths: list, checksums) -> np.ndarray:
+    """File names, sizes and modification times, and the checksums they were checked against.
+
+    The cache is stale when any of them changes, so a cache written with ``checksums=None``
+    is not trusted by a later call that asks for the published checksums.
+    """
     text = "|".join(f"{os.path.basename(p)}:{os.path.getsize(p)}:{os.stat(p).st_mtime_ns}" for p in paths)
-    return np.frombuffer(f"v{CACHE_VERSION}|{text}".encode("utf-8"), dtype=np.uint8)
+    checked = "unchecked" if checksums is None else ",".join(f"{k}={v}" for k, v in sorted(checksums.items()))
+    return np.frombuffer(f"v{CACHE_VERSION}|{text}|{checked}".encode("utf-8"), dtype=np.uint8)
 
 
 def _read_cache(cache: str, fingerprint):
@@ -168,7 +173,7 @@ def load_idx_collection(collection: IDXCollection, path=None, download: bool = F
             expected = None if checksums is None else checksums.get(name)
             found[part] = download_file(name, folder, mirrors or collection.mirrors, expected)
     if arrays is None:
-        fingerprint = _fingerprint([found[part] for part in PARTS])
+        fingerprint = _fingerprint([found[part] for part in PARTS], checksums)
         arrays = _read_cache(cache, fingerprint) if os.path.isfile(cache) else None
         if arrays is None:
             arrays = _parse(found, checksums)

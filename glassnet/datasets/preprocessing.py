@@ -56,6 +56,9 @@ class Standardizer:
         return self.fit(X).transform(X)
 
     def state_dict(self) -> dict:
+        """The learned ``mean`` and ``scale`` as lists of floats (for a JSON manifest)."""
+        if self.mean_ is None:
+            raise RuntimeError("Standardizer.state_dict: nothing learned yet; call fit(X_train) first")
         return {"mean": self.mean_.tolist(), "scale": self.scale_.tolist()}
 
     def __repr__(self) -> str:
