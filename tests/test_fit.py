@@ -171,6 +171,20 @@ def test_divergence_raises_naming_the_parameter():
     assert error.kind in {"gradient", "activation", "parameter", "loss"}
 
 
+def test_divergence_ends_training_for_the_callbacks_and_keeps_finite_weights():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((64, 10)).astype(np.float32)
+    y = rng.integers(0, 3, 64)
+    model = deep_net()
+    ended = []
+    with pytest.raises(gn.TrainingDiverged) as caught:
+        gn.fit(model, nn.CrossEntropyLoss(), gn.optim.SGD(model.parameters(), lr=1e3), X, y, epochs=50,
+               seed=0, progress=False, callbacks=[LambdaCallback(on_train_end=ended.append)])
+    assert ended == [{"stop_reason": f"diverged at epoch {caught.value.epoch}, step {caught.value.step} "
+                                     f"({caught.value.kind})", "interrupted": True, "diverged": True}]
+    assert all(np.isfinite(p.numpy()).all() for p in model.parameters())
+
+
 def test_divergence_in_an_activation_names_the_layer():
     model = nn.Sequential(nn.Linear(2, 2, generator=0), nn.ReLU(), nn.Linear(2, 2, generator=1))
     model[2].weight.data[...] = np.inf

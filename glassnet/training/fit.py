@@ -21,7 +21,7 @@ from glassnet.random import as_generator
 from glassnet.tensor import Tensor
 from glassnet.training.callbacks import Callback, CallbackList, TrainingRun
 from glassnet.training.checkpoint import Checkpoint
-from glassnet.training.divergence import diagnose_gradients, diagnose_loss
+from glassnet.training.divergence import TrainingDiverged, diagnose_gradients, diagnose_loss
 from glassnet.training.history import History
 from glassnet.training.loss_kind import loss_reduction, takes_float_targets
 from glassnet.training.metrics import accuracy_counter
@@ -181,7 +181,9 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs: int, batch_size: int = 32, s
     Ctrl-C (KeyboardInterrupt) ends training as in Keras, by raising out of ``fit``; before
     it propagates the callbacks' ``on_train_end`` runs (logs ``{"interrupted": True}``)
     and, with ``checkpoint``, the last finished epoch is saved so ``resume=True`` goes on
-    from there. The model keeps the weights of its last step.
+    from there. The model keeps the weights of its last step. A :class:`TrainingDiverged`
+    ends training the same way (logs ``{"interrupted": True, "diverged": True}``) before it
+    propagates; the step that would have put NaN or infinity in the weights is not taken.
 
     Raises
     ------
@@ -266,6 +268,10 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs: int, batch_size: int = 32, s
     except KeyboardInterrupt:
         history.stop_reason = run.stop_reason = "interrupted (KeyboardInterrupt)"
         hooks.on_train_end({"stop_reason": run.stop_reason, "interrupted": True})
+        raise
+    except TrainingDiverged as diverged:  # the step that diverged was not taken: the last epoch's end is kept
+        history.stop_reason = run.stop_reason = f"diverged at epoch {diverged.epoch}, step {diverged.step} ({diverged.kind})"
+        hooks.on_train_end({"stop_reason": run.stop_reason, "interrupted": True, "diverged": True})
         raise
     hooks.on_train_end({"stop_reason": run.stop_reason})
     history.stop_reason = run.stop_reason or "reached the last epoch"
