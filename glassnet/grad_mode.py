@@ -2,12 +2,17 @@
 from __future__ import annotations
 
 import functools
+import threading
 
 
-class _GradMode:
-    """Whether new operations record the graph needed by ``backward()``."""
+class _ThreadGradMode(threading.local):
+    """Whether new operations record the graph needed by ``backward()``, for each thread on its own
+    (as in PyTorch: a ``no_grad`` block in one thread does not stop another from recording)."""
 
     enabled = True
+
+
+_GradMode = _ThreadGradMode()
 
 
 def is_grad_enabled() -> bool:

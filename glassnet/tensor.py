@@ -98,6 +98,8 @@ class Tensor:
         return self._data.size
 
     def __len__(self) -> int:
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
         return len(self._data)
 
     @property
@@ -328,7 +330,7 @@ class Tensor:
 
     def flatten(self, start_dim: int = 0):
         """Merge dimensions from ``start_dim`` on into one."""
-        start = start_dim % max(self.ndim, 1)
+        start = _dim(start_dim, max(self.ndim, 1), "flatten")
         return self.reshape(self.shape[:start] + (-1,))
 
     def transpose(self, *axes):
@@ -342,6 +344,7 @@ class Tensor:
     def swapaxes(self, axis1: int, axis2: int):
         """Exchange two dimensions (PyTorch's ``transpose(dim0, dim1)``)."""
         axes = list(range(self.ndim))
+        axis1, axis2 = _dim(axis1, self.ndim, "swapaxes"), _dim(axis2, self.ndim, "swapaxes")
         axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
         return shape_ops.transpose(self, tuple(axes))
 
@@ -351,17 +354,25 @@ class Tensor:
         return shape_ops.transpose(self, None)
 
     def squeeze(self, axis=None):
-        shape = np.squeeze(np.empty(self.shape, dtype=bool), axis=axis).shape
-        return self.reshape(shape)
+        """Drop dimensions of size 1: all of them, or those of ``axis`` that are 1 (others stay, as in PyTorch)."""
+        if axis is None:
+            return self.reshape(tuple(n for n in self.shape if n != 1))
+        axes = {_dim(a, self.ndim, "squeeze") for a in (axis if isinstance(axis, (tuple, list)) else (axis,))}
+        return self.reshape(tuple(n for k, n in enumerate(self.shape) if not (k in axes and n == 1)))
 
     def unsqueeze(self, axis: int):
+        """Insert a dimension of size 1 at ``axis`` (in [-ndim - 1, ndim])."""
         shape = list(self.shape)
-        shape.insert(axis if axis >= 0 else len(shape) + axis + 1, 1)
+        shape.insert(_dim(axis, len(shape) + 1, "unsqueeze"), 1)
         return self.reshape(tuple(shape))
 
     def astype(self, dtype):
-        """Convert to ``dtype``; the gradient is converted back."""
-        return shape_ops.astype(self, resolve_dtype(dtype))
+        """Convert to ``dtype``; the gradient is converted back. An integer or bool result has no
+        gradient (rounding has slope 0 almost everywhere), so it leaves the graph, as in PyTorch."""
+        dtype = resolve_dtype(dtype)
+        if dtype.kind not in "fc":
+            return Tensor._from_op(self._data.astype(dtype))
+        return shape_ops.astype(self, dtype)
 
     def float(self):
         return self.astype(np.float32)
@@ -451,3 +462,12 @@ def _axis_args(axis, keepdims, dim, keepdim):
 from glassnet import backward  # noqa: E402
 from glassnet.ops import arithmetic, elementwise, nn_ops, reductions  # noqa: E402
 from glassnet.ops import shape as shape_ops  # noqa: E402
+
+
+def _dim(axis, ndim: int, method: str) -> int:
+    """``axis`` as an index in [0, ndim), or an IndexError naming the method and the valid range."""
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+        raise TypeError(f"{method}: a dimension must be an integer, got {axis!r}")
+    if not -ndim <= axis < ndim:
+        raise IndexError(f"{method}: dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], but got {axis})")
+    return int(axis) % ndim

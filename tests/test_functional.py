@@ -155,6 +155,19 @@ def test_binary_cross_entropy_forms_agree_with_autograd(rng):
         F.binary_cross_entropy(t64([[1.5]]), np.array([[1.0]]))
 
 
+def test_binary_cross_entropy_at_saturated_probabilities_is_finite_as_in_pytorch():
+    # float32 sigmoid(20) rounds to exactly 1: the loss's gradient there is (p - t) / max(p (1 - p), 1e-12)
+    x = gn.tensor(np.array([[20.0], [-20.0]], dtype=np.float32), requires_grad=True)
+    assert F.sigmoid(x).numpy().ravel().tolist() == [1.0, pytest.approx(2.06e-9, rel=1e-2)]
+    F.binary_cross_entropy(F.sigmoid(x[:1]), np.array([[1.0]], dtype=np.float32)).backward()
+    assert x.grad.numpy().tolist() == [[0.0], [0.0]]
+    p = t64([[1.0], [0.0], [1.0]])
+    loss = F.binary_cross_entropy(p, np.array([[1.0], [1.0], [0.0]]), reduction="none")
+    np.testing.assert_array_equal(loss.numpy(), [[0.0], [100.0], [100.0]])  # the logs clamped at -100
+    loss.sum().backward()
+    np.testing.assert_array_equal(p.grad.numpy(), [[0.0], [-1e12], [1e12]])
+
+
 def test_penalties_and_their_gradients():
     w1 = t64([[1.0, -2.0], [3.0, 0.5]])
     w2 = t64([4.0, -1.0])

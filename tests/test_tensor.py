@@ -186,3 +186,64 @@ def test_repr_shows_grad_fn():
     x = gn.tensor([1.0], requires_grad=True)
     assert "requires_grad=True" in repr(x)
     assert "grad_fn=mul" in repr(x * 2)
+
+
+def test_vector_times_batched_matrices_sums_the_vector_gradient_over_the_batch():
+    a_value = np.arange(4.0)
+    b_value = np.arange(40.0).reshape(2, 4, 5) / 10
+    a, b = gn.tensor(a_value, requires_grad=True), gn.tensor(b_value, requires_grad=True)
+    (a @ b).sum().backward()
+    # d/da_k of sum_{i,j} sum_k a_k b_ikj = sum_{i,j} b_ikj ;  d/db_ikj = a_k
+    np.testing.assert_allclose(a.grad.numpy(), b_value.sum(axis=(0, 2)))
+    np.testing.assert_allclose(b.grad.numpy(), np.broadcast_to(a_value[None, :, None], (2, 4, 5)))
+
+
+def test_power_zero_has_slope_zero_even_at_zero():
+    x = gn.tensor([0.0, 2.0], requires_grad=True)
+    (x ** 0).sum().backward()
+    assert x.grad.numpy().tolist() == [0.0, 0.0]
+
+
+def test_an_integer_cast_leaves_the_graph():
+    x = gn.tensor([1.5, 2.5], requires_grad=True)
+    rounded = x.astype("int64")
+    assert not rounded.requires_grad and rounded.is_leaf and "grad_fn" not in repr(rounded)
+    (rounded * x).sum().backward()
+    assert x.grad.numpy().tolist() == [1.0, 2.0]  # the cast is a constant factor
+
+
+def test_dimension_arguments_out_of_range_are_index_errors_with_the_range():
+    x = gn.tensor(np.zeros((2, 3)))
+    for call, message in [(lambda: x.unsqueeze(3), r"unsqueeze: .*\[-3, 2\], but got 3"),
+                          (lambda: x.unsqueeze(-4), r"\[-3, 2\], but got -4"),
+                          (lambda: x.flatten(2), r"flatten: .*\[-2, 1\], but got 2"),
+                          (lambda: x.swapaxes(0, 4), r"swapaxes: .*but got 4"),
+                          (lambda: x.squeeze(5), r"squeeze: .*but got 5")]:
+        with pytest.raises(IndexError, match=message):
+            call()
+    assert x.unsqueeze(2).shape == (2, 3, 1) and x.unsqueeze(-3).shape == (1, 2, 3)
+    assert x.squeeze(0).shape == (2, 3)  # a dimension that is not 1 stays, as in PyTorch
+    assert gn.tensor(np.zeros((1, 3, 1))).squeeze((0, 2)).shape == (3,)
+    with pytest.raises(TypeError, match="len\\(\\) of a 0-d tensor"):
+        len(gn.tensor(1.0))
+
+
+def test_no_grad_in_another_thread_does_not_stop_this_one_recording():
+    import threading
+
+    x = gn.tensor([1.0], requires_grad=True)
+    inside, release = threading.Event(), threading.Event()
+
+    def other():
+        with gn.no_grad():
+            inside.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    inside.wait(10)
+    try:
+        assert gn.is_grad_enabled() and (x * 2).requires_grad
+    finally:
+        release.set()
+        thread.join()

@@ -110,9 +110,7 @@ def binary_cross_entropy(input, target, reduction: str = "mean"):
             "binary_cross_entropy: input must be probabilities in [0, 1] (apply sigmoid first, or use "
             "binary_cross_entropy_with_logits)"
         )
-    log_p = elementwise.clip(elementwise.log(input), -100.0, None)
-    log_not_p = elementwise.clip(elementwise.log(1.0 - input), -100.0, None)
-    return _reduce(-(target * log_p + (1.0 - target) * log_not_p), reduction)
+    return _reduce(nn_ops.binary_cross_entropy(input, target), reduction)
 
 
 def binary_cross_entropy_with_logits(input, target, reduction: str = "mean"):

@@ -47,6 +47,8 @@ def power_scalar(a, exponent):
     """a ** p for a constant number p."""
     # d(a^p)/da = p a^(p-1)
     exponent = np.asarray(exponent, dtype=a.dtype) if np.issubdtype(a.dtype, np.floating) else exponent
+    if np.ndim(exponent) == 0 and exponent == 0:  # a^0 = 1 everywhere, so its slope is 0, also at a = 0 where p a^(p-1) would be 0 · inf
+        return a**exponent, (lambda g: np.zeros_like(a),)
     return a**exponent, (lambda g: g * exponent * a ** (exponent - 1),)
 
 
@@ -82,7 +84,10 @@ def matmul(a, b):
         g2 = np.expand_dims(g, -1) if b.ndim == 1 else g
         g2 = np.expand_dims(g2, -2) if a.ndim == 1 else g2
         ga = g2 @ np.swapaxes(b2, -1, -2)
-        return ga.reshape(a.shape) if a.ndim == 1 else ga
+        if a.ndim == 1:  # the vector met every matrix of a batched b: its gradient adds up over the batch
+            ga = ga.sum(axis=tuple(range(ga.ndim - 2))) if ga.ndim > 2 else ga
+            return ga.reshape(a.shape)
+        return ga
 
     def grad_b(g):
         # dL/db = a^T @ g

@@ -228,6 +228,25 @@ def mse(input, target, reduction="mean"):
     return out, (grad, lambda g: -grad(g))
 
 
+BCE_LOG_FLOOR = -100.0
+"""log p and log(1 - p) are clamped here, as PyTorch does, so that p = 0 or 1 gives a finite loss."""
+
+
+@primitive(n_tensors=2)
+def binary_cross_entropy(p, t):
+    """-(t log p + (1 - t) log(1 - p)) per element, each log clamped at -100 (unreduced).
+
+    A primitive rather than log, clip and products, because the composite's gradient is
+    0 · (1/0) = NaN where p is exactly 0 or 1, which float32 sigmoid outputs reach from |x| ≈ 17.
+    """
+    with np.errstate(divide="ignore"):
+        log_p = np.maximum(np.log(p), BCE_LOG_FLOOR)
+        log_q = np.maximum(np.log1p(-p), BCE_LOG_FLOOR)
+    losses = -(t * log_p + (1 - t) * log_q)
+    # dL/dp = (p - t) / (p (1 - p)), the denominator kept >= 1e-12 as PyTorch does;  dL/dt = log(1 - p) - log p
+    return losses, (lambda g: g * (p - t) / np.maximum(p * (1 - p), 1e-12), lambda g: g * (log_q - log_p))
+
+
 def _log_softmax(x, dim):
     shifted = x - x.max(axis=dim, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))

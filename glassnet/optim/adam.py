@@ -48,14 +48,15 @@ class Adam(Optimizer):
 
     def __init__(self, params, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0.0, amsgrad: bool = False, *, maximize: bool = False):
-        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
+        super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                                       amsgrad=amsgrad, maximize=maximize))
 
     def _validate(self, group):
         super()._validate(group)
         name = type(self).__name__
-        if len(group["betas"]) != 2:
+        if not isinstance(group["betas"], (tuple, list)) or len(group["betas"]) != 2:
             raise ValueError(f"{name}: betas must be a pair (beta1, beta2), got {group['betas']!r}")
+        group["betas"] = tuple(group["betas"])
         check_hyperparameter(name, "betas[0]", group["betas"][0], 0.0, 1.0)
         check_hyperparameter(name, "betas[1]", group["betas"][1], 0.0, 1.0)
         check_hyperparameter(name, "eps", group["eps"])

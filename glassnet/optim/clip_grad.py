@@ -1,9 +1,18 @@
 """Gradient clipping: limit how far one step can go when gradients explode."""
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from glassnet.tensor import Tensor
+
+
+def _check_limit(value, name: str, function: str) -> float:
+    """``value`` as a float when it is a finite real number >= 0, else a ValueError naming it."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value) or value < 0:
+        raise ValueError(f"{function}: {name} must be a finite number >= 0, got {value!r}")
+    return float(value)
 
 
 def _grads(parameters) -> list:
@@ -18,8 +27,9 @@ def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0, error_i
     total = ||(g_1, ..., g_k)||_p; if total > max_norm every g ← g · max_norm / (total + 1e-6).
     Returns the total norm before clipping (a NumPy float, so ``.item()`` works).
     """
-    if not np.isfinite(max_norm) or max_norm < 0:
-        raise ValueError(f"clip_grad_norm_: max_norm must be a finite number >= 0, got {max_norm!r}")
+    max_norm = _check_limit(max_norm, "max_norm", "clip_grad_norm_")
+    if isinstance(norm_type, bool) or not isinstance(norm_type, numbers.Real) or not norm_type > 0:
+        raise ValueError(f"clip_grad_norm_: norm_type must be a number > 0 (or math.inf), got {norm_type!r}")
     grads = _grads(parameters)
     if not grads:
         return np.float64(0.0)
@@ -42,7 +52,6 @@ def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0, error_i
 
 def clip_grad_value_(parameters, clip_value: float) -> None:
     """Clip every gradient element into [-clip_value, clip_value]."""
-    if not np.isfinite(clip_value) or clip_value < 0:
-        raise ValueError(f"clip_grad_value_: clip_value must be a finite number >= 0, got {clip_value!r}")
+    clip_value = _check_limit(clip_value, "clip_value", "clip_grad_value_")
     for g in _grads(parameters):
         np.clip(g, -clip_value, clip_value, out=g)

@@ -36,7 +36,11 @@ class Optimizer:
         self.param_groups: list = []
         if isinstance(params, Tensor):
             raise TypeError(f"{type(self).__name__}: params must be an iterable of tensors (e.g. model.parameters()), got a single Tensor")
-        groups = list(params)
+        try:
+            groups = list(params)
+        except TypeError:
+            raise TypeError(f"{type(self).__name__}: params must be an iterable of tensors (e.g. model.parameters()), "
+                            f"got {type(params).__name__}") from None
         if not groups:
             raise ValueError(f"{type(self).__name__}: got an empty parameter list; pass model.parameters()")
         if not isinstance(groups[0], dict):
@@ -46,6 +50,9 @@ class Optimizer:
 
     def add_param_group(self, group: dict) -> None:
         """Add a dict with ``"params"`` and optional overrides of the defaults."""
+        if not isinstance(group, dict) or "params" not in group:
+            raise TypeError(f"{type(self).__name__}: a parameter group must be a dict with a 'params' entry, "
+                            f"got {group!r}"[:300])
         params = group["params"]
         params = [params] if isinstance(params, Tensor) else list(params)
         seen = {id(p) for g in self.param_groups for p in g["params"]}
