@@ -96,6 +96,7 @@ def test_compare_losses_side_by_side(tmp_path):
     (["evaluate", "/no/such/model.npz", "xor"], "no file"),
     (["predict", "/no/such/model.npz", "1,2"], "no file"),
     (["descend", "--function", "nope"], "invalid choice"),
+    (["compare", "--strength", "nan"], "argument --strength: expected a finite number, got 'nan'"),
 ])
 def test_bad_input_gives_one_line_and_a_non_zero_status(args, fragment):
     result = glassnet(*args)
@@ -116,6 +117,52 @@ def test_help_everywhere():
     for command in ([], ["train"], ["explain"], ["descend"], ["compare"], ["evaluate"], ["predict"], ["bench"]):
         result = glassnet(*command, "--help")
         assert result.returncode == 0 and "usage: glassnet" in result.stdout
+
+
+def one_line_error(result, fragment):
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 1 and len(lines) == 1 and lines[0].startswith("glassnet: error:"), result.stderr
+    assert fragment in lines[0], lines[0]
+
+
+def test_evaluate_refuses_a_data_set_with_more_classes_than_the_network_has_outputs(xor_run):
+    out, _ = xor_run  # 2 inputs, 2 classes; gaussians has 2 features and 3 classes
+    one_line_error(glassnet("evaluate", out / "model.npz", "gaussians"),
+                   "the model gives 2 outputs a sample, but gaussians has 3 classes")
+
+
+def test_estimator_files_are_refused_by_predict_and_evaluate_with_the_way_to_use_them(tmp_path):
+    code = ("import glassnet, numpy as np; X = np.random.default_rng(0).normal(size=(20, 2)); "
+            "glassnet.save(glassnet.MLPClassifier(hidden_layer_sizes=(3,), max_iter=2).fit(X, X[:, 0] > 0), 'e.npz')")
+    subprocess.run([sys.executable, "-W", "ignore", "-c", code], cwd=tmp_path, check=True,
+                   env=dict(os.environ, PYTHONPATH=ROOT))
+    for command in (["predict", "e.npz", "1,2"], ["evaluate", "e.npz", "xor"]):
+        one_line_error(glassnet(*command, cwd=tmp_path), "holds an estimator, MLPClassifier, not a network")
+
+
+def test_a_real_valued_target_trains_with_squared_error_and_says_so(tmp_path):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 2))
+    table = tmp_path / "r.csv"
+    table.write_text("a,b,t\n" + "".join(f"{a:.4f},{b:.4f},{a + 2 * b + 0.5:.4f}\n" for a, b in X))
+    result = glassnet("train", f"csv:{table}", "--epochs", 2, "--out", tmp_path / "run", "--no-progress", "--no-plots")
+    assert result.returncode == 0, result.stderr
+    assert ", mse, " in result.stdout.splitlines()[0]
+    assert json.loads((tmp_path / "run" / "manifest.json").read_text())["config"]["loss"] == "mse"
+    one_line_error(glassnet("train", f"csv:{table}", "--loss", "cross-entropy", "--epochs", 2, "--no-plots",
+                            "--out", tmp_path / "run2"), "--loss cross-entropy needs class labels")
+
+
+def test_output_cut_short_by_the_reader_ends_quietly(tmp_path):
+    reader, writer = os.pipe()
+    os.close(reader)  # the reader has gone before the first line (as `| head` after its lines): every write fails
+    try:
+        result = subprocess.run([sys.executable, "-m", "glassnet", "descend", "--no-plots"], cwd=tmp_path,
+                                env=dict(os.environ, PYTHONPATH=ROOT, MPLBACKEND="Agg"), stdout=writer,
+                                stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(writer)
+    assert result.stderr == "" and result.returncode == 141
 
 
 def test_train_on_a_csv_table_with_text_labels(tmp_path):

@@ -49,9 +49,10 @@ CASES = {
     "multiclass": lambda: make_classification(60, 5, n_informative=4, n_redundant=0, n_classes=3, random_state=0),
     "binary": lambda: make_classification(60, 5, random_state=1),
     "multilabel": lambda: make_multilabel_classification(60, 5, n_classes=3, random_state=2),
-    # one output: for several, scikit-learn reports ½·mean over all entries but steps along the gradient of
-    # ½·Σ over outputs (n_outputs times larger); glassnet steps along the gradient of the loss it reports
     "regression": lambda: make_regression(60, 5, noise=1.0, random_state=3),
+    # several outputs: scikit-learn reports ½·mean over all entries but steps along the gradient of
+    # ½·Σ over outputs (n_outputs times larger), and so must glassnet
+    "regression with 3 outputs": lambda: make_regression(60, 5, n_targets=3, noise=1.0, random_state=4),
 }
 
 
@@ -70,11 +71,12 @@ def test_sgd_training_matches_scikit_learn_step_for_step(case, schedule):
     """
     X, y = CASES[case]()
     X = StandardScaler().fit_transform(X)
-    if case == "regression":
+    regression = case.startswith("regression")
+    if regression:
         y = y / y.std()
     common = dict(hidden_layer_sizes=(7, 4), activation="tanh", solver="sgd", alpha=0.01, batch_size=len(X),
                   shuffle=False, learning_rate_init=0.1, max_iter=1, random_state=0)
-    if case == "regression":
+    if regression:
         glass, sk = glassnet.MLPRegressor(dtype="float64", **common), SkMLPRegressor(**common)
     else:
         glass, sk = glassnet.MLPClassifier(dtype="float64", **common), SkMLPClassifier(**common)
@@ -85,8 +87,8 @@ def test_sgd_training_matches_scikit_learn_step_for_step(case, schedule):
     for mine, theirs in zip(glass.coefs_ + glass.intercepts_, sk.coefs_ + sk.intercepts_):
         np.testing.assert_allclose(mine, theirs, rtol=1e-8, atol=1e-10)
     assert glass._optimizer.param_groups[0]["lr"] == pytest.approx(sk._optimizer.learning_rate, rel=1e-12)
-    np.testing.assert_allclose(glass.predict_proba(X) if case != "regression" else glass.predict(X),
-                               sk.predict_proba(X) if case != "regression" else sk.predict(X), rtol=1e-7, atol=1e-9)
+    np.testing.assert_allclose(glass.predict_proba(X) if not regression else glass.predict(X),
+                               sk.predict_proba(X) if not regression else sk.predict(X), rtol=1e-7, atol=1e-9)
 
 
 def test_digits_accuracy_is_within_one_point_of_scikit_learn():

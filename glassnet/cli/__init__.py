@@ -7,6 +7,7 @@ line ``glassnet: error: ...`` on stderr and a non-zero exit status, never a trac
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 
@@ -53,6 +54,10 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("glassnet: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader (`| head`) has gone: stop quietly, as Unix tools do
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so that the flush at exit does not raise again
+        return 141  # 128 + SIGPIPE
     except (ValueError, OSError, ModelFileError, TrainingDiverged) as error:
         message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         print(f"glassnet: error: {message}", file=sys.stderr)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 
 from glassnet.cli import plots, report
-from glassnet.cli.arguments import add_training_options
+from glassnet.cli.arguments import add_training_options, non_negative_float
 from glassnet.cli.data import load, prepare
 from glassnet.cli.presets import resolve
 from glassnet.cli.training_run import train_once
@@ -23,7 +23,7 @@ def add_parser(commands) -> None:
                     "--what regularization compares no penalty, L1 and L2 (strength --strength).")
     parser.add_argument("--what", choices=sorted(VARIANTS), default="loss")
     parser.add_argument("--dataset", default="moons", help="data set name or csv:PATH (default moons)")
-    parser.add_argument("--strength", type=float, default=1.0, help="λ for the L1 and L2 runs (default 1.0)")
+    parser.add_argument("--strength", type=non_negative_float, default=1.0, help="λ for the L1 and L2 runs (default 1.0)")
     add_training_options(parser)
     parser.add_argument("--out", metavar="DIR", help="folder for comparison.png (default runs/compare-<what>-<time>)")
     parser.add_argument("--no-plots", action="store_true")
@@ -31,8 +31,6 @@ def add_parser(commands) -> None:
 
 
 def run(args) -> int:
-    if args.strength < 0:
-        raise ValueError(f"--strength must be >= 0, got {args.strength}")
     base = resolve(args, args.dataset)
     dtype = "float64" if args.float64 else "float32"
     data = prepare(load(args.dataset, args), args.test_size, args.seed, base["preprocess"], dtype)

@@ -29,23 +29,25 @@ def add_parser(commands) -> None:
 def run(args) -> int:
     from glassnet.cli.data import load, split
     from glassnet.cli.plots import predict_classes
-    from glassnet.serialization import load as load_model
 
-    model = load_model(args.model)
+    model = load_network(args.model)
     dataset = load(args.dataset, args)
     if args.part == "all":
         X, y = dataset.X, dataset.y
     else:
         X_train, X_test, y_train, y_test, _ = split(dataset, args.test_size, args.seed)
         X, y = (X_test, y_test) if args.part == "test" else (X_train, y_train)
-    n_inputs = next(iter(model.parameters())).shape[1]
-    if X.shape[1] != n_inputs:
+    n_inputs = network_inputs(model)
+    if n_inputs is not None and X.shape[1] != n_inputs:
         raise ValueError(f"the model takes {n_inputs} features but {args.dataset} has {X.shape[1]}")
     if dataset.n_classes is None:
         outputs = _outputs(model, X).reshape(-1)
         print(f"{args.dataset} ({args.part}, {len(X)} samples): mean squared error {np.mean((outputs - y) ** 2):.4f}")
         return 0
     logits = _outputs(model, X)
+    if logits.ndim != 2 or logits.shape[1] != dataset.n_classes:
+        raise ValueError(f"the model gives {logits.shape[1] if logits.ndim == 2 else 1} outputs a sample, "
+                         f"but {args.dataset} has {dataset.n_classes} classes: it was not trained for them")
     shifted = logits - logits.max(axis=1, keepdims=True)
     log_probabilities = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
     loss = -np.mean(log_probabilities[np.arange(len(y)), y])
@@ -59,10 +61,30 @@ def run(args) -> int:
     return 0
 
 
+def load_network(path):
+    """The network in ``path``, a file of ``glassnet.save(module)``, or a ValueError saying what the file holds."""
+    from glassnet.nn.module import Module
+    from glassnet.serialization import load as load_model
+
+    model = load_model(path)
+    if not isinstance(model, Module):
+        raise ValueError(f"{path} holds an estimator, {type(model).__name__}, not a network; these commands "
+                         f"read networks saved from a glassnet.nn.Module, so use glassnet.load({str(path)!r}).predict(X) "
+                         f"in Python instead")
+    return model
+
+
+def network_inputs(model):
+    """Features a sample the network takes (its first weight's columns), or None when it has no weights."""
+    weights = [p for p in model.parameters() if p.ndim == 2]
+    return weights[0].shape[1] if weights else None
+
+
 def _outputs(model, X) -> np.ndarray:
+    from glassnet.dtypes import get_default_dtype
     from glassnet.grad_mode import no_grad
     from glassnet.tensor import Tensor
 
-    dtype = next(iter(model.parameters())).dtype
+    dtype = next((p.dtype for p in model.parameters()), get_default_dtype())
     with no_grad():
         return model(Tensor(np.asarray(X, dtype=dtype))).numpy().astype(np.float64)

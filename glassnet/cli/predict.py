@@ -70,13 +70,12 @@ def _class_names(model_path: str):
 
 
 def run(args) -> int:
-    from glassnet.cli.evaluate import _outputs
-    from glassnet.serialization import load
+    from glassnet.cli.evaluate import _outputs, load_network, network_inputs
 
-    model = load(args.model)
+    model = load_network(args.model)
     rows = read_rows(args.input)
-    n_inputs = next(iter(model.parameters())).shape[1]
-    if rows.shape[1] != n_inputs:
+    n_inputs = network_inputs(model)
+    if n_inputs is not None and rows.shape[1] != n_inputs:
         raise ValueError(f"the model takes {n_inputs} features per row, INPUT has {rows.shape[1]}")
     outputs = _outputs(model, rows)
     if outputs.shape[1] == 1:

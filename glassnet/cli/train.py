@@ -9,7 +9,7 @@ from glassnet.cli.arguments import add_training_options
 from glassnet.cli.data import checksum, load, prepare
 from glassnet.cli.network import fold_standardization
 from glassnet.cli.presets import resolve
-from glassnet.cli.training_run import train_once
+from glassnet.cli.training_run import train_once, with_loss_for
 
 DESCRIPTION = """\
 Train a fully connected network on DATASET and keep everything about the run.
@@ -63,6 +63,7 @@ def run(args) -> int:
     dtype = "float64" if args.float64 else "float32"
     dataset = load(args.dataset, args)
     data = prepare(dataset, args.test_size, args.seed, config["preprocess"], dtype)
+    config = with_loss_for(config, data, args.loss)  # before the banner and the manifest say which loss
     folder = args.out or default_folder(args.dataset)
     draw = not args.no_plots and plots.available()
     callbacks = plots.recorders(data, config["epochs"]) if draw else []

@@ -18,6 +18,17 @@ class TrainingResult:
     test_scores: dict
 
 
+def with_loss_for(config: dict, data, asked=None) -> dict:
+    """``config`` with the loss its data can take: squared error for a real-valued target, which
+    has no classes to cross-entropy over; a ValueError when ``asked`` (the user's --loss) is another."""
+    if data.classification or config["loss"] == "mse":
+        return config
+    if asked not in (None, "mse"):
+        raise ValueError(f"--loss {asked} needs class labels, but the target is real-valued (regression); "
+                         f"use --loss mse or leave --loss out")
+    return dict(config, loss="mse")
+
+
 def train_once(config: dict, data, *, seed, dtype: str, progress: bool, callbacks=(), checkpoint=None,
                checkpoint_every: int = 1, resume: bool = False) -> TrainingResult:
     """Build the network of ``config``, fit it on the training part, score it on both parts.
@@ -29,8 +40,7 @@ def train_once(config: dict, data, *, seed, dtype: str, progress: bool, callback
     state is saved there, and ``resume=True`` continues from it.
     """
     classification = data.classification
-    if not classification and config["loss"] != "mse":
-        config = dict(config, loss="mse")  # a real-valued target has no classes to cross-entropy over
+    config = with_loss_for(config, data)
     n_outputs = data.n_classes if classification else 1
     model = build_network(data.X_train.shape[1], config["hidden"], n_outputs, config["activation"], dtype, seed)
     loss = regularized(make_loss(config["loss"], classification), model, config["l1"], config["l2"],

@@ -26,7 +26,8 @@ def _json_params(estimator) -> dict:
     state = params["random_state"]
     if not (state is None or isinstance(state, numbers.Integral)):
         params["random_state"] = None  # a RandomState/Generator object is not stored; the weights are
-    return params
+    # NumPy scalars (a GridSearchCV grid of np.arange values, say) become the Python numbers JSON can hold
+    return {name: value.item() if isinstance(value, np.generic) else value for name, value in params.items()}
 
 
 def estimator_payload(estimator) -> tuple:

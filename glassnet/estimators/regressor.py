@@ -11,8 +11,18 @@ from glassnet.estimators.base import BaseMLP
 
 
 def _half_squared_error(output, target):
-    """½ · mean over every entry of (output − target)² (scikit-learn's 'squared_error')."""
-    return F.mse_loss(output, target) * 0.5
+    """scikit-learn's 'squared_error': the value ½ · mean over every entry of (ŷ − y)², the gradient of
+    ½ · Σ over the outputs, mean over the samples.
+
+    For k outputs scikit-learn reports the first (its ``loss_curve_``) but steps along the
+    gradient of the second, k times larger; so does this loss: its value is the first and
+    its gradient that of the second, by adding the difference of the two as a constant.
+    """
+    per_sample = F.mse_loss(output, target, reduction="sum") * (0.5 / len(output))
+    outputs = output.shape[1] if output.ndim == 2 else 1
+    if outputs == 1:
+        return per_sample
+    return per_sample + (per_sample * (1.0 / outputs) - per_sample).detach()
 
 
 class MLPRegressor(RegressorMixin, BaseMLP):
@@ -23,7 +33,8 @@ class MLPRegressor(RegressorMixin, BaseMLP):
     ``verbose``. The output layer is the identity.
 
     loss : {'squared_error', 'mse'}, default='squared_error'
-        'squared_error' is scikit-learn's ½ · mean (ŷ − y)² (over samples and outputs);
+        'squared_error' is scikit-learn's ½ · mean (ŷ − y)² (over samples and outputs), whose
+        steps follow, as scikit-learn's do, the gradient of ½ · Σ over outputs, mean over samples;
         'mse' is ``glassnet.nn.MSELoss``'s mean (ŷ − y)², twice as large, so its
         gradients (and the effective learning rate) are doubled.
 
