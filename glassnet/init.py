@@ -10,6 +10,7 @@ import math
 import numpy as np
 
 from glassnet.random import as_generator
+from glassnet.tensor import Tensor
 
 _GAINS = {
     "linear": 1.0, "identity": 1.0, "sigmoid": 1.0, "conv1d": 1.0, "conv2d": 1.0,
@@ -37,6 +38,8 @@ def _fans(tensor) -> tuple:
 
 
 def _fill(tensor, values: np.ndarray):
+    if not isinstance(tensor, Tensor):
+        raise TypeError(f"init: expected a glassnet Tensor such as layer.weight, got {type(tensor).__name__}")
     tensor.data[...] = values.astype(tensor.dtype, copy=False)
     return tensor
 

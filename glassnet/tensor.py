@@ -79,7 +79,10 @@ class Tensor:
 
     @data.setter
     def data(self, value) -> None:
-        self._data = _to_array(value, None)
+        array = _to_array(value, None)
+        if self.requires_grad and not is_floating(array.dtype):
+            raise TypeError(f"data: a tensor that requires grad needs floating-point data, got dtype {array.dtype}")
+        self._data = array
 
     @property
     def shape(self) -> tuple:
@@ -411,7 +414,11 @@ def _to_array(data, dtype) -> np.ndarray:
     if isinstance(data, np.ndarray):
         return data if dtype is None or data.dtype == dtype else data.astype(dtype)
     if dtype is None:
-        array = np.asarray(data)
+        try:
+            array = np.asarray(data)
+        except ValueError as error:  # ragged nested lists
+            raise ValueError(f"Tensor: expected a rectangular nested list of numbers, got {type(data).__name__}: "
+                             f"{str(error).splitlines()[0]}") from None
         if array.dtype == np.float64 and not isinstance(data, (np.floating, np.generic)):
             array = array.astype(get_default_dtype())
         elif array.dtype.kind not in "biufc":

@@ -111,6 +111,21 @@ def test_resume_refuses_a_checkpoint_from_another_run(tmp_path):
                      checkpoint=tmp_path, checkpoint_every=0)
 
 
+def test_a_checkpoint_whose_optimizer_state_does_not_fit_leaves_the_model_as_it_was(tmp_path):
+    train("adagrad", 0, tmp_path)
+    X, y = data()
+    model = network(1)
+    before = {name: value.copy() for name, value in model.state_dict().items()}
+    parameters = list(model.parameters())
+    first, rest = parameters[:1], parameters[1:]
+    two_groups = optim.Adagrad([{"params": first}, {"params": rest}], lr=0.1)  # the checkpoint has one group
+    with pytest.raises(glassnet.ModelFileError, match="does not fit this model and optimizer"):
+        glassnet.fit(model, nn.CrossEntropyLoss(), two_groups, X, y, epochs=7, batch_size=10, progress=False,
+                     checkpoint=tmp_path, resume=True)
+    for name, value in model.state_dict().items():
+        np.testing.assert_array_equal(value, before[name])
+
+
 # ---------------------------------------------------------------- SIGKILL at random moments
 TRAINER = """
 import sys, numpy as np, glassnet

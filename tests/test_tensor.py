@@ -247,3 +247,29 @@ def test_no_grad_in_another_thread_does_not_stop_this_one_recording():
     finally:
         release.set()
         thread.join()
+
+
+@pytest.mark.parametrize("call,error,match", [
+    (lambda x: x.clip("a"), TypeError, "clip: low must be a number or None, got 'a'"),
+    (lambda x: gn.tensor([[1, 2], [3]]), ValueError, "Tensor: expected a rectangular nested list of numbers"),
+    (lambda x: gn.functional.mse_loss(x, "abc"), TypeError, "target: expected numbers, got an array of dtype <U3"),
+    (lambda x: gn.init.uniform_(np.zeros(3)), TypeError, "init: expected a glassnet Tensor .* got ndarray"),
+    (lambda x: setattr(x, "data", [3, 4]), TypeError, "data: a tensor that requires grad needs floating-point data"),
+    (lambda x: gn.nn.Sequential(gn.nn.ReLU())[3], IndexError, "Sequential: index 3 is out of range for 1 layers"),
+    (lambda x: gn.optim.lr_scheduler.ReduceLROnPlateau(gn.optim.SGD([x], lr=0.1)).step("x"), TypeError,
+     "ReduceLROnPlateau.step: metrics must be a number"),
+    (lambda x: gn.optim.lr_scheduler.ReduceLROnPlateau(gn.optim.SGD([x], lr=0.1), min_lr=[0, 1]), ValueError,
+     "min_lr has 2 values for 1 parameter groups"),
+    (lambda x: gn.optim.lr_scheduler.ReduceLROnPlateau(gn.optim.SGD([x], lr=0.1), cooldown=-1), ValueError,
+     "cooldown must be a non-negative integer"),
+])
+def test_bad_arguments_name_what_was_expected(call, error, match):
+    with pytest.raises(error, match=match):
+        call(gn.tensor([1.0, 2.0], requires_grad=True))
+
+
+def test_the_mean_and_variance_of_nothing_are_nan_as_in_numpy():
+    with np.errstate(invalid="ignore"):
+        assert np.isnan(gn.tensor(np.zeros((0, 3), dtype=np.float32)).mean().item())
+        assert np.isnan(gn.tensor(np.ones(2)).var(ddof=2).item())
+    assert gn.tensor(np.zeros((0, 3), dtype=np.float32)).mean(axis=1).shape == (0,)

@@ -42,6 +42,8 @@ def _same_shape(input, target, function: str) -> None:
 def _target_like(target, input) -> Tensor:
     """A target as a constant tensor in the input's float dtype."""
     data = target._data if isinstance(target, Tensor) else np.asarray(target)
+    if data.dtype.kind not in "biuf":
+        raise TypeError(f"target: expected numbers, got an array of dtype {data.dtype}")
     dtype = input._data.dtype
     if data.dtype != dtype:
         data = data.astype(dtype)

@@ -1,6 +1,8 @@
 """Sequential: layers applied one after another."""
 from __future__ import annotations
 
+import numpy as np
+
 from glassnet.errors import ShapeError
 from glassnet.nn.activation import ReLU, Sigmoid, Tanh
 from glassnet.nn.linear import Linear
@@ -45,6 +47,10 @@ class Sequential(Module):
         layers = list(self._modules.values())
         if isinstance(index, slice):
             return Sequential(*layers[index])
+        if isinstance(index, bool) or not isinstance(index, (int, np.integer)):
+            raise TypeError(f"Sequential: index must be an integer or a slice, got {index!r}")
+        if not -len(layers) <= index < len(layers):
+            raise IndexError(f"Sequential: index {index} is out of range for {len(layers)} layers")
         return layers[index]
 
     def forward(self, x):

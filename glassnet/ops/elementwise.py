@@ -134,6 +134,9 @@ def erf(x):
 @primitive(n_tensors=1)
 def clip(x, low=None, high=None):
     """Limit x to [low, high]; either bound may be None."""
+    for name, bound in (("low", low), ("high", high)):
+        if bound is not None and (isinstance(bound, (str, bytes)) or np.asarray(bound).dtype.kind not in "biuf"):
+            raise TypeError(f"clip: {name} must be a number or None, got {bound!r}")
     y = np.clip(x, low, high)
     inside = np.ones(x.shape, dtype=bool)
     if low is not None:

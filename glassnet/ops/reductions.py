@@ -1,6 +1,8 @@
 """Reductions: sum and max are primitives; mean and variance are built from them."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from glassnet.ops.registry import primitive
@@ -48,10 +50,12 @@ def _count(shape, axis) -> int:
 
 def mean(x, axis=None, keepdims=False):
     """Mean over ``axis``: sum(x) / n."""
-    return sum(x, axis=axis, keepdims=keepdims) * (1.0 / _count(x.shape, axis))
+    count = _count(x.shape, axis)
+    return sum(x, axis=axis, keepdims=keepdims) * (1.0 / count if count else math.nan)  # of nothing: NaN, as NumPy
 
 
 def var(x, axis=None, keepdims=False, ddof=0):
     """Variance: sum((x - mean x)^2) / (n - ddof)."""
     centred = x - mean(x, axis=axis, keepdims=True)
-    return sum(centred * centred, axis=axis, keepdims=keepdims) * (1.0 / (_count(x.shape, axis) - ddof))
+    dof = _count(x.shape, axis) - ddof
+    return sum(centred * centred, axis=axis, keepdims=keepdims) * (1.0 / dof if dof > 0 else math.nan)

@@ -106,10 +106,14 @@ class ReduceLROnPlateau:
             raise ValueError(f"ReduceLROnPlateau: factor must be in [0, 1), got {factor!r}")
         if isinstance(patience, bool) or not isinstance(patience, int) or patience < 0:
             raise ValueError(f"ReduceLROnPlateau: patience must be a non-negative integer, got {patience!r}")
+        if isinstance(cooldown, bool) or not isinstance(cooldown, int) or cooldown < 0:
+            raise ValueError(f"ReduceLROnPlateau: cooldown must be a non-negative integer, got {cooldown!r}")
+        groups = len(optimizer.param_groups)
+        if isinstance(min_lr, (list, tuple)) and len(min_lr) != groups:
+            raise ValueError(f"ReduceLROnPlateau: min_lr has {len(min_lr)} values for {groups} parameter groups")
         self.optimizer = optimizer
         self.mode, self.factor, self.patience = mode, factor, patience
         self.threshold, self.threshold_mode, self.cooldown, self.eps = threshold, threshold_mode, cooldown, eps
-        groups = len(optimizer.param_groups)
         self.min_lrs = list(min_lr) if isinstance(min_lr, (list, tuple)) else [min_lr] * groups
         self.best = math.inf if mode == "min" else -math.inf
         self.num_bad_epochs = 0
@@ -126,7 +130,10 @@ class ReduceLROnPlateau:
 
     def step(self, metrics) -> None:
         """Record this epoch's metric value and reduce lr if it has stalled."""
-        value = float(metrics)
+        try:
+            value = float(metrics)
+        except (TypeError, ValueError):
+            raise TypeError(f"ReduceLROnPlateau.step: metrics must be a number (the monitored loss), got {metrics!r}") from None
         self.last_epoch += 1
         if self._is_better(value):
             self.best = value

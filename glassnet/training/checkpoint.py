@@ -118,6 +118,8 @@ class Checkpoint(Callback):
             return None
         meta, arrays = load_arrays(self.path, expected_format=CHECKPOINT_FORMAT)
         self._check_same_run(meta, optimizer)
+        before = (model.state_dict(), optimizer.state_dict(),
+                  self.scheduler.state_dict() if self.scheduler is not None else None)
         try:
             state = join_arrays(meta["state"], arrays)
             model.load_state_dict({name[len("model/"):]: value for name, value in arrays.items() if name.startswith("model/")})
@@ -126,6 +128,11 @@ class Checkpoint(Callback):
                 self.scheduler.load_state_dict(state["scheduler"])
             self.rng.bit_generator.state = state["rng"]
         except (KeyError, ValueError, TypeError) as error:
+            # all or nothing: what was loaded before the part that did not fit is put back
+            model.load_state_dict(before[0])
+            optimizer.load_state_dict(before[1])
+            if self.scheduler is not None:
+                self.scheduler.load_state_dict(before[2])
             raise ModelFileError(f"fit: the checkpoint {self.path!r} does not fit this model and optimizer: {error}") from None
         self.history.history = state["history"]["history"]
         self.history.epoch = state["history"]["epoch"]

@@ -66,7 +66,7 @@ class EarlyStopping(Callback):
         if self.wait >= self.patience:
             self.run.stop_training = True
             self.run.stop_reason = (
-                f"{self.monitor} did not improve for {self.patience} epochs (best {self.best:.6g} at epoch {self.best_epoch})"
+                f"{self.monitor} did not improve for {self.patience} epochs (best {self.best:.6g} at epoch {self.best_epoch + 1}, counted from 1)"
             )
 
     def state_dict(self) -> dict:
