@@ -62,6 +62,10 @@ CASES = {
     dict(learning_rate="invscaling", momentum=0.0, learning_rate_init=0.5),
     dict(learning_rate="constant", momentum=0.9, nesterovs_momentum=True),
     dict(learning_rate="adaptive", momentum=0.0, tol=0.05, n_iter_no_change=2),
+    # momentum while the schedule changes lr: scikit-learn's velocity keeps the rates it was built with
+    dict(learning_rate="invscaling", momentum=0.9, nesterovs_momentum=False, learning_rate_init=0.2),
+    dict(learning_rate="invscaling", momentum=0.9, nesterovs_momentum=True, learning_rate_init=0.2),
+    dict(learning_rate="adaptive", momentum=0.9, tol=0.05, n_iter_no_change=2),
 ])
 def test_sgd_training_matches_scikit_learn_step_for_step(case, schedule):
     """Full-batch SGD from identical weights: the same loss curve, weights and stopping epoch as scikit-learn.
@@ -216,3 +220,31 @@ def test_bad_data_is_refused_with_the_argument_named():
     fitted = quiet(glassnet.MLPRegressor(max_iter=2).fit, X, np.arange(6.0))
     with pytest.raises(ValueError, match="X has 3 features, but MLPRegressor is expecting 2 features"):
         fitted.predict(np.ones((2, 3)))
+
+
+def test_the_velocity_rule_continues_a_pytorch_momentum_buffer_from_an_older_file():
+    from glassnet.estimators.velocity_sgd import VelocitySGD
+
+    rng = np.random.default_rng(0)
+    X, target = rng.standard_normal((8, 3)), rng.standard_normal((8, 2))
+
+    def step(model, optimizer):
+        optimizer.zero_grad()
+        glassnet.nn.MSELoss()(model(X), target).backward()
+        optimizer.step()
+
+    torch_style = glassnet.nn.Linear(3, 2, dtype="float64", generator=1)
+    velocity_style = glassnet.nn.Linear(3, 2, dtype="float64", generator=1)
+    sgd = glassnet.optim.SGD(torch_style.parameters(), lr=0.1, momentum=0.9, nesterov=True)
+    for _ in range(2):
+        step(torch_style, sgd)
+    velocity_style.load_state_dict(torch_style.state_dict())
+    continued = VelocitySGD(velocity_style.parameters(), lr=0.1, momentum=0.9, nesterov=True)
+    continued.load_state_dict(sgd.state_dict())  # holds momentum_buffer, as files of earlier versions do
+    for _ in range(3):  # with a constant lr the two rules take the same steps
+        step(torch_style, sgd)
+        step(velocity_style, continued)
+    for mine, theirs in zip(velocity_style.parameters(), torch_style.parameters()):
+        np.testing.assert_allclose(mine.numpy(), theirs.numpy(), rtol=1e-12)
+    with pytest.raises(ValueError, match="VelocitySGD: scikit-learn's rule has no weight_decay"):
+        VelocitySGD(velocity_style.parameters(), lr=0.1, momentum=0.9, weight_decay=0.1)

@@ -20,6 +20,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from glassnet import init, nn, optim
 from glassnet.estimators import hyperparameters
 from glassnet.estimators.stopping import ScikitLearnStopping, no_improvement_start
+from glassnet.estimators.velocity_sgd import VelocitySGD
 from glassnet.grad_mode import no_grad
 from glassnet.tensor import Tensor
 from glassnet.training.fit import fit as glassnet_fit
@@ -114,8 +115,8 @@ class BaseMLP(BaseEstimator):
         lr = settings["learning_rate_init"]
         if settings["solver"] == "sgd":
             momentum = settings["momentum"]
-            return optim.SGD(parameters, lr=lr, momentum=momentum,
-                             nesterov=settings["nesterovs_momentum"] and momentum > 0)
+            return VelocitySGD(parameters, lr=lr, momentum=momentum,
+                               nesterov=settings["nesterovs_momentum"] and momentum > 0)
         if settings["solver"] == "adam":
             return optim.Adam(parameters, lr=lr, betas=(settings["beta_1"], settings["beta_2"]),
                               eps=settings["epsilon"])

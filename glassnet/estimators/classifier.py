@@ -41,8 +41,8 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     ``beta_2``, ``epsilon``, ``n_iter_no_change``), with these differences:
 
     solver : {'adam', 'sgd', 'rmsprop'}, default='adam'
-        glassnet's ``optim.Adam``, ``optim.SGD`` (PyTorch's momentum rule, which equals
-        scikit-learn's while the learning rate is constant) or ``optim.RMSprop``
+        glassnet's ``optim.Adam``, ``optim.SGD`` (with momentum, scikit-learn's velocity
+        rule, ``estimators.velocity_sgd.VelocitySGD``) or ``optim.RMSprop``
         (alpha=0.99, eps=``epsilon``). 'lbfgs' is not offered. ``learning_rate`` schedules
         apply to 'sgd' only, as in scikit-learn.
     loss : {'log_loss', 'squared_error'}, default='log_loss'
