@@ -97,6 +97,8 @@ def test_compare_losses_side_by_side(tmp_path):
     (["predict", "/no/such/model.npz", "1,2"], "no file"),
     (["descend", "--function", "nope"], "invalid choice"),
     (["compare", "--strength", "nan"], "argument --strength: expected a finite number, got 'nan'"),
+    (["train", "digits", "--samples", "100"], "--samples only applies to the generated data sets"),
+    (["evaluate", "/no/such/model.npz", "moons", "--samples", "-3"], "argument --samples"),
 ])
 def test_bad_input_gives_one_line_and_a_non_zero_status(args, fragment):
     result = glassnet(*args)

@@ -43,7 +43,7 @@ def dataset_options(name: str, args) -> dict:
         if getattr(args, "data_dir", None):
             options["path"] = args.data_dir
         return options
-    if name in ("moons", "circles", "spirals", "gaussians"):
+    if name in GENERATED:
         options["seed"] = args.seed
         if getattr(args, "samples", None) is not None:
             options["n_samples"] = args.samples
@@ -52,9 +52,16 @@ def dataset_options(name: str, args) -> dict:
     return options
 
 
+GENERATED = ("moons", "circles", "spirals", "gaussians")
+"""The data sets drawn afresh, whose size and noise --samples and --noise set."""
+
+
 def load(name: str, args) -> Dataset:
     if getattr(args, "target", None) is not None and not name.startswith("csv:"):
         raise ValueError(f"--target only applies to csv:PATH data sets, not {name!r}")
+    for option in ("samples", "noise"):
+        if getattr(args, option, None) is not None and name not in GENERATED:
+            raise ValueError(f"--{option} only applies to the generated data sets {', '.join(GENERATED)}, not {name!r}")
     return load_dataset(name, **dataset_options(name, args))
 
 

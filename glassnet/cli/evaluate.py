@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from glassnet.cli import report
-from glassnet.cli.arguments import fraction, non_negative_int
+from glassnet.cli.arguments import fraction, non_negative_float, non_negative_int, positive_int
 
 
 def add_parser(commands) -> None:
@@ -19,8 +19,8 @@ def add_parser(commands) -> None:
     parser.add_argument("--seed", type=non_negative_int, default=0, help="the seed used for training (default 0)")
     parser.add_argument("--test-size", type=fraction, default=0.2)
     parser.add_argument("--target", help="csv:PATH only: the target column")
-    parser.add_argument("--samples", type=int, help="toy 2-D sets: number of points used for training")
-    parser.add_argument("--noise", type=float, help="toy 2-D sets: noise used for training")
+    parser.add_argument("--samples", type=positive_int, help="toy 2-D sets: number of points used for training")
+    parser.add_argument("--noise", type=non_negative_float, help="toy 2-D sets: noise used for training")
     parser.add_argument("--download", action="store_true")
     parser.add_argument("--data-dir")
     parser.set_defaults(run=run)
