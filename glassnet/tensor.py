@@ -465,12 +465,6 @@ def _axis_args(axis, keepdims, dim, keepdim):
     return axis, bool(keepdims)
 
 
-# The op modules and the backward pass import Tensor from this module, so they are imported after it exists.
-from glassnet import backward  # noqa: E402
-from glassnet.ops import arithmetic, elementwise, nn_ops, reductions  # noqa: E402
-from glassnet.ops import shape as shape_ops  # noqa: E402
-
-
 def _dim(axis, ndim: int, method: str) -> int:
     """``axis`` as an index in [0, ndim), or an IndexError naming the method and the valid range."""
     if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
@@ -478,3 +472,10 @@ def _dim(axis, ndim: int, method: str) -> int:
     if not -ndim <= axis < ndim:
         raise IndexError(f"{method}: dimension out of range (expected to be in range of [{-ndim}, {ndim - 1}], but got {axis})")
     return int(axis) % ndim
+
+
+# The op modules and the backward pass import Tensor from this module, so they are imported after it exists.
+from glassnet import backward  # noqa: E402
+from glassnet.ops import arithmetic, elementwise, nn_ops, reductions  # noqa: E402
+from glassnet.ops import shape as shape_ops  # noqa: E402
+

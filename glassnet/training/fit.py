@@ -183,7 +183,7 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs: int, batch_size: int = 32, s
     and, with ``checkpoint``, the last finished epoch is saved so ``resume=True`` goes on
     from there. The model keeps the weights of its last step. A :class:`TrainingDiverged`
     ends training the same way (logs ``{"interrupted": True, "diverged": True}``) before it
-    propagates; the step that would have put NaN or infinity in the weights is not taken.
+    propagates; no step is taken with a NaN or infinite loss or gradient.
 
     Raises
     ------
@@ -269,7 +269,7 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs: int, batch_size: int = 32, s
         history.stop_reason = run.stop_reason = "interrupted (KeyboardInterrupt)"
         hooks.on_train_end({"stop_reason": run.stop_reason, "interrupted": True})
         raise
-    except TrainingDiverged as diverged:  # the step that diverged was not taken: the last epoch's end is kept
+    except TrainingDiverged as diverged:  # its step was not taken; a checkpoint keeps the last finished epoch
         history.stop_reason = run.stop_reason = f"diverged at epoch {diverged.epoch}, step {diverged.step} ({diverged.kind})"
         hooks.on_train_end({"stop_reason": run.stop_reason, "interrupted": True, "diverged": True})
         raise
