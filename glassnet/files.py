@@ -20,7 +20,9 @@ def atomic_write(path, mode: str = "wb"):
     that is already there keeps its permissions; a symbolic link is written through, so the
     file it points to is replaced and the link stays.
     """
-    path = os.path.realpath(os.fspath(path)) if os.path.islink(os.fspath(path)) else os.fspath(path)
+    path = os.fspath(path)
+    if os.path.islink(path):
+        path = os.path.realpath(path)
     if os.path.isdir(path):
         raise IsADirectoryError(f"cannot write the file {path!r}: it is a directory; give a file name inside it")
     folder = os.path.dirname(os.path.abspath(path))

@@ -31,6 +31,10 @@ class PreparedData:
         return self.dataset.n_classes is not None
 
 
+GENERATED = ("moons", "circles", "spirals", "gaussians")
+"""The data sets drawn afresh, whose size and noise --samples and --noise set."""
+
+
 def dataset_options(name: str, args) -> dict:
     """Keyword arguments for the loader of ``name`` from the command-line options."""
     options = {}
@@ -50,10 +54,6 @@ def dataset_options(name: str, args) -> dict:
         if getattr(args, "noise", None) is not None:
             options["noise"] = args.noise
     return options
-
-
-GENERATED = ("moons", "circles", "spirals", "gaussians")
-"""The data sets drawn afresh, whose size and noise --samples and --noise set."""
 
 
 def load(name: str, args) -> Dataset:

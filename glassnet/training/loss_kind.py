@@ -11,28 +11,30 @@ from __future__ import annotations
 import functools
 
 
-def underlying_loss(loss_fn):
-    """``loss_fn`` with ``RegularizedLoss`` and ``functools.partial`` wrappers taken off."""
+def _layers(loss_fn):
+    """``loss_fn``, then what each ``functools.partial`` or ``RegularizedLoss`` wraps, outermost first."""
     while True:
+        yield loss_fn
         if isinstance(loss_fn, functools.partial):
             loss_fn = loss_fn.func
         elif hasattr(loss_fn, "base_loss"):
             loss_fn = loss_fn.base_loss
         else:
-            return loss_fn
+            return
+
+
+def underlying_loss(loss_fn):
+    """``loss_fn`` with ``RegularizedLoss`` and ``functools.partial`` wrappers taken off."""
+    *_, base = _layers(loss_fn)
+    return base
 
 
 def loss_reduction(loss_fn) -> str:
     """'mean', 'sum' or 'none': the reduction ``loss_fn`` applies ('mean', the default, when unknown)."""
-    while True:
-        if isinstance(loss_fn, functools.partial):
-            if "reduction" in loss_fn.keywords:
-                return loss_fn.keywords["reduction"]
-            loss_fn = loss_fn.func
-        elif hasattr(loss_fn, "base_loss"):
-            loss_fn = loss_fn.base_loss
-        else:
-            return getattr(loss_fn, "reduction", "mean")
+    for layer in _layers(loss_fn):
+        if isinstance(layer, functools.partial) and "reduction" in layer.keywords:
+            return layer.keywords["reduction"]
+    return getattr(layer, "reduction", "mean")
 
 
 def is_loss(loss_fn, module_class, function) -> bool:
