@@ -337,12 +337,20 @@ class Tensor:
         return self.reshape(self.shape[:start] + (-1,))
 
     def transpose(self, *axes):
-        """Permute dimensions as NumPy does (no axes: reverse them). See ``swapaxes`` for PyTorch's pair swap."""
-        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
-            axes = tuple(axes[0])
-        return shape_ops.transpose(self, axes or None)
+        """Two dimensions exchanged, as in PyTorch: ``x.transpose(0, 1)`` (for 2-D, ``x.T``).
 
-    permute = transpose
+        One tuple, or three or more dimensions, is a full order as in NumPy (see ``permute``); no
+        dimensions reverse them.
+        """
+        if len(axes) == 2:
+            return self.swapaxes(*axes)
+        return self.permute(*axes) if axes else shape_ops.transpose(self, None)
+
+    def permute(self, *dims):
+        """All dimensions in a new order: output dimension k is input dimension ``dims[k]`` (PyTorch's and NumPy's meaning)."""
+        if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
+            dims = tuple(dims[0])
+        return shape_ops.transpose(self, dims)
 
     def swapaxes(self, axis1: int, axis2: int):
         """Exchange two dimensions (PyTorch's ``transpose(dim0, dim1)``)."""

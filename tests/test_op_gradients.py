@@ -70,7 +70,8 @@ CASES = {
     "reshape": [(lambda a: shape.reshape(a, (4, 3)), [R(3, 4)]),
                 (lambda a: shape.reshape(a, (-1,)), [R(2, 3)])],
     "transpose": [(lambda a: shape.transpose(a, None), [R(3, 4)]),
-                  (lambda a: shape.transpose(a, (1, 2, 0)), [R(2, 3, 4)])],
+                  (lambda a: shape.transpose(a, (1, 2, 0)), [R(2, 3, 4)]),
+                  (lambda a: shape.transpose(a, (-1, 0, 1)), [R(2, 3, 4)])],  # negative dims, inverse (1, 2, 0)
     "getitem": [(lambda a: shape.getitem(a, (slice(1, 3), 0)), [R(3, 4)]),
                 (lambda a: shape.getitem(a, np.array([0, 2, 0])), [R(3, 4)]),
                 (lambda a: shape.getitem(a, (np.arange(3), np.array([1, 0, 1]))), [R(3, 4)])],

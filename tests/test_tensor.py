@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 import glassnet as gn
+from glassnet.errors import ShapeError
 
 
 def test_python_floats_default_to_float32_and_arrays_keep_dtype():
@@ -150,6 +151,21 @@ def test_methods_shaped_like_numpy():
     np.testing.assert_allclose(x.var(axis=0).data, data.var(axis=0))
     np.testing.assert_allclose(x.exp().log().data, data)
     np.testing.assert_allclose((x + 1).sqrt().data, np.sqrt(data + 1))
+
+
+def test_transpose_of_two_dimensions_swaps_them_as_in_pytorch():
+    data = np.arange(24, dtype=np.float64).reshape(2, 3, 4)
+    x, m = gn.tensor(data), gn.tensor(data[0])
+    np.testing.assert_array_equal(m.transpose(0, 1).data, data[0].T)  # NumPy's transpose(0, 1) would keep m
+    np.testing.assert_array_equal(x.transpose(0, 2).data, np.swapaxes(data, 0, 2))
+    np.testing.assert_array_equal(x.transpose(-1, 0).data, np.swapaxes(data, -1, 0))
+    np.testing.assert_array_equal(x.permute(2, 0, 1).data, data.transpose(2, 0, 1))
+    np.testing.assert_array_equal(x.permute((-1, 0, 1)).data, data.transpose(2, 0, 1))
+    np.testing.assert_array_equal(m.transpose((0, 1)).data, data[0])  # one tuple: NumPy's full order
+    with pytest.raises(ShapeError, match=r"\(0, 0, 1\) are not an order of all 3 dimensions"):
+        x.permute(0, 0, 1)
+    with pytest.raises(TypeError, match="must be integers"):
+        x.permute(0.0, 1, 2)
 
 
 def test_concatenate_and_stack():

@@ -1,6 +1,8 @@
 """Primitives that move data without arithmetic: reshape, transpose, indexing, joining, casting."""
 from __future__ import annotations
 
+import operator
+
 import numpy as np
 
 from glassnet.errors import ShapeError
@@ -20,10 +22,25 @@ def reshape(x, shape):
 
 @primitive(n_tensors=1)
 def transpose(x, axes=None):
-    """Permute dimensions (reverse them when ``axes`` is None)."""
+    """Permute dimensions: output dimension k is input dimension axes[k] (reversed when ``axes`` is None)."""
+    if axes is not None:
+        axes = _permutation(axes, x.shape)
     inverse = None if axes is None else tuple(np.argsort(axes))
     # the gradient is permuted back with the inverse permutation
     return x.transpose(axes), (lambda g: g.transpose(inverse),)
+
+
+def _permutation(axes, shape: tuple) -> tuple:
+    """``axes`` with negative dimensions counted from the end, or a ShapeError unless it orders all of 0..ndim-1."""
+    ndim = len(shape)
+    try:
+        result = tuple(operator.index(a) % ndim if -ndim <= operator.index(a) < 0 else operator.index(a) for a in axes)
+    except TypeError:
+        raise TypeError(f"transpose: the dimensions must be integers, got {tuple(axes)!r}") from None
+    if sorted(result) != list(range(ndim)):
+        raise ShapeError(f"transpose: the dimensions {tuple(axes)} are not an order of all {ndim} dimensions "
+                         f"of a tensor of shape {shape}")
+    return result
 
 
 def _is_basic_index(index) -> bool:
