@@ -206,3 +206,15 @@ def test_cross_entropy_label_range_check_in_every_integer_layout(dtype):
     if np.dtype(dtype).kind == "i":
         with pytest.raises(ValueError, match=r"label -1 is out of range"):
             F.cross_entropy(logits, np.array([0, -1, 2], dtype=dtype))
+
+
+@pytest.mark.parametrize("loss, target", [(F.cross_entropy, np.zeros(0, dtype=np.int64)),
+                                          (F.mse_loss, np.zeros((0, 3), dtype=np.float32))])
+def test_losses_of_an_empty_batch_are_nan_for_the_mean_and_zero_for_the_sum(loss, target):
+    # as np.mean([]) and PyTorch: the mean of no samples is NaN, their sum 0; backward gives an empty gradient
+    for reduction, check in [("mean", np.isnan), ("sum", lambda v: v == 0.0)]:
+        x = gn.tensor(np.zeros((0, 3), dtype=np.float32), requires_grad=True)
+        value = loss(x, target, reduction=reduction)
+        assert check(value.item()) and value.dtype == np.float32
+        value.backward()
+        assert x.grad.shape == (0, 3)

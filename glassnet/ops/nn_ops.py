@@ -210,12 +210,17 @@ def linear_activation(x, weight, bias, activation, workspace=None):
     return h, (lambda g: _input_gradient(dz(g), weight, product, x.shape, input_space), grad_weight, grad_bias)
 
 
+def _mean_of(total, count: int, dtype):
+    """total / count, or NaN of ``dtype`` for no elements (the mean of an empty batch, as in PyTorch)."""
+    return total / count if count else dtype.type(np.nan)
+
+
 @primitive(n_tensors=2)
 def mse(input, target, reduction="mean"):
     """Squared error (input - target)^2, fused: one op instead of four on every training step."""
     diff = input - target
     if reduction == "mean":  # Σ (x - t)² as one dot product, without the squared array
-        out, scale = sum_of_squares(diff) / diff.size, 2.0 / diff.size
+        out, scale = _mean_of(sum_of_squares(diff), diff.size, diff.dtype), 2.0 / max(diff.size, 1)
     elif reduction == "sum":
         out, scale = sum_of_squares(diff), 2.0
     else:
@@ -303,7 +308,7 @@ def cross_entropy_with_labels(logits, labels, reduction="mean"):
     losses = np.log(total.reshape(n)) - picked
     e /= total  # softmax, kept for the gradient
     if reduction == "mean":
-        out, scale = np.add.reduce(losses) / n, 1.0 / n
+        out, scale = _mean_of(np.add.reduce(losses), n, losses.dtype), 1.0 / max(n, 1)
     elif reduction == "sum":
         out, scale = np.add.reduce(losses), 1.0
     else:
