@@ -75,6 +75,17 @@ def test_standardizer_matches_scikit_learn():
     np.testing.assert_allclose(standardize(X), theirs.transform(X), atol=1e-12)
 
 
+def test_standardizer_treats_a_column_of_rounding_noise_as_constant_as_scikit_learn():
+    # ten copies of 0.1 have a float64 variance of ~2e-34, not 0; dividing by its root would blow
+    # the column up to 1e15
+    X = np.c_[np.full(10, 0.1), np.arange(10.0), np.full(10, 1e10)]
+    ours, theirs = Standardizer().fit(X), StandardScaler().fit(X)
+    np.testing.assert_allclose(ours.scale_, theirs.scale_)
+    np.testing.assert_allclose(ours.scale_[[0, 2]], [1.0, 1.0])
+    probe = np.array([[0.2, 3.0, 1e10]])
+    np.testing.assert_allclose(ours.transform(probe), theirs.transform(probe), atol=1e-12)
+
+
 def test_standardizer_keeps_float32_and_checks_use():
     X = np.arange(12, dtype=np.float32).reshape(4, 3)
     assert Standardizer().fit_transform(X).dtype == np.float32

@@ -10,7 +10,8 @@ class Standardizer:
     """z = (x - mean_) / scale_, per feature, with mean_ and scale_ learned by :meth:`fit`.
 
     ``scale_`` is the (population) standard deviation of each feature, or 1 for a
-    constant feature, so that nothing is divided by zero. Like scikit-learn's
+    constant feature (one whose variance is within rounding error of 0), so that nothing is
+    divided by zero or by rounding noise. Like scikit-learn's
     ``StandardScaler``: fit on the training part only, then transform every part.
 
     Attributes
@@ -26,8 +27,13 @@ class Standardizer:
         X = check_features(X, "Standardizer.fit: X")
         work = X.astype(np.float64)
         self.mean_ = work.mean(axis=0)
-        scale = work.std(axis=0)
-        self.scale_ = np.where(scale > 0, scale, 1.0)
+        var = work.var(axis=0)
+        # a column of one repeated value can come out with a variance of rounding noise (0.1 ten
+        # times gives 2e-34): below the rounding error of computing it, n·ε·var + (n·ε·mean)²
+        # (the bound scikit-learn's StandardScaler uses), the column counts as constant
+        n, eps = len(work), np.finfo(np.float64).eps
+        constant = var <= n * eps * var + (n * eps * self.mean_) ** 2
+        self.scale_ = np.where(constant, 1.0, np.sqrt(var))
         return self
 
     def _check(self, X, method: str) -> np.ndarray:
