@@ -114,9 +114,18 @@ def test_state_dict_round_trip_and_errors():
     with pytest.raises(KeyError, match="missing keys"):
         b.load_state_dict({"scale": np.ones(1)})
     bad = a.state_dict()
+    bad["hidden.weight"] = bad["hidden.weight"] + 5.0  # comes before the bad one: must not be loaded
     bad["out.weight"] = np.zeros((2, 3))
+    before = {name: value.copy() for name, value in b.state_dict().items()}
     with pytest.raises(gn.ShapeError, match="out.weight"):
         b.load_state_dict(bad)
+    for name, value in b.state_dict().items():  # all or nothing
+        np.testing.assert_array_equal(value, before[name])
+    with pytest.raises(TypeError, match="state_dict must be a mapping of names to arrays .*got NoneType"):
+        b.load_state_dict(None)
+    text = dict(a.state_dict(), **{"out.bias": np.array(["a"])})
+    with pytest.raises(TypeError, match="'out.bias' must hold real numbers, got dtype <U1"):
+        b.load_state_dict(text)
 
 
 def test_module_to_float64():

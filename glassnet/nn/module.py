@@ -6,6 +6,8 @@ as ``"0.weight"`` built from the attribute path.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from glassnet.dtypes import float_dtype_or_default
@@ -135,6 +137,9 @@ class Module:
         With ``strict=True`` missing and unexpected names are errors. Returns
         ``(missing_keys, unexpected_keys)``.
         """
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"load_state_dict: state_dict must be a mapping of names to arrays "
+                            f"(from state_dict()), got {type(state_dict).__name__}")
         own = dict(self.named_parameters())
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
@@ -143,6 +148,7 @@ class Module:
                 f"load_state_dict: missing keys {missing}, unexpected keys {unexpected}; "
                 f"this module has {list(own)}"
             )
+        copies = {}  # every array is checked and copied before any parameter changes: all or nothing
         for name, parameter in own.items():
             if name not in state_dict:
                 continue
@@ -152,9 +158,12 @@ class Module:
                     f"load_state_dict: {name!r} has shape {value.shape} in the state dict but "
                     f"{parameter.shape} in the module"
                 )
-            copy = np.empty_like(parameter.data)  # the parameter's own dtype and memory layout
-            copy[...] = value
-            parameter.data = copy
+            if value.dtype.kind not in "biuf":
+                raise TypeError(f"load_state_dict: {name!r} must hold real numbers, got dtype {value.dtype}")
+            copies[name] = np.empty_like(parameter.data)  # the parameter's own dtype and memory layout
+            copies[name][...] = value
+        for name, copy in copies.items():
+            own[name].data = copy
         return missing, unexpected
 
     def to(self, dtype) -> "Module":
