@@ -141,6 +141,7 @@ def test_per_group_options():
     (optim.Adam, dict(betas=(1.2, 0.9)), r"betas\[0\]"),
     (optim.Adam, dict(lr=float("nan")), "lr"),
     (optim.RMSprop, dict(alpha=-0.1), "alpha"),
+    (optim.RMSprop, dict(alpha=2.0), r"alpha must be in \[0.0, 1.0\]"),  # 1 − α < 0 made every weight NaN
     (optim.SGD, dict(lr=0.1, mommentum=0.9), "mommentum"),
 ])
 def test_bad_hyperparameters_are_named(cls, kwargs, match):
@@ -170,6 +171,36 @@ def test_optimizer_state_dict_round_trip_continues_identically():
     (w2[0] ** 2 + 2 * w2[1] ** 2).backward()
     opt2.step()
     np.testing.assert_array_equal(w2.data, first[2])
+
+
+def _stepped(optimizer_cls, shape, **kwargs):
+    w = gn.nn.Parameter(np.ones(shape))
+    optimizer = optimizer_cls([w], lr=0.1, **kwargs)
+    (w * w).sum().backward()
+    optimizer.step()
+    return optimizer
+
+
+@pytest.mark.parametrize("saved, error, match", [
+    (lambda: _stepped(optim.Adam, (7, 4)).state_dict(), gn.ShapeError,
+     r"state 'exp_avg' of parameter 0 has shape \(7, 4\), but the parameter has shape \(3, 4\)"),
+    (lambda: _stepped(optim.SGD, (3, 4), momentum=0.9).state_dict(), ValueError,
+     r"group 0 has options \['dampening', 'momentum', 'nesterov'\] that Adam does not have.*another optimizer"),
+    (lambda: {**_stepped(optim.Adam, (3, 4)).state_dict(),
+              "param_groups": [{**_stepped(optim.Adam, (3, 4)).state_dict()["param_groups"][0], "lr": -5.0}]},
+     ValueError, "lr must be"),
+    (lambda: {"state": {3: {}}, "param_groups": _stepped(optim.Adam, (3, 4)).state_dict()["param_groups"]},
+     ValueError, r"state for parameter 3, but this optimizer has parameters 0..0"),
+    (lambda: None, TypeError, "expected the dict with 'state' and 'param_groups'"),
+])
+def test_an_optimizer_state_that_does_not_fit_is_refused_and_changes_nothing(saved, error, match):
+    optimizer = _stepped(optim.Adam, (3, 4), betas=(0.8, 0.9))
+    before = optimizer.state_dict()
+    with pytest.raises(error, match=match):
+        optimizer.load_state_dict(saved())
+    after = optimizer.state_dict()
+    assert after["param_groups"] == before["param_groups"]
+    np.testing.assert_array_equal(after["state"][0]["exp_avg"], before["state"][0]["exp_avg"])
 
 
 def test_clip_grad_norm_returns_norm_before_clipping():

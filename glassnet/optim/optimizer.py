@@ -8,9 +8,11 @@ calls a plain update function that changes the parameter's array in place.
 from __future__ import annotations
 
 import numbers
+from collections.abc import Mapping
 
 import numpy as np
 
+from glassnet.errors import ShapeError
 from glassnet.tensor import Tensor
 
 
@@ -124,21 +126,48 @@ class Optimizer:
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict: dict) -> None:
-        """Restore what ``state_dict()`` returned (for the same parameters, in the same order)."""
+        """Restore what ``state_dict()`` returned (for the same parameters, in the same order).
+
+        Everything is checked before anything changes: the groups and their parameter counts, that
+        each saved group has this optimizer's options with valid values, and that each state array
+        has its parameter's shape. A state that does not fit raises and leaves the optimizer as it was.
+        """
+        name = f"{type(self).__name__}.load_state_dict"
+        if not isinstance(state_dict, Mapping) or not {"state", "param_groups"} <= set(state_dict):
+            raise TypeError(f"{name}: expected the dict with 'state' and 'param_groups' that state_dict() "
+                            f"returns, got {type(state_dict).__name__}")
         groups = state_dict["param_groups"]
         if len(groups) != len(self.param_groups) or any(
             len(g["params"]) != len(own["params"]) for g, own in zip(groups, self.param_groups)
         ):
-            raise ValueError("load_state_dict: the saved optimizer has a different number of parameter groups or parameters")
+            raise ValueError(f"{name}: the saved optimizer has a different number of parameter groups or parameters")
+        merged_groups = []
+        for i, (saved, own) in enumerate(zip(groups, self.param_groups)):
+            foreign = set(saved) - set(own) - {"initial_lr"}  # initial_lr is added by a scheduler
+            if foreign:
+                raise ValueError(f"{name}: group {i} has options {sorted(foreign)} that {type(self).__name__} does not "
+                                 f"have (its options: {sorted(self.defaults)}); was it saved from another optimizer?")
+            merged = {**own, **{k: v for k, v in saved.items() if k != "params"}}
+            self._validate(merged)
+            merged_groups.append(merged)
         params = [p for group in self.param_groups for p in group["params"]]
-        for saved, own in zip(groups, self.param_groups):
-            own.update({k: v for k, v in saved.items() if k != "params"})
-        self.state = {}
+        state = {}
         for key, values in state_dict["state"].items():
-            p = params[int(key)]
-            self.state[p] = {
-                k: (np.array(v, dtype=p.dtype) if isinstance(v, np.ndarray) else v) for k, v in values.items()
-            }
+            index = int(key)
+            if not 0 <= index < len(params):
+                raise ValueError(f"{name}: state for parameter {key!r}, but this optimizer has parameters 0..{len(params) - 1}")
+            p, entry = params[index], {}
+            for k, v in values.items():
+                if isinstance(v, np.ndarray):
+                    if v.shape != p.shape:
+                        raise ShapeError(f"{name}: state {k!r} of parameter {index} has shape {v.shape}, "
+                                         f"but the parameter has shape {p.shape}")
+                    v = np.array(v, dtype=p.dtype)
+                entry[k] = v
+            state[p] = entry
+        for own, merged in zip(self.param_groups, merged_groups):
+            own.update(merged)
+        self.state = state
 
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]

@@ -49,7 +49,7 @@ class RMSprop(Optimizer):
 
     def _validate(self, group):
         super()._validate(group)
-        check_hyperparameter("RMSprop", "alpha", group["alpha"])
+        check_hyperparameter("RMSprop", "alpha", group["alpha"], high=1.0, high_inclusive=True)  # 1 − α weighs the new g²
         check_hyperparameter("RMSprop", "eps", group["eps"])
         check_hyperparameter("RMSprop", "weight_decay", group["weight_decay"])
         check_hyperparameter("RMSprop", "momentum", group["momentum"])
