@@ -82,7 +82,24 @@ def test_scheduler_state_dict_round_trip():
     (lambda o: optim.CosineAnnealingLR(o, T_max=-1), "T_max"),
     (lambda o: optim.ReduceLROnPlateau(o, mode="lowest"), "mode"),
     (lambda o: optim.ExponentialLR(o, gamma=float("inf")), "gamma"),
+    (lambda o: optim.ReduceLROnPlateau(o, factor="a"), "factor must be a finite number, got 'a'"),
+    (lambda o: optim.ReduceLROnPlateau(o, threshold="a"), "threshold must be a finite number"),
+    (lambda o: optim.ReduceLROnPlateau(o, min_lr=-1.0), r"min_lr must be in \[0.0, inf\)"),
 ])
 def test_bad_scheduler_arguments(factory, match):
     with pytest.raises(ValueError, match=match):
         factory(make_optimizer())
+
+
+def test_a_scheduler_state_of_another_kind_or_size_is_refused():
+    o = make_optimizer()
+    s = optim.ExponentialLR(o, gamma=0.9)
+    with pytest.raises(ValueError, match=r"saved state has \[.*'step_size'.*another kind of scheduler"):
+        s.load_state_dict(optim.StepLR(make_optimizer(), step_size=2).state_dict())
+    two_groups = optim.SGD([{"params": [gn.nn.Parameter(np.zeros(1))]}, {"params": [gn.nn.Parameter(np.zeros(1))]}],
+                           lr=0.1)
+    with pytest.raises(ValueError, match="'base_lrs' has 2 values for 1 parameter groups"):
+        s.load_state_dict(optim.ExponentialLR(two_groups, gamma=0.9).state_dict())
+    with pytest.raises(TypeError, match="expected the dict that state_dict"):
+        s.load_state_dict(None)
+    assert s.gamma == 0.9 and s.get_last_lr() == [0.1]  # unchanged by the refused loads

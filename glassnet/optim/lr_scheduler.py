@@ -6,8 +6,30 @@ PyTorch (``ReduceLROnPlateau.step(metric)`` takes the monitored value).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 from glassnet.optim.optimizer import Optimizer, check_hyperparameter
+
+
+def scheduler_state(scheduler) -> dict:
+    """Every attribute of a scheduler but its optimizer (PyTorch's state_dict)."""
+    return {k: v for k, v in vars(scheduler).items() if k != "optimizer"}
+
+
+def load_scheduler_state(scheduler, state_dict) -> None:
+    """Set the attributes ``scheduler_state`` returned, after checking that they are this kind of
+    scheduler's, with one entry per parameter group where it keeps one per group."""
+    name = f"{type(scheduler).__name__}.load_state_dict"
+    own = scheduler_state(scheduler)
+    if not isinstance(state_dict, Mapping):
+        raise TypeError(f"{name}: expected the dict that state_dict() returns, got {type(state_dict).__name__}")
+    if set(state_dict) != set(own):
+        raise ValueError(f"{name}: the saved state has {sorted(state_dict)}, this scheduler {sorted(own)}; "
+                         "was it saved from another kind of scheduler?")
+    for key, value in own.items():
+        if isinstance(value, list) and len(state_dict[key]) != len(value):
+            raise ValueError(f"{name}: {key!r} has {len(state_dict[key])} values for {len(value)} parameter groups")
+    vars(scheduler).update(state_dict)
 
 
 class LRScheduler:
@@ -38,10 +60,10 @@ class LRScheduler:
         return list(self._last_lr)
 
     def state_dict(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if k != "optimizer"}
+        return scheduler_state(self)
 
     def load_state_dict(self, state_dict: dict) -> None:
-        self.__dict__.update(state_dict)
+        load_scheduler_state(self, state_dict)
 
 
 class StepLR(LRScheduler):
@@ -102,8 +124,9 @@ class ReduceLROnPlateau:
             raise ValueError(f"ReduceLROnPlateau: mode must be 'min' or 'max', got {mode!r}")
         if threshold_mode not in ("rel", "abs"):
             raise ValueError(f"ReduceLROnPlateau: threshold_mode must be 'rel' or 'abs', got {threshold_mode!r}")
-        if not 0 <= factor < 1:
-            raise ValueError(f"ReduceLROnPlateau: factor must be in [0, 1), got {factor!r}")
+        check_hyperparameter("ReduceLROnPlateau", "factor", factor, 0.0, 1.0)
+        check_hyperparameter("ReduceLROnPlateau", "threshold", threshold)
+        check_hyperparameter("ReduceLROnPlateau", "eps", eps)
         if isinstance(patience, bool) or not isinstance(patience, int) or patience < 0:
             raise ValueError(f"ReduceLROnPlateau: patience must be a non-negative integer, got {patience!r}")
         if isinstance(cooldown, bool) or not isinstance(cooldown, int) or cooldown < 0:
@@ -111,6 +134,8 @@ class ReduceLROnPlateau:
         groups = len(optimizer.param_groups)
         if isinstance(min_lr, (list, tuple)) and len(min_lr) != groups:
             raise ValueError(f"ReduceLROnPlateau: min_lr has {len(min_lr)} values for {groups} parameter groups")
+        for value in (min_lr if isinstance(min_lr, (list, tuple)) else [min_lr]):
+            check_hyperparameter("ReduceLROnPlateau", "min_lr", value)
         self.optimizer = optimizer
         self.mode, self.factor, self.patience = mode, factor, patience
         self.threshold, self.threshold_mode, self.cooldown, self.eps = threshold, threshold_mode, cooldown, eps
@@ -156,7 +181,7 @@ class ReduceLROnPlateau:
         return list(self._last_lr)
 
     def state_dict(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if k != "optimizer"}
+        return scheduler_state(self)
 
     def load_state_dict(self, state_dict: dict) -> None:
-        self.__dict__.update(state_dict)
+        load_scheduler_state(self, state_dict)
