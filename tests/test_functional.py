@@ -155,6 +155,26 @@ def test_binary_cross_entropy_forms_agree_with_autograd(rng):
         F.binary_cross_entropy(t64([[1.5]]), np.array([[1.0]]))
 
 
+@pytest.mark.parametrize("with_logits", [True, False])
+def test_binary_cross_entropy_differentiates_logits_at_zero_and_the_target_as_autograd(with_logits):
+    # zero logits (a zero-initialised last layer) have slope sigma(0) - t = 1/2 - t; and a target that
+    # requires grad gets dL/dt = -x (logits) or log(1 - p) - log p, as in PyTorch
+    logits = np.array([[0.0, 0.0], [0.0, 1.3], [-0.7, 0.0]])
+    target = np.array([[0.0, 1.0], [0.5, 0.2], [0.9, 0.3]])
+
+    def reference(z, t):
+        p = 1 / (1 + anp.exp(-z))
+        return -anp.mean(t * anp.log(p) + (1 - t) * anp.log(1 - p))
+
+    x, t = t64(logits), t64(target)
+    loss = (F.binary_cross_entropy_with_logits(x, t) if with_logits
+            else F.binary_cross_entropy(1 / (1 + (-x).exp()), t))
+    assert loss.item() == pytest.approx(reference(logits, target), rel=1e-12)
+    loss.backward()
+    np.testing.assert_allclose(x.grad.data, autograd_grad(reference, 0)(logits, target), rtol=1e-10)
+    np.testing.assert_allclose(t.grad.data, autograd_grad(reference, 1)(logits, target), rtol=1e-10)
+
+
 def test_binary_cross_entropy_at_saturated_probabilities_is_finite_as_in_pytorch():
     # float32 sigmoid(20) rounds to exactly 1: the loss's gradient there is (p - t) / max(p (1 - p), 1e-12)
     x = gn.tensor(np.array([[20.0], [-20.0]], dtype=np.float32), requires_grad=True)

@@ -92,6 +92,8 @@ CASES = {
             (lambda a, b: nn_ops.mse(a, b, reduction="none"), [R(4, 3), R(4, 3, seed=1)])],
     "binary_cross_entropy": [(nn_ops.binary_cross_entropy,
                               [np.array([[0.1, 0.5], [0.8, 0.35]]), np.array([[0.0, 1.0], [0.7, 0.2]])])],
+    "binary_cross_entropy_with_logits": [(nn_ops.binary_cross_entropy_with_logits,
+                                          [np.array([[0.0, 1.5], [-2.0, 0.0]]), np.array([[0.0, 1.0], [0.7, 0.2]])])],
     "softmax": [(lambda a: nn_ops.softmax(a, dim=-1), [R(3, 4)]),
                 (lambda a: nn_ops.softmax(a, dim=0), [R(3, 4)])],
     "log_softmax": [(lambda a: nn_ops.log_softmax(a, dim=1), [R(3, 4)]),

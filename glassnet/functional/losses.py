@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from glassnet.errors import ShapeError
-from glassnet.ops import elementwise, nn_ops
+from glassnet.ops import nn_ops
 from glassnet.ops.reductions import mean
 from glassnet.tensor import Tensor, as_tensor
 
@@ -50,13 +50,18 @@ def _target_like(target, input) -> Tensor:
     return Tensor._from_op(data)
 
 
+def _target_or_constant(target, input) -> Tensor:
+    """A target that requires grad as it is (the loss then differentiates it too, as in PyTorch), any
+    other as a constant in the input's float dtype."""
+    return target if isinstance(target, Tensor) and target.requires_grad else _target_like(target, input)
+
+
 def mse_loss(input, target, reduction: str = "mean"):
     """Squared error: mean((input - target)^2)."""
     if reduction not in REDUCTIONS:  # the checks call out only to raise: this runs on every training step
         _check_reduction(reduction, "mse_loss")
     input = as_tensor(input)
-    if not (isinstance(target, Tensor) and target.requires_grad):
-        target = _target_like(target, input)
+    target = _target_or_constant(target, input)
     if input._data.shape != target._data.shape:
         _same_shape(input, target, "mse_loss")
     return nn_ops.mse(input, target, reduction=reduction)
@@ -95,7 +100,7 @@ def cross_entropy(input, target, reduction: str = "mean"):
             f"cross_entropy: a target of shape {target_data.shape} must hold integer class labels, got dtype "
             f"{target_data.dtype}; convert them with y.astype(int), or give class probabilities of shape {input.shape}"
         )
-    probabilities = target if isinstance(target, Tensor) and target.requires_grad else _target_like(target, input)
+    probabilities = _target_or_constant(target, input)
     _same_shape(input, probabilities, "cross_entropy")
     losses = -(probabilities * nn_ops.log_softmax(input, dim=1)).sum(axis=1)
     return _reduce(losses, reduction)
@@ -105,7 +110,7 @@ def binary_cross_entropy(input, target, reduction: str = "mean"):
     """-(t log p + (1 - t) log(1 - p)) for probabilities p in [0, 1]; logs are clamped at -100 as in PyTorch."""
     _check_reduction(reduction, "binary_cross_entropy")
     input = as_tensor(input)
-    target = _target_like(target, input)
+    target = _target_or_constant(target, input)
     _same_shape(input, target, "binary_cross_entropy")
     if input.data.size and (input.data.min() < 0 or input.data.max() > 1):
         raise ValueError(
@@ -119,7 +124,6 @@ def binary_cross_entropy_with_logits(input, target, reduction: str = "mean"):
     """Binary cross-entropy of sigmoid(x), stably: max(x, 0) - x t + log(1 + e^-|x|)."""
     _check_reduction(reduction, "binary_cross_entropy_with_logits")
     input = as_tensor(input)
-    target = _target_like(target, input)
+    target = _target_or_constant(target, input)
     _same_shape(input, target, "binary_cross_entropy_with_logits")
-    losses = elementwise.relu(input) - input * target + elementwise.log1p(elementwise.exp(-abs(input)))
-    return _reduce(losses, reduction)
+    return _reduce(nn_ops.binary_cross_entropy_with_logits(input, target), reduction)

@@ -252,6 +252,19 @@ def binary_cross_entropy(p, t):
     return losses, (lambda g: g * (p - t) / np.maximum(p * (1 - p), 1e-12), lambda g: g * (log_q - log_p))
 
 
+@primitive(n_tensors=2)
+def binary_cross_entropy_with_logits(x, t):
+    """max(x, 0) − x t + log(1 + e^−|x|) per element: −(t log σ(x) + (1 − t) log(1 − σ(x))) without
+    forming σ(x), so that no log of 0 occurs (unreduced).
+
+    A primitive rather than the composite of relu, abs and log1p, whose slopes at x = 0 are both
+    taken as 0 and so gave −t there instead of σ(0) − t = ½ − t.
+    """
+    losses = np.maximum(x, 0) - x * t + np.log1p(np.exp(-np.abs(x)))
+    # dL/dx = σ(x) − t ;  dL/dt = −x
+    return losses, (lambda g: g * (sigmoid_(x) - t), lambda g: -g * x)
+
+
 def _log_softmax(x, dim):
     shifted = x - x.max(axis=dim, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
