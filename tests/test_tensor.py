@@ -1,4 +1,6 @@
 """Tensor construction, operators, the backward pass and its errors."""
+import math
+
 import numpy as np
 import pytest
 
@@ -218,6 +220,29 @@ def test_power_zero_has_slope_zero_even_at_zero():
     x = gn.tensor([0.0, 2.0], requires_grad=True)
     (x ** 0).sum().backward()
     assert x.grad.numpy().tolist() == [0.0, 0.0]
+    # the same with the exponents in an array or a tensor, element by element: d(a^b)/da = b a^(b-1), 0 where b = 0
+    for exponent in (np.array([0.0, 2.0, 0.0]), gn.tensor([0.0, 2.0, 0.0], requires_grad=True)):
+        x = gn.tensor([0.0, 0.0, 3.0], requires_grad=True)
+        with np.errstate(all="raise"):
+            (x ** exponent).sum().backward()
+        assert x.grad.numpy().tolist() == [0.0, 0.0, 0.0]
+    assert exponent.grad.numpy().tolist() == [0.0, 0.0, pytest.approx(np.log(3.0))]  # a^b ln a, 0 at a = 0
+
+
+def test_division_slope_for_the_divisor_does_not_square_it():
+    # d(a/b)/db = -a/b^2 = -1e-20/1e-50 = -1e30 in float32, whose b^2 = 1e-50 would underflow to 0
+    a = gn.tensor(np.float32(1e-20))
+    b = gn.tensor(np.float32(1e-25), requires_grad=True)
+    (a / b).backward()
+    assert b.grad.item() == pytest.approx(-1e30, rel=1e-6)
+
+
+def test_exact_gelu_of_a_zero_dimensional_tensor():
+    x = gn.tensor(np.float32(1.0), requires_grad=True)
+    y = gn.nn.GELU()(x)  # x Phi(x): Phi(1) = (1 + erf(1/sqrt 2)) / 2
+    assert y.dtype == np.float32 and y.item() == pytest.approx(0.5 * (1 + math.erf(2 ** -0.5)), rel=1e-6)
+    y.backward()
+    assert x.grad.item() == pytest.approx(0.5 * (1 + math.erf(2 ** -0.5)) + math.exp(-0.5) / math.sqrt(2 * math.pi), rel=1e-6)
 
 
 def test_an_integer_cast_leaves_the_graph():

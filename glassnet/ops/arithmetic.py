@@ -31,8 +31,9 @@ def mul(a, b):
 @primitive
 def div(a, b):
     """a / b elementwise (broadcasting)."""
-    # d(a/b)/da = 1/b, d(a/b)/db = -a/b^2
-    return a / b, (lambda g: g / b, lambda g: -g * a / (b * b))
+    out = a / b
+    # d(a/b)/da = 1/b, d(a/b)/db = -a/b^2, taken as -(a/b)/b so that b^2 cannot overflow or underflow
+    return out, (lambda g: g / b, lambda g: -g * out / b)
 
 
 @primitive
@@ -49,18 +50,25 @@ def power_scalar(a, exponent):
     exponent = np.asarray(exponent, dtype=a.dtype) if np.issubdtype(a.dtype, np.floating) else exponent
     if np.ndim(exponent) == 0 and exponent == 0:  # a^0 = 1 everywhere, so its slope is 0, also at a = 0 where p a^(p-1) would be 0 · inf
         return a**exponent, (lambda g: np.zeros_like(a),)
-    return a**exponent, (lambda g: g * exponent * a ** (exponent - 1),)
+    if np.ndim(exponent) == 0:
+        return a**exponent, (lambda g: g * exponent * a ** (exponent - 1),)
+    return a**exponent, (lambda g: g * _power_slope(a, exponent),)
+
+
+def _power_slope(a, p):
+    """d(a^p)/da = p a^(p-1), and 0 where p = 0 (a^0 = 1 is flat, also at a = 0 where p a^(p-1) is 0 · inf)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        slope = p * a ** (p - 1)
+    return np.where(p == 0, 0, slope).astype(slope.dtype, copy=False)
 
 
 @primitive
 def power(a, b):
     """a ** b with both sides tensors (broadcasting)."""
     out = a**b
-    # d(a^b)/da = b a^(b-1);  d(a^b)/db = a^b ln a  (taken as 0 where a <= 0)
-    return out, (
-        lambda g: g * b * a ** (b - 1),
-        lambda g: g * out * np.log(np.where(a > 0, a, 1)),
-    )
+
+    # d(a^b)/da = b a^(b-1) (0 where b = 0);  d(a^b)/db = a^b ln a  (taken as 0 where a <= 0)
+    return out, (lambda g: g * _power_slope(a, b), lambda g: g * out * np.log(np.where(a > 0, a, 1)))
 
 
 @primitive

@@ -126,7 +126,7 @@ def tanh(x):
 @primitive
 def erf(x):
     """The error function (2/sqrt(pi)) ∫0^x e^(-t^2) dt, used by the exact GELU."""
-    y = _erf(x).astype(x.dtype)
+    y = np.asarray(_erf(x), dtype=x.dtype)  # frompyfunc gives an object array, or a bare float for 0-d x
     # d/dx erf(x) = 2/sqrt(pi) e^(-x^2)
     return y, (lambda g: g * (2 / math.sqrt(math.pi)) * np.exp(-x * x),)
 
