@@ -211,6 +211,20 @@ def test_layers_accept_nested_lists_in_their_own_dtype():
     np.testing.assert_allclose(out.data, np.array([[1.0, 2.0]]) @ layer.weight.data.T + layer.bias.data)
 
 
+def test_layers_cast_arrays_to_their_own_dtype_as_keras_and_refuse_non_numbers():
+    model = nn.Sequential(nn.Linear(2, 3, generator=0), nn.ReLU(), nn.Linear(3, 1, generator=1))  # float32
+    x64 = np.array([[0.25, -1.5], [2.0, 0.5]])
+    expected = model(x64.astype(np.float32)).data
+    for x in (x64, np.array([[0, -1], [2, 0]]), gn.tensor(np.array([[0, -1], [2, 0]]))):
+        out = model(x)  # a float64 NumPy array, an int array, an int tensor: all computed in float32
+        assert out.dtype == np.float32
+    np.testing.assert_array_equal(model(x64).data, expected)
+    assert model(gn.tensor(x64, dtype="float64")).dtype == np.float64  # a float tensor is taken as it is
+    for bad in (np.ones((2, 2), dtype=complex), np.array([["a", "b"]]), np.array([[1.0, None]], dtype=object)):
+        with pytest.raises(TypeError, match=r"Linear\(in_features=2.* expected real numbers, got an array of dtype"):
+            model(bad)
+
+
 @pytest.mark.parametrize("rows", [6, 16384])  # 16384 x 5 outputs: the layer's workspace arrays are used
 @pytest.mark.parametrize("activation", [nn.ReLU, nn.Sigmoid, nn.Tanh])
 def test_sequential_fused_linear_activation_equals_separate_ops(activation, rows):

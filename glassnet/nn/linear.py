@@ -90,8 +90,22 @@ class Linear(Module):
             raise
 
     def _as_input(self, x):
-        """Nested lists or numbers become a tensor in this layer's float dtype."""
-        return x if isinstance(x, (Tensor, np.ndarray)) else Tensor(x, dtype=self.weight.dtype)
+        """Numbers, nested lists and arrays are cast to this layer's float dtype, as Keras casts a
+        layer's inputs (a float64 array into a float32 layer computes in float32); a float Tensor
+        is taken as it is, an integer one cast."""
+        if isinstance(x, Tensor):
+            data = x._data
+            if data.dtype.kind == "f":  # the training step's case, checked first
+                return x
+        else:
+            data = x
+        if isinstance(data, np.ndarray):
+            if data.dtype is self.weight._data.dtype:
+                return x
+            if data.dtype.kind not in "biuf":
+                raise TypeError(f"{self!r} expected real numbers, got an array of dtype {data.dtype}")
+            return data.astype(self.weight.dtype)
+        return Tensor(x, dtype=self.weight.dtype)
 
     def _check_features(self, x):
         """Raise this layer's own message when the op refused x for its number of features (the
