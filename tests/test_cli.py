@@ -97,6 +97,10 @@ def test_compare_losses_side_by_side(tmp_path):
     (["predict", "/no/such/model.npz", "1,2"], "no file"),
     (["descend", "--function", "nope"], "invalid choice"),
     (["compare", "--strength", "nan"], "argument --strength: expected a finite number, got 'nan'"),
+    # options each run of a comparison sets for itself were silently replaced
+    (["compare", "--what", "loss", "--loss", "mse"], "--loss: compare --what loss trains once with each loss"),
+    (["compare", "--strength", "5"], "--strength only applies to compare --what regularization"),
+    (["compare", "--what", "regularization", "--l2", "0.5"], "--l2: compare --what regularization sets each run's"),
     (["train", "digits", "--samples", "100"], "--samples only applies to the generated data sets"),
     (["evaluate", "/no/such/model.npz", "moons", "--samples", "-3"], "argument --samples"),
 ])

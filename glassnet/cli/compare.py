@@ -1,7 +1,6 @@
 """``glassnet compare``: the same network trained two or three ways, side by side."""
 from __future__ import annotations
 
-
 from glassnet.cli import plots, report
 from glassnet.cli.arguments import add_training_options, non_negative_float
 from glassnet.cli.data import load, prepare
@@ -23,20 +22,35 @@ def add_parser(commands) -> None:
                     "--what regularization compares no penalty, L1 and L2 (strength --strength).")
     parser.add_argument("--what", choices=sorted(VARIANTS), default="loss")
     parser.add_argument("--dataset", default="moons", help="data set name or csv:PATH (default moons)")
-    parser.add_argument("--strength", type=non_negative_float, default=1.0, help="λ for the L1 and L2 runs (default 1.0)")
+    parser.add_argument("--strength", type=non_negative_float, help="λ for the L1 and L2 runs of --what regularization (default 1.0)")
     add_training_options(parser)
     parser.add_argument("--out", metavar="DIR", help="folder for comparison.png (default runs/compare-<what>-<time>)")
     parser.add_argument("--no-plots", action="store_true")
     parser.set_defaults(run=run)
 
 
+def _refuse_options_the_variants_set(args) -> None:
+    """An option that every run of the comparison sets for itself would be silently replaced: refuse it."""
+    if args.what == "loss":
+        if args.loss is not None:
+            raise ValueError("--loss: compare --what loss trains once with each loss; leave out --loss")
+        if args.strength is not None:
+            raise ValueError("--strength only applies to compare --what regularization")
+    for option in ("l1", "l2"):
+        if args.what == "regularization" and getattr(args, option) is not None:
+            raise ValueError(f"--{option}: compare --what regularization sets each run's l1 and l2 from --strength; "
+                             f"leave out --{option}")
+
+
 def run(args) -> int:
+    _refuse_options_the_variants_set(args)
+    strength = 1.0 if args.strength is None else args.strength
     base = resolve(args, args.dataset)
     dtype = "float64" if args.float64 else "float32"
     data = prepare(load(args.dataset, args), args.test_size, args.seed, base["preprocess"], dtype)
     results = {}
     for name, change in VARIANTS[args.what].items():
-        config = dict(base, **{k: (args.strength if v is None else v) for k, v in change.items()})
+        config = dict(base, **{k: (strength if v is None else v) for k, v in change.items()})
         print(f"training with {name} ...", flush=True)
         results[name] = train_once(config, data, seed=args.seed, dtype=dtype, progress=False)
     rows = []
