@@ -216,6 +216,21 @@ def test_animate_descent_2d_bowl_rosenbrock_and_network_slice(tmp_path):
     check_gif(path, (330, 150), frames=3)
 
 
+def test_the_surface_of_a_slice_grows_to_hold_a_path_that_leaves_it():
+    from glassnet.viz.descent_2d import surface_grid
+
+    model = nn.Sequential(nn.Linear(2, 3, generator=0), nn.Sigmoid(), nn.Linear(3, 2, generator=1))
+    surface = loss_surface_slice(model, nn.CrossEntropyLoss(), XOR_X, XOR_Y, span=1.0, resolution=6)
+    result = gradient_descent(surface, start=(surface.start[0] + 5, surface.start[1] + 5), lr=1.0, steps=3)
+    A, B, Z = surface_grid(surface, result.path, resolution=99)
+    assert A.shape == (6, 6)  # the slice's own resolution
+    assert A.min() <= result.path[:, 0].min() and result.path[:, 0].max() <= A.max()
+    assert B.min() <= result.path[:, 1].min() and result.path[:, 1].max() <= B.max()
+    np.testing.assert_allclose(Z[0, 0], surface(A[0, 0], B[0, 0]))  # the values of the same slice
+    inside = gradient_descent(surface, lr=0.1, steps=2)
+    assert surface_grid(surface, inside.path, resolution=99) is surface.grid()  # the cached grid when it holds the path
+
+
 def test_plot_computation_graph_shows_autodiff_gradients(tmp_path):
     x = gn.tensor(2.0, requires_grad=True, dtype="float64")
     w = gn.tensor(-1.5, requires_grad=True, dtype="float64")

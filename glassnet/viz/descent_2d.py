@@ -16,7 +16,10 @@ from glassnet.viz._figure import pyplot, save_animation
 def surface_grid(objective, path: np.ndarray, resolution: int):
     """(A, B, Z): the function on a grid over its bounds, widened to hold the whole path."""
     if hasattr(objective, "grid"):  # a loss-surface slice computes (and caches) its own grid
-        return objective.grid()
+        (a0, a1), (b0, b1) = objective.bounds
+        if a0 <= path[:, 0].min() and path[:, 0].max() <= a1 and b0 <= path[:, 1].min() and path[:, 1].max() <= b1:
+            return objective.grid()
+        resolution = objective.resolution  # the path leaves the slice's grid: a wider one, computed afresh
     bounds = getattr(objective, "bounds", ()) or ((path[:, 0].min(), path[:, 0].max()),
                                                   (path[:, 1].min(), path[:, 1].max()))
     (a0, a1), (b0, b1) = padded_range(*bounds[0], path[:, 0], 0.02), padded_range(*bounds[1], path[:, 1], 0.02)
