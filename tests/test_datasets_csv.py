@@ -85,3 +85,15 @@ def test_a_file_that_is_not_utf8_or_not_a_path_is_a_clear_error(tmp_path):
         load_csv(path)
     with pytest.raises(TypeError, match="path must be a file path"):
         load_csv(3)
+
+
+def test_numbers_beyond_float32_and_a_target_name_used_twice_are_refused(tmp_path):
+    # 1e39 would be stored as inf in the float32 features (a typed "inf" is refused already)
+    with pytest.raises(ValueError, match=r"row 3, column 'a': '1e39' is beyond float32's range"):
+        load_csv(_write(tmp_path, "a,b,label\n1,2,0\n1e39,0,1\n"), target="label")
+    with pytest.raises(ValueError, match=r"row 2, column 'y': '-4e38' is beyond float32's range"):
+        load_csv(_write(tmp_path, "a,y\n1,-4e38\n2,1.5\n"), target="y", task="regression")
+    duplicated = _write(tmp_path, "x,y,y\n1,2,3\n4,5,6\n")  # which y is the target?
+    with pytest.raises(ValueError, match=r"names 2 columns 'y' \(indices \[1, 2\]\); give target as an index"):
+        load_csv(duplicated, target="y")
+    np.testing.assert_array_equal(load_csv(duplicated, target=1).X, [[1, 3], [4, 6]])

@@ -25,11 +25,21 @@ def _number(cell: str, row: int, column: str, path: str) -> float:
         raise ValueError(f"load_csv: {path}: row {row}, column {column}: {cell!r} is not a number") from None
     if not math.isfinite(value):
         raise ValueError(f"load_csv: {path}: row {row}, column {column}: {cell!r} is not a finite number")
+    if abs(value) > FLOAT32_MAX:  # it would be stored as inf
+        raise ValueError(f"load_csv: {path}: row {row}, column {column}: {cell!r} is beyond float32's range "
+                         f"(±{FLOAT32_MAX:.4g}); rescale the column first")
     return value
+
+
+FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 def _target_index(target, names: list, path: str) -> int:
     if isinstance(target, str):
+        if names.count(target) > 1:
+            places = [k for k, name in enumerate(names) if name == target]
+            raise ValueError(f"load_csv: {path}: the header names {len(places)} columns {target!r} (indices "
+                             f"{places}); give target as an index")
         if target in names:
             return names.index(target)
         if target.lstrip("-").isdigit():
