@@ -17,8 +17,9 @@ def atomic_write(path, mode: str = "wb"):
     """Open a temporary file beside ``path``; on success fsync it and rename it over ``path``.
 
     A crash or exception before the rename leaves any previous ``path`` untouched. A file
-    that is already there keeps its permissions; a symbolic link is written through, so the
-    file it points to is replaced and the link stays.
+    that is already there keeps its permissions, and one that nobody may write is refused
+    (PermissionError); a symbolic link is written through, so the file it points to is
+    replaced and the link stays.
     """
     path = os.fspath(path)
     if os.path.islink(path):
@@ -30,7 +31,11 @@ def atomic_write(path, mode: str = "wb"):
         os.makedirs(folder, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
         raise NotADirectoryError(f"cannot write the file {path!r}: a part of {folder!r} is a file, not a folder") from None
-    permissions = os.stat(path).st_mode & 0o7777 if os.path.exists(path) else 0o666 & ~_umask()
+    exists = os.path.exists(path)
+    permissions = os.stat(path).st_mode & 0o7777 if exists else 0o666 & ~_umask()
+    if exists and not permissions & 0o222:  # nobody may write it: its owner protected it, and a rename would replace it anyway
+        raise PermissionError(f"cannot write the file {path!r}: it is read-only; make it writable "
+                              f"(chmod u+w) or write to another path")
     handle, temporary = tempfile.mkstemp(prefix=".tmp-" + os.path.basename(path) + "-", dir=folder)
     try:
         os.chmod(temporary, permissions)  # mkstemp makes 0600; keep the old file's, else the usual ones

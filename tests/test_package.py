@@ -72,4 +72,11 @@ def test_atomic_write_keeps_permissions_writes_through_links_and_refuses_folders
     with pytest.raises(NotADirectoryError, match="is a file, not a folder"):
         with atomic_write(private / "inside.txt", "w"):
             pass
-    assert sorted(os.listdir(tmp_path)) == ["link.txt", "private.txt"]
+    protected = tmp_path / "protected.txt"
+    protected.write_text("keep me")
+    os.chmod(protected, 0o444)  # its owner protected it: a rename over it must be refused
+    with pytest.raises(PermissionError, match="is read-only; make it writable"):
+        with atomic_write(protected, "w") as file:
+            file.write("lost")
+    assert protected.read_text() == "keep me"
+    assert sorted(os.listdir(tmp_path)) == ["link.txt", "private.txt", "protected.txt"]
