@@ -401,3 +401,19 @@ def test_early_stopping_checks_its_arguments(arguments, match):
     from glassnet.callbacks import EarlyStopping
     with pytest.raises((ValueError, TypeError), match=match):
         EarlyStopping(**arguments)
+
+
+def test_no_accuracy_for_one_output_column_with_integer_targets():
+    # a custom regression loss on integer targets: the argmax of one column is always 0, so an
+    # "accuracy" would only be the share of targets equal to 0
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((20, 3)).astype(np.float32), rng.integers(0, 5, 20)
+    model = nn.Sequential(nn.Linear(3, 1, generator=0))
+
+    def squared_error(output, target):
+        return ((output.reshape(-1) - gn.tensor(target.astype(np.float32))) ** 2).mean()
+
+    history = gn.fit(model, squared_error, gn.optim.SGD(model.parameters(), lr=0.01), X, y, epochs=2,
+                     validation_data=(X, y), progress=False)
+    assert "accuracy" not in history.history and "val_accuracy" not in history.history
+    assert set(gn.evaluate(model, squared_error, X, y)) == {"loss"}

@@ -111,7 +111,8 @@ def evaluate(model, loss_fn, X, y, batch_size: int = 1024) -> dict:
                 value = _loss_value(loss_fn(out, yb), "evaluate")
                 total_loss += value if sums else value * len(xb)
                 if counter is not None:
-                    correct += counter(out.data, yb)
+                    right = counter(out.data, yb)
+                    counter, correct = (None, 0) if right is None else (counter, correct + right)
     finally:
         model.train(was_training)
     result = {"loss": total_loss if sums else total_loss / len(X)}
@@ -325,7 +326,11 @@ def _train_epochs(model, loss_fn, optimizer, X, y, run, hooks, epochs, *, batch_
             loss_sum += loss_value if sums else loss_value * batch
             norm_sums = [total + norm for total, norm in zip(norm_sums, norms)]
             if counter is not None:
-                correct += counter(out.data, yb)
+                right = counter(out.data, yb)
+                if right is None:  # the outputs cannot be scored against these targets (see metrics.py)
+                    counter = None
+                else:
+                    correct += right
             if batch_end:
                 hooks.on_batch_end(step, {"loss": loss_value, "batch_size": batch})
 

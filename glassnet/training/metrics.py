@@ -1,4 +1,8 @@
-"""Accuracy for the kinds of targets ``fit`` meets, chosen from the loss and the targets."""
+"""Accuracy for the kinds of targets ``fit`` meets, chosen from the loss and the targets.
+
+A counter returns the number of right predictions in a batch, or None when the outputs turn out
+not to be scores of these targets; ``fit`` and ``evaluate`` then report no accuracy.
+"""
 from __future__ import annotations
 
 import numpy as np
@@ -6,8 +10,11 @@ import numpy as np
 from glassnet.training.loss_kind import is_loss
 
 
-def count_correct_labels(output: np.ndarray, labels: np.ndarray) -> int:
-    """Rows whose largest output is at the true class label."""
+def count_correct_labels(output: np.ndarray, labels: np.ndarray) -> int | None:
+    """Rows whose largest output is at the true class label; None when the output has fewer than
+    two columns (a regression output: its argmax is always 0, so no accuracy is counted)."""
+    if output.ndim != 2 or output.shape[1] < 2:
+        return None
     return int(np.count_nonzero(output.argmax(axis=1) == labels))
 
 
