@@ -50,7 +50,7 @@ def check_features(X, name: str = "X", dtype=None) -> np.ndarray:
     if array.ndim < 2:
         raise ValueError(
             f"{name}: expected a 2-D array of shape (n_samples, n_features), got shape {array.shape}; "
-            f"use X.reshape(-1, 1) for a single feature"
+            f"use X.reshape(-1, 1) for a single feature or X.reshape(1, -1) for a single sample"
         )
     if array.shape[0] == 0:
         raise ValueError(f"{name}: expected at least one sample, got shape {array.shape}")
@@ -62,11 +62,11 @@ def check_features(X, name: str = "X", dtype=None) -> np.ndarray:
     return array
 
 
-def check_targets(y, n_samples: int, name: str = "y") -> np.ndarray:
-    """y as an array with ``n_samples`` rows and finite values."""
+def check_targets(y, n_samples: int, name: str = "y", features: str = "X") -> np.ndarray:
+    """y as an array with ``n_samples`` rows (one per row of the array named ``features``) and finite values."""
     array = as_array(y, name)
     if array.ndim == 0 or array.shape[0] != n_samples:
-        raise ValueError(f"{name}: expected {n_samples} targets (one per row of X), got shape {array.shape}")
+        raise ValueError(f"{name}: expected {n_samples} targets (one per row of {features}), got shape {array.shape}")
     if array.dtype.kind == "f" and not _all_finite(array):
         raise ValueError(f"{name}: contains NaN or infinity")
     return array

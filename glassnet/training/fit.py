@@ -23,7 +23,7 @@ from glassnet.training.callbacks import Callback, CallbackList, TrainingRun
 from glassnet.training.checkpoint import Checkpoint
 from glassnet.training.divergence import TrainingDiverged, diagnose_gradients, diagnose_loss
 from glassnet.training.history import History
-from glassnet.training.loss_kind import loss_reduction, takes_float_targets
+from glassnet.training.loss_kind import is_loss, loss_reduction, takes_float_targets
 from glassnet.training.metrics import accuracy_counter
 from glassnet.training.progress import ProgressBar
 from glassnet.training.stopping import EarlyStopping, TargetLoss
@@ -39,10 +39,20 @@ def _model_dtype(model):
 
 def _prepare_targets(y, n, loss_fn, dtype, name):
     """y checked; 1-D integer class labels stay integers (int64) unless the loss takes numbers, else y in the model's dtype."""
-    y = check_targets(y, n, name)
+    y = check_targets(y, n, name, "validation_data[0]" if name.startswith("validation_data") else "X")
     if y.dtype.kind in "iub" and y.ndim == 1 and not takes_float_targets(loss_fn):
         return y.astype(np.int64, copy=False)
+    if y.dtype.kind in "iu" and y.ndim == 2 and y.shape[1] == 1 and _takes_labels(loss_fn):
+        raise ValueError(f"{name}: class labels for cross-entropy must have shape ({n},), got {y.shape}; "
+                         f"use y.ravel()")
     return y.astype(dtype, copy=False)
+
+
+def _takes_labels(loss_fn) -> bool:
+    from glassnet import functional as F
+    from glassnet.nn import CrossEntropyLoss
+
+    return is_loss(loss_fn, CrossEntropyLoss, F.cross_entropy)
 
 
 def _loss_value(loss, caller: str) -> float:
