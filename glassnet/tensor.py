@@ -419,6 +419,8 @@ def as_tensor(value) -> Tensor:
 def _to_array(data, dtype) -> np.ndarray:
     if isinstance(data, Tensor):
         data = data._data
+    elif isinstance(data, np.ndarray) and data.dtype.kind not in "biufc":
+        raise TypeError(f"Tensor: expected numbers, got an array of dtype {data.dtype}")
     if isinstance(data, np.ndarray):
         return data if dtype is None or data.dtype == dtype else data.astype(dtype)
     if dtype is None:

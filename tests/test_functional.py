@@ -238,3 +238,13 @@ def test_losses_of_an_empty_batch_are_nan_for_the_mean_and_zero_for_the_sum(loss
         assert check(value.item()) and value.dtype == np.float32
         value.backward()
         assert x.grad.shape == (0, 3)
+
+
+def test_text_arrays_and_integer_logits_are_named_type_errors():
+    for layer in (gn.nn.ReLU(), gn.nn.Tanh(), gn.nn.Softmax(dim=-1)):
+        with pytest.raises(TypeError, match=r"Tensor: expected numbers, got an array of dtype <U1"):
+            layer(np.array([["a", "b"]]))
+    with pytest.raises(TypeError, match=r"cross_entropy: input must be a float tensor .* got dtype int64"):
+        F.cross_entropy(np.array([[1, 2, 3]]), np.array([0]))
+    with pytest.raises(TypeError, match=r"binary_cross_entropy_with_logits: input must be a float tensor"):
+        F.binary_cross_entropy_with_logits(np.array([[1]]), np.array([[1.0]]))

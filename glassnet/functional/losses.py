@@ -50,6 +50,12 @@ def _target_like(target, input) -> Tensor:
     return Tensor._from_op(data)
 
 
+def _check_float_input(input: Tensor, loss: str) -> None:
+    if input._data.dtype.kind != "f":
+        raise TypeError(f"{loss}: input must be a float tensor (the model's outputs), got dtype "
+                        f"{input._data.dtype}; convert it with .astype('float32')")
+
+
 def _target_or_constant(target, input) -> Tensor:
     """A target that requires grad as it is (the loss then differentiates it too, as in PyTorch), any
     other as a constant in the input's float dtype."""
@@ -78,6 +84,7 @@ def cross_entropy(input, target, reduction: str = "mean"):
     input = as_tensor(input)
     if input.ndim != 2:
         raise ShapeError(f"cross_entropy: input must be logits of shape (N, C), got shape {input.shape}")
+    _check_float_input(input, "cross_entropy")
     target_data = target.data if isinstance(target, Tensor) else np.asarray(target)
     if target_data.dtype.kind in "iu":  # integer class labels
         if target_data.shape != (input.shape[0],):
@@ -110,6 +117,7 @@ def binary_cross_entropy(input, target, reduction: str = "mean"):
     """-(t log p + (1 - t) log(1 - p)) for probabilities p in [0, 1]; logs are clamped at -100 as in PyTorch."""
     _check_reduction(reduction, "binary_cross_entropy")
     input = as_tensor(input)
+    _check_float_input(input, "binary_cross_entropy")
     target = _target_or_constant(target, input)
     _same_shape(input, target, "binary_cross_entropy")
     if input.data.size and (input.data.min() < 0 or input.data.max() > 1):
@@ -124,6 +132,7 @@ def binary_cross_entropy_with_logits(input, target, reduction: str = "mean"):
     """Binary cross-entropy of sigmoid(x), stably: max(x, 0) - x t + log(1 + e^-|x|)."""
     _check_reduction(reduction, "binary_cross_entropy_with_logits")
     input = as_tensor(input)
+    _check_float_input(input, "binary_cross_entropy_with_logits")
     target = _target_or_constant(target, input)
     _same_shape(input, target, "binary_cross_entropy_with_logits")
     return _reduce(nn_ops.binary_cross_entropy_with_logits(input, target), reduction)
