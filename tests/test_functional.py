@@ -248,3 +248,14 @@ def test_text_arrays_and_integer_logits_are_named_type_errors():
         F.cross_entropy(np.array([[1, 2, 3]]), np.array([0]))
     with pytest.raises(TypeError, match=r"binary_cross_entropy_with_logits: input must be a float tensor"):
         F.binary_cross_entropy_with_logits(np.array([[1]]), np.array([[1.0]]))
+
+
+def test_functional_linear_checks_the_weight_and_bias_shapes_before_the_forward_pass():
+    x = gn.tensor(np.ones((5, 4)), requires_grad=True)
+    # a 1-D weight and a (5, 3) bias ran forward and then failed inside backward()
+    for weight, bias, shown in [(np.ones(4), None, r"weight \(4,\) and bias None"),
+                                (np.ones((3, 4)), np.ones((5, 3)), r"weight \(3, 4\) and bias \(5, 3\)")]:
+        with pytest.raises(gn.ShapeError, match=shown):
+            F.linear(x, t64(weight), None if bias is None else t64(bias))
+    y = F.linear(x, t64(np.ones((3, 4))), t64(np.arange(3.0)))
+    np.testing.assert_allclose(y.numpy(), 4 + np.arange(3.0)[None, :].repeat(5, 0))

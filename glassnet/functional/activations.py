@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
+from glassnet.errors import ShapeError
 from glassnet.ops import elementwise, nn_ops
 from glassnet.tensor import as_tensor
 
@@ -57,7 +60,11 @@ def gelu(x, approximate: str = "none"):
 
 
 def linear(x, weight, bias=None):
-    """linear(x) = x W^T + b, W of shape (out_features, in_features)."""
+    """linear(x) = x W^T + b, W of shape (out_features, in_features), b of shape (out_features,)."""
+    w_shape, b_shape = np.shape(getattr(weight, "_data", weight)), np.shape(getattr(bias, "_data", bias))
+    if len(w_shape) != 2 or (bias is not None and b_shape != w_shape[:1]):
+        raise ShapeError(f"linear: weight must have shape (out_features, in_features) and bias (out_features,), "
+                         f"got weight {w_shape} and bias {None if bias is None else b_shape}")
     if bias is None:
         return nn_ops.linear(x, weight)
     return nn_ops.linear(x, weight, bias)
