@@ -134,6 +134,8 @@ def _what_it_looks_like(path: str) -> str:
         return "a single .npy array"
     if start.lstrip()[:1] in (b"{", b"["):
         return "a JSON or text file"
+    if start.startswith(b"PK\x03\x04"):  # a zip archive that cannot be read: cut short or damaged
+        return "a zip archive that is truncated or corrupted (an interrupted copy or download?)"
     return "not a zip archive"
 
 

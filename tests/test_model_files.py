@@ -186,6 +186,14 @@ def test_foreign_and_pickle_bearing_files_are_refused(tmp_path):
     assert not marker.exists(), "a pickle was executed"
 
 
+def test_a_model_file_cut_short_is_called_truncated(tmp_path):
+    path = tmp_path / "model.npz"
+    glassnet.save(nn.Linear(2, 2), path)
+    path.write_bytes(path.read_bytes()[:-1])  # an interrupted copy
+    with pytest.raises(glassnet.ModelFileError, match="is a zip archive that is truncated or corrupted"):
+        glassnet.load(path)
+
+
 def _version_1_file(path, model):
     """A file as glassnet wrote it before checksums (format version 1), built by hand."""
     from glassnet.serialization import module_spec
