@@ -217,6 +217,10 @@ def test_bad_data_is_refused_with_the_argument_named():
         glassnet.MLPClassifier().fit(X, np.linspace(0, 1, 6))
     with pytest.raises(ValueError, match="y: contains NaN"):
         glassnet.MLPRegressor().fit(X, [0.0, 1.0, np.nan, 1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="Complex data not supported"):  # as scikit-learn: not cast to the real part
+        glassnet.MLPRegressor().fit(X, np.arange(6.0) + 5j)
+    with pytest.raises(ValueError, match="Complex data not supported"):
+        SkMLPRegressor().fit(X, np.arange(6.0) + 5j)
     fitted = quiet(glassnet.MLPRegressor(max_iter=2).fit, X, np.arange(6.0))
     with pytest.raises(ValueError, match="X has 3 features, but MLPRegressor is expecting 2 features"):
         fitted.predict(np.ones((2, 3)))

@@ -63,6 +63,8 @@ class MLPRegressor(RegressorMixin, BaseMLP):
         X, y = self._X_and_y_arrays(X, y, reset)
         if y.ndim == 0 or y.ndim > 2 or len(y) != len(X):
             raise ValueError(f"y: expected {len(X)} targets (one row per row of X, 1-D or 2-D), got shape {np.shape(y)}")
+        if y.dtype.kind == "c":
+            raise ValueError("Complex data not supported")  # scikit-learn's words; a cast would drop the imaginary part
         if y.dtype.kind not in "biuf":
             try:
                 y = y.astype(np.float64)
