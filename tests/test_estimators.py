@@ -252,3 +252,14 @@ def test_the_velocity_rule_continues_a_pytorch_momentum_buffer_from_an_older_fil
         np.testing.assert_allclose(mine.numpy(), theirs.numpy(), rtol=1e-12)
     with pytest.raises(ValueError, match="VelocitySGD: scikit-learn's rule has no weight_decay"):
         VelocitySGD(velocity_style.parameters(), lr=0.1, momentum=0.9, weight_decay=0.1)
+
+
+def test_saving_an_estimator_seeded_by_a_random_state_object_warns_that_it_is_not_kept(tmp_path):
+    X, y = np.random.default_rng(0).random((10, 2)), np.arange(10.0)
+    estimator = quiet(glassnet.MLPRegressor(max_iter=2, random_state=np.random.RandomState(0)).fit, X, y)
+    with pytest.warns(UserWarning, match="random_state is a RandomState, which a model file does not hold") as caught:
+        glassnet.save(estimator, tmp_path / "e.npz")
+    assert caught[0].filename == __file__  # the warning points at the user's save call
+    loaded = glassnet.load(tmp_path / "e.npz")
+    assert loaded.random_state is None
+    np.testing.assert_array_equal(loaded.predict(X), estimator.predict(X))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numbers
 import os
+import warnings
 
 import numpy as np
 from sklearn.preprocessing import LabelBinarizer
@@ -25,7 +26,10 @@ def _json_params(estimator) -> dict:
     params["dtype"] = np.dtype(params["dtype"]).name
     state = params["random_state"]
     if not (state is None or isinstance(state, numbers.Integral)):
-        params["random_state"] = None  # a RandomState/Generator object is not stored; the weights are
+        warnings.warn(f"save: random_state is a {type(state).__name__}, which a model file does not hold; the "
+                      f"loaded estimator has random_state=None (its fitted weights are all stored). Use an "
+                      f"integer seed to keep it.", UserWarning, stacklevel=4)
+        params["random_state"] = None
     # NumPy scalars (a GridSearchCV grid of np.arange values, say) become the Python numbers JSON can hold
     return {name: value.item() if isinstance(value, np.generic) else value for name, value in params.items()}
 
