@@ -14,6 +14,7 @@ import numbers
 import numpy as np
 
 from glassnet.step_by_hand import HIDDEN_ACTIVATIONS, LOSSES, StepByHand, training_step_by_hand
+from glassnet.validation import check_features
 
 FORMATS = ("text", "md")
 
@@ -58,10 +59,16 @@ _BACKWARD_REST = [  # (name, text, LaTeX), after dL/dz2
 ]
 
 
+def _fixed(value: float, decimals: int) -> str:
+    """``value`` to ``decimals`` places, without the sign of a number that rounds to zero (no -0.000)."""
+    text = f"{value:.{decimals}f}"
+    return text[1:] if text.startswith("-") and not text.strip("-0.") else text
+
+
 def _rows(array: np.ndarray, decimals: int) -> list:
     """The array as lines of aligned numbers (a vector is one line)."""
     matrix = np.atleast_2d(array)
-    cells = [[f"{value:.{decimals}f}" for value in row] for row in matrix]
+    cells = [[_fixed(value, decimals) for value in row] for row in matrix]
     width = max(len(cell) for row in cells for cell in row)
     return ["  ".join(cell.rjust(width) for cell in row) for row in cells]
 
@@ -100,7 +107,7 @@ class _Writer:
         return "\n".join(self.lines).rstrip() + "\n"
 
 
-def _check_options(format, hidden, lr, activation, loss, samples):
+def _check_options(format, hidden, lr, activation, loss, samples, decimals):
     if format not in FORMATS:
         raise ValueError(f"explain: format must be one of {FORMATS}, got {format!r}")
     if isinstance(hidden, bool) or not isinstance(hidden, numbers.Integral) or not 1 <= hidden <= 64:
@@ -113,6 +120,8 @@ def _check_options(format, hidden, lr, activation, loss, samples):
         raise ValueError(f"explain: loss must be one of {sorted(LOSSES)}, got {loss!r}")
     if isinstance(samples, bool) or not isinstance(samples, numbers.Integral) or samples < 1:
         raise ValueError(f"explain: samples must be a positive integer, got {samples!r}")
+    if isinstance(decimals, bool) or not isinstance(decimals, numbers.Integral) or not 0 <= decimals <= 15:
+        raise ValueError(f"explain: decimals must be an integer from 0 to 15, got {decimals!r}")
 
 
 def _data(X, y, dataset: str, samples: int):
@@ -122,8 +131,8 @@ def _data(X, y, dataset: str, samples: int):
         from glassnet.datasets import load_dataset
 
         X, y = load_dataset(dataset)
-    X, y = np.asarray(X), np.asarray(y)
-    if X.ndim != 2 or len(X) != len(y) or y.ndim != 1:
+    X, y = check_features(X, "explain: X"), np.asarray(y)
+    if len(X) != len(y) or y.ndim != 1:
         raise ValueError(f"explain: expected X of shape (n, features) and y of shape (n,), got {X.shape} and {y.shape}")
     if y.dtype.kind not in "iu" or (y.size and y.min() < 0):
         raise ValueError("explain: y must hold integer class labels 0, 1, ...")
@@ -160,7 +169,7 @@ def explain(X=None, y=None, *, dataset: str = "xor", hidden: int = 3, activation
     decimals : int
         Digits after the decimal point.
     """
-    _check_options(format, hidden, lr, activation, loss, samples)
+    _check_options(format, hidden, lr, activation, loss, samples, decimals)
     X, y, n_classes = _data(X, y, dataset, samples)
     step = training_step_by_hand(X, y, hidden=int(hidden), activation=activation, loss=loss, lr=float(lr),
                                  seed=seed, n_classes=n_classes)

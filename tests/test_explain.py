@@ -126,7 +126,17 @@ def test_user_data_and_options():
 @pytest.mark.parametrize("kwargs, match", [
     (dict(format="html"), "format"), (dict(lr=-1), "lr"), (dict(hidden=0), "hidden"),
     (dict(loss="hinge"), "loss"), (dict(activation="swish"), "activation"), (dict(dataset="nope"), "valid names"),
+    (dict(decimals=-1), "decimals must be an integer from 0 to 15, got -1"), (dict(decimals="3"), "decimals"),
+    (dict(X=np.zeros((0, 2)), y=np.zeros(0, dtype=int)), "X: expected at least one sample"),
+    (dict(X=np.array([[np.nan, 1.0]]), y=np.array([0])), "X: contains NaN or infinity"),
 ])
 def test_bad_options_are_named(kwargs, match):
     with pytest.raises(ValueError, match=match):
         glassnet.explain(**kwargs)
+
+
+def test_numbers_that_round_to_zero_are_printed_without_a_sign():
+    # dL/dh2 = -t / (N h2) is exactly -0.0 wherever t = 0 under cross-entropy
+    text = glassnet.explain(loss="cross-entropy", decimals=4)
+    assert "-0.0000" not in text and " 0.0000" in text
+    assert "-0.0000" not in glassnet.explain(X=np.array([[1e-7, -1e-7]]), y=np.array([0]), decimals=4)
