@@ -193,11 +193,14 @@ def _callable_objective(function, start) -> Objective:
     if start is None:
         raise ValueError("gradient_descent: a plain Python function needs start=, e.g. start=(1.0, 2.0)")
     try:
-        n_arguments = len(inspect.signature(function).parameters)
-    except (TypeError, ValueError):
-        n_arguments = len(start)
-    if n_arguments != len(start):
-        raise ValueError(f"gradient_descent: the function takes {n_arguments} variables but start has {len(start)}")
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):  # no signature to read (a builtin): trust start
+        parameters = None
+    if parameters is not None and not any(p.kind is p.VAR_POSITIONAL for p in parameters):  # f(*p) takes any number
+        n_arguments = len(parameters)
+        if n_arguments != len(start):
+            variables = "variable" if n_arguments == 1 else "variables"
+            raise ValueError(f"gradient_descent: the function takes {n_arguments} {variables} but start has {len(start)}")
     name = getattr(function, "__name__", "f")
     variables = ("x", "y")[: len(start)] if len(start) <= 2 else tuple(f"x{i}" for i in range(len(start)))
     span = [(c - 3.0, c + 3.0) for c in start]
@@ -271,7 +274,8 @@ def gradient_descent(function, start=None, lr=None, steps=None, maximize=None) -
         if step < steps:
             point = point + direction * lr * gradient
     if not path:
-        raise ValueError(f"gradient_descent: {objective.name} is not finite at the start {tuple(point)}")
+        raise ValueError(f"gradient_descent: {objective.name} is not finite at the start "
+                         f"({', '.join(f'{float(c):g}' for c in point)})")
     return DescentResult(function=objective, path=np.array(path), values=np.array(values),
                          gradients=np.array(gradients), lr=lr, maximize=maximize, diverged=diverged)
 

@@ -1,6 +1,7 @@
 """The glassnet command, run as a user runs it: a subprocess of ``python -m glassnet``."""
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -78,6 +79,15 @@ def test_descend_finds_the_profit_maximum(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "ended at x = 3.0000" in result.stdout
     assert (tmp_path / "descent.gif").is_file()
+
+
+def test_descend_prints_runaway_numbers_in_exponent_form():
+    # lr 1e6 on (x - 2)² + 1 multiplies x - 2 by 1 - 2e6 a step: f passes 1e300 within 25 steps
+    result = glassnet("descend", "--function", "quadratic", "--lr", "1e6", "--steps", "400", "--no-plots")
+    assert result.returncode == 0, result.stderr
+    assert "diverged after" in result.stdout
+    assert max(len(line) for line in result.stdout.splitlines()) < 160  # not 150-digit fixed-point numbers
+    assert re.search(r"ended at x = -?\d\.\d{4}e\+\d+ \(f = \d\.\d{4}e\+\d+\)", result.stdout)
 
 
 def test_compare_losses_side_by_side(tmp_path):

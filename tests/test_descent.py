@@ -136,3 +136,12 @@ def test_loss_surface_slice_errors():
         loss_surface_slice(model, loss_fn, X, y, parameters=[("0.weight", (0, 1)), ("0.weight", 1)])
     with pytest.raises(ValueError, match="exactly two"):
         loss_surface_slice(model, loss_fn, X, y, parameters=[("0.weight", 0)])
+
+
+def test_a_function_of_star_args_takes_any_start_and_messages_name_plain_numbers():
+    result = gradient_descent(lambda *p: p[0] ** 2 + p[1] ** 2, start=(1.0, 1.0), lr=0.25, steps=3)
+    np.testing.assert_allclose(result.final, [0.125, 0.125])  # x ← x − 0.25 · 2x halves x each step
+    with pytest.raises(ValueError, match="the function takes 1 variable but start has 2"):
+        gradient_descent(lambda x: x ** 2, start=(1.0, 1.0))
+    with pytest.raises(ValueError, match=r"quadratic is not finite at the start \(1e\+200\)$"):
+        gradient_descent("quadratic", start=(1e200,))

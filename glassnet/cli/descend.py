@@ -25,8 +25,13 @@ def add_parser(commands) -> None:
     parser.set_defaults(run=run)
 
 
+def _number(value: float) -> str:
+    """Four decimals, or four significant digits in exponent form once that would be a long row of digits."""
+    return f"{value:.4f}" if abs(value) < 1e6 else f"{value:.4e}"
+
+
 def _point(values, names) -> str:
-    return ", ".join(f"{name} = {value:.4f}" for name, value in zip(names, values))
+    return ", ".join(f"{name} = {_number(value)}" for name, value in zip(names, values))
 
 
 def run(args) -> int:
@@ -40,12 +45,12 @@ def run(args) -> int:
     every = args.every or (1 if result.steps <= 50 else max(1, result.steps // 25))
     for step, (point, value, gradient) in enumerate(zip(result.path, result.values, result.gradients)):
         if step % every == 0 or step == result.steps:
-            slope = ", ".join(f"{g:.4f}" for g in gradient)
-            print(f"step {step:>4}: {_point(point, names)}   f = {value:.4f}   gradient = ({slope})")
+            slope = ", ".join(_number(g) for g in gradient)
+            print(f"step {step:>4}: {_point(point, names)}   f = {_number(value)}   gradient = ({slope})")
     if result.diverged:
         print(f"diverged after {result.steps} steps: the values became too large; try a smaller --lr")
     kind = "maximum" if result.maximize else "minimum"
-    print(f"ended at {_point(result.final, names)} (f = {result.values[-1]:.4f})"
+    print(f"ended at {_point(result.final, names)} (f = {_number(result.values[-1])})"
           + (f"; the true {kind} is at {_point(objective.optimum, names)}" if objective.optimum else ""))
     path = plots.picture_path(args, f"descend-{args.function}", "descent.gif", "animation")
     if path is None:
