@@ -241,7 +241,7 @@ def format_tables(result: dict) -> str:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="glassnet bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="glassnet bench", description=__doc__.replace("``", "'"))  # plain quotes in --help
     parser.add_argument("--quick", action="store_true", help="a one-minute run with smaller workloads")
     parser.add_argument("--out", default="benchmark-results", help="folder for results.json and scaling.png")
     parser.add_argument("--only", nargs="+", choices=["mlp", "xor", "digits", "scaling"],

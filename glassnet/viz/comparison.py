@@ -5,11 +5,12 @@ from glassnet.viz._figure import finish, history_dict, pyplot, require_keys
 from glassnet.viz.history import draw_metric
 
 
-def plot_comparison(histories: dict, path=None, loss_label: str = "training loss", log_loss: bool = False,
+def plot_comparison(histories: dict, path=None, loss_label: str = "loss", log_loss: bool = False,
                     title: str = "Comparison of runs", dpi: int = 100):
     """Each named run's loss (left) and accuracy (right) against the epoch, one colour per run.
 
-    Validation curves, where recorded, are dashed in the run's colour. Runs trained with
+    Validation curves, where recorded (``val_loss``, ``val_accuracy``: the held-out part ``fit``
+    scored after each epoch), are dashed in the run's colour. Runs trained with
     different losses (squared error vs cross-entropy) have losses on different scales;
     compare their accuracy, or their loss shapes rather than their heights.
 

@@ -33,7 +33,7 @@ def animate_descent_2d(result, path, fps: float = 8, max_frames: int = 50, resol
 
     The path so far is drawn on both, with the current point as a ball; the title gives
     the step, the point and the value. Functions with steep walls (Rosenbrock) are
-    drawn as log10(1 + f - min f) so the valley stays visible.
+    drawn as log10(1 + f), lifted by min f first where f goes below 0, so the valley stays visible.
 
     Parameters
     ----------
