@@ -36,6 +36,8 @@ def as_generator(generator=None, argument: str = "generator") -> np.random.Gener
     if isinstance(generator, np.random.Generator):
         return generator
     if isinstance(generator, (int, np.integer)) and not isinstance(generator, bool):
+        if generator < 0:
+            raise ValueError(f"{argument}: an int seed must be >= 0, got {int(generator)}")
         return np.random.default_rng(int(generator))
     raise TypeError(
         f"{argument}: expected None, an int seed or a numpy.random.Generator, "

@@ -303,3 +303,14 @@ def test_sigmoid_cap_is_the_same_on_the_scalar_and_the_row_path(rows):
     x = np.tile(special, (rows, 10))
     expected = 1 / (1 + np.exp(np.minimum(-x, np.float32(88))))  # the cap written with a scalar, by hand
     np.testing.assert_array_equal(gn.functional.sigmoid(gn.Tensor(x)).data.view(np.uint32), expected.view(np.uint32))
+
+
+def test_activation_and_seed_arguments_are_checked_by_name():
+    for make, error, match in [(lambda: nn.Softmax(dim="a"), TypeError, "Softmax: dim must be an integer, got 'a'"),
+                               (lambda: nn.LeakyReLU("abc"), TypeError, "negative_slope must be a finite number"),
+                               (lambda: nn.Linear(4, 3, generator=-1), ValueError, "generator: an int seed must be >= 0"),
+                               (lambda: nn.Softmax(dim=5)(np.ones((2, 3), dtype=np.float32)), IndexError,
+                                r"softmax: dimension out of range \(expected to be in range of \[-2, 1\], but got 5\)")]:
+        with pytest.raises(error, match=match):
+            make()
+    np.testing.assert_allclose(nn.LogSoftmax(dim=-2)(np.zeros((2, 3), dtype=np.float32)).numpy(), np.log(0.5))

@@ -11,7 +11,7 @@ import numpy as np
 
 from glassnet.errors import ShapeError
 from glassnet.ops import elementwise, nn_ops
-from glassnet.tensor import as_tensor
+from glassnet.tensor import _dim, as_tensor
 
 
 def relu(x):
@@ -37,12 +37,14 @@ def tanh(x):
 
 def softmax(x, dim: int = -1):
     """softmax(x)_i = e^(x_i) / sum_j e^(x_j) along ``dim``."""
-    return nn_ops.softmax(x, dim=dim)
+    x = as_tensor(x)
+    return nn_ops.softmax(x, dim=_dim(dim, x.ndim, "softmax"))
 
 
 def log_softmax(x, dim: int = -1):
     """log_softmax(x)_i = x_i - log sum_j e^(x_j) along ``dim``."""
-    return nn_ops.log_softmax(x, dim=dim)
+    x = as_tensor(x)
+    return nn_ops.log_softmax(x, dim=_dim(dim, x.ndim, "log_softmax"))
 
 
 def gelu(x, approximate: str = "none"):

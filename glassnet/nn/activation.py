@@ -1,6 +1,9 @@
 """Activation layers: modules with no parameters that call ``glassnet.functional``."""
 from __future__ import annotations
 
+import math
+import numbers
+
 from glassnet import functional as F
 from glassnet.nn.module import Module
 from glassnet.ops import elementwise
@@ -18,6 +21,9 @@ class LeakyReLU(Module):
 
     def __init__(self, negative_slope: float = 0.01):
         super().__init__()
+        if isinstance(negative_slope, bool) or not isinstance(negative_slope, numbers.Real) \
+                or not math.isfinite(negative_slope):
+            raise TypeError(f"LeakyReLU: negative_slope must be a finite number, got {negative_slope!r}")
         self.negative_slope = float(negative_slope)
 
     def forward(self, x):
@@ -49,7 +55,9 @@ class Softmax(Module):
 
     def __init__(self, dim: int = -1):
         super().__init__()
-        self.dim = dim
+        if isinstance(dim, bool) or not isinstance(dim, numbers.Integral):
+            raise TypeError(f"{type(self).__name__}: dim must be an integer, got {dim!r}")
+        self.dim = int(dim)
 
     def forward(self, x):
         return F.softmax(x, dim=self.dim)
