@@ -8,6 +8,7 @@ once, in reverse topological order, applying the chain rule
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 
@@ -318,7 +319,14 @@ class Tensor:
         return elementwise.tanh(self)
 
     def clip(self, min=None, max=None):
-        """Limit values to [min, max]; the gradient passes only where x was inside."""
+        """Limit values to [min, max]; the gradient passes only where x was inside.
+
+        A bound may be a Tensor (element by element, broadcasting); it then gets the gradient
+        where it is the value taken, as in PyTorch.
+        """
+        if isinstance(min, Tensor) or isinstance(max, Tensor):
+            result = self if min is None else elementwise.where(self._data < _array_of(min), min, self)
+            return result if max is None else elementwise.where(result._data > _array_of(max), max, result)
         return elementwise.clip(self, min, max)
 
     clamp = clip
@@ -334,7 +342,7 @@ class Tensor:
     def flatten(self, start_dim: int = 0):
         """Merge dimensions from ``start_dim`` on into one."""
         start = _dim(start_dim, max(self.ndim, 1), "flatten")
-        return self.reshape(self.shape[:start] + (-1,))
+        return self.reshape(self.shape[:start] + (math.prod(self.shape[start:]),))  # not -1: it can be 0
 
     def transpose(self, *axes):
         """Two dimensions exchanged, as in PyTorch: ``x.transpose(0, 1)`` (for 2-D, ``x.T``).
@@ -473,6 +481,11 @@ def _axis_args(axis, keepdims, dim, keepdim):
     if isinstance(axis, list):
         axis = tuple(axis)
     return axis, bool(keepdims)
+
+
+def _array_of(value):
+    """A bound's data: a Tensor's array, else the value as given."""
+    return value._data if isinstance(value, Tensor) else value
 
 
 def _dim(axis, ndim: int, method: str) -> int:

@@ -314,3 +314,27 @@ def test_the_mean_and_variance_of_nothing_are_nan_as_in_numpy():
         assert np.isnan(gn.tensor(np.zeros((0, 3), dtype=np.float32)).mean().item())
         assert np.isnan(gn.tensor(np.ones(2)).var(ddof=2).item())
     assert gn.tensor(np.zeros((0, 3), dtype=np.float32)).mean(axis=1).shape == (0,)
+
+
+def test_clamp_with_tensor_bounds_differentiates_the_value_it_takes():
+    # y = min(max(x, low), high): dy/dx = 1 where low <= x <= high, dy/dlow = 1 where x < low, dy/dhigh where above
+    x = gn.tensor([1.0, 2.0, 3.0, 1.5], requires_grad=True)
+    low = gn.tensor([1.5, 1.5, 1.5, 1.5], requires_grad=True)
+    high = gn.tensor(2.5, requires_grad=True)
+    y = x.clamp(low, high)
+    (y * gn.tensor([1.0, 2.0, 3.0, 4.0])).sum().backward()
+    assert y.numpy().tolist() == [1.5, 2.0, 2.5, 1.5]
+    assert x.grad.numpy().tolist() == [0.0, 2.0, 0.0, 4.0]  # at x = low the gradient stays with x, as in PyTorch
+    assert low.grad.numpy().tolist() == [1.0, 0.0, 0.0, 0.0] and high.grad.item() == 3.0
+
+
+def test_size_zero_and_integer_edge_cases_follow_numpy():
+    assert gn.tensor(np.zeros((2, 0, 4))).flatten(2).shape == (2, 0, 4)
+    assert gn.tensor(2.0).flatten().shape == (1,)
+    big = np.array([10**9 + 1] * 3)
+    assert gn.tensor(big).mean().item() == np.mean(big) == 1000000001.0  # a float32 1/3 gave 1000000030.8
+    x = gn.tensor(np.zeros((2, 0)), requires_grad=True)
+    y = gn.functional.softmax(x, dim=-1)
+    y.sum().backward()
+    assert y.shape == x.grad.shape == (2, 0)
+    assert gn.functional.log_softmax(x, dim=1).shape == (2, 0)

@@ -273,6 +273,8 @@ def _log_softmax(x, dim):
 @primitive(n_tensors=1)
 def softmax(x, dim=-1):
     """softmax(x)_i = e^(x_i) / sum_j e^(x_j) along ``dim``, shifted by the max for stability."""
+    if x.size == 0:  # nothing to normalise (NumPy's max of nothing would raise)
+        return x.copy(), (lambda g: np.zeros_like(x),)
     shifted = np.exp(x - x.max(axis=dim, keepdims=True))
     s = shifted / shifted.sum(axis=dim, keepdims=True)
     # dL/dx = s * (g - sum(g * s))
@@ -282,6 +284,8 @@ def softmax(x, dim=-1):
 @primitive(n_tensors=1)
 def log_softmax(x, dim=-1):
     """log softmax(x) = x - log sum_j e^(x_j), by the log-sum-exp trick."""
+    if x.size == 0:
+        return x.copy(), (lambda g: np.zeros_like(x),)
     y = _log_softmax(x, dim)
     # dL/dx = g - softmax(x) * sum(g)
     return y, (lambda g: g - np.exp(y) * g.sum(axis=dim, keepdims=True),)
