@@ -259,3 +259,57 @@ def test_functional_linear_checks_the_weight_and_bias_shapes_before_the_forward_
             F.linear(x, t64(weight), None if bias is None else t64(bias))
     y = F.linear(x, t64(np.ones((3, 4))), t64(np.arange(3.0)))
     np.testing.assert_allclose(y.numpy(), 4 + np.arange(3.0)[None, :].repeat(5, 0))
+
+
+def _cross_entropy_reference(z, labels, weight, ignore_index, smoothing, reduction):
+    """PyTorch's documented formula, written out in autograd.numpy."""
+    log_p = z - anp.log(anp.sum(anp.exp(z), axis=1, keepdims=True))
+    classes = z.shape[1]
+    kept = labels != ignore_index
+    safe = np.where(kept, labels, 0)
+    c = np.where(kept, weight[safe], 0.0)  # each row's weight w[y], 0 when ignored
+    nll = -log_p[np.arange(len(labels)), safe] * c
+    smooth = -anp.sum(log_p * weight, axis=1) * kept
+    losses = (1 - smoothing) * nll + smoothing / classes * smooth
+    return {"none": losses, "sum": anp.sum(losses), "mean": anp.sum(losses) / c.sum()}[reduction]
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("weighted, ignore_index, smoothing", [(True, -100, 0.0), (False, 3, 0.0), (False, -100, 0.2),
+                                                               (True, 1, 0.3), (False, -100, 0.0)])
+def test_cross_entropy_options_match_the_formula_by_autograd(reduction, weighted, ignore_index, smoothing, rng):
+    z = rng.standard_normal((7, 4))
+    labels = np.array([0, 3, -100, 2, 1, 3, 1]) if ignore_index == -100 else np.array([0, 3, 3, 2, 1, 3, 1])
+    weight = np.array([0.5, 2.0, 1.0, 3.0]) if weighted else np.ones(4)
+    upstream = rng.standard_normal(7) if reduction == "none" else 1.0
+    x = t64(z)
+    loss = F.cross_entropy(x, labels, reduction, weight=weight if weighted else None, ignore_index=ignore_index,
+                           label_smoothing=smoothing)
+    expected = _cross_entropy_reference(z, labels, weight, ignore_index, smoothing, reduction)
+    np.testing.assert_allclose(loss.numpy(), expected, rtol=1e-12)
+    (loss * gn.tensor(upstream)).sum().backward()
+
+    def scalar(zz):
+        return anp.sum(_cross_entropy_reference(zz, labels, weight, ignore_index, smoothing, reduction) * upstream)
+    np.testing.assert_allclose(x.grad.numpy(), autograd_grad(scalar)(z), rtol=1e-10, atol=1e-15)
+
+
+def test_cross_entropy_options_on_probabilities_and_by_hand():
+    # two classes, logits 0: log p = log 1/2 everywhere; label 1 of weight 3 with smoothing 0.5 gives
+    # target (1/4, 3/4), so L = −(1·1/4 + 3·3/4) log(1/2) = 2.5 log 2 for the probability form
+    x = t64([[0.0, 0.0]])
+    weight = np.array([1.0, 3.0])
+    soft = F.cross_entropy(x, np.array([[0.0, 1.0]]), weight=weight, label_smoothing=0.5)
+    assert soft.item() == pytest.approx(2.5 * np.log(2))
+    # the label form divides by w[y] = 3: ((1 − ε)·3 + ε/2·(1 + 3)) log 2 / 3
+    hard = F.cross_entropy(x, np.array([1]), weight=weight, label_smoothing=0.5)
+    assert hard.item() == pytest.approx((0.5 * 3 + 0.25 * 4) * np.log(2) / 3)
+    module = gn.nn.CrossEntropyLoss(weight=weight, ignore_index=0, label_smoothing=0.5)
+    assert np.isnan(module(x, np.array([0])).item())  # every row ignored: the mean of nothing, NaN as in PyTorch
+    assert module(x, np.array([1])).item() == pytest.approx(hard.item())
+    assert gn.nn.CrossEntropyLoss(**module.get_config()).get_config() == module.get_config()
+    for options, match in [(dict(weight=[1.0]), r"weight must hold one finite number per class, shape \(2,\)"),
+                           (dict(label_smoothing=2.0), r"label_smoothing must be a number in \[0, 1\]"),
+                           (dict(ignore_index=0.5), "ignore_index must be an integer")]:
+        with pytest.raises((ValueError, TypeError), match=match):
+            F.cross_entropy(x, np.array([1]), **options)

@@ -73,18 +73,32 @@ def mse_loss(input, target, reduction: str = "mean"):
     return nn_ops.mse(input, target, reduction=reduction)
 
 
-def cross_entropy(input, target, reduction: str = "mean"):
+def cross_entropy(input, target, reduction: str = "mean", *, weight=None, ignore_index: int = -100,
+                  label_smoothing: float = 0.0):
     """Cross-entropy from logits: -sum_c t_c log softmax(input)_c per row.
 
     ``target`` is either integer class labels of shape (N,), or class
     probabilities (one-hot or soft) of the input's shape (N, C). With labels the
     log-softmax and the loss are one fused op whose gradient is (softmax - onehot)/N.
+
+    The options are PyTorch's:
+
+    - ``weight`` (C,): a row's loss is multiplied by w[y] (w_c in each term for probabilities);
+      with labels the mean divides by the sum of w[y] over the rows counted, not by N.
+    - ``ignore_index``: rows with this label count for nothing: loss 0, left out of the mean.
+    - ``label_smoothing`` ε in [0, 1]: the target becomes (1 − ε) t + ε/C.
     """
     _check_reduction(reduction, "cross_entropy")
     input = as_tensor(input)
     if input.ndim != 2:
         raise ShapeError(f"cross_entropy: input must be logits of shape (N, C), got shape {input.shape}")
     _check_float_input(input, "cross_entropy")
+    classes = input.shape[1]
+    plain = weight is None and label_smoothing == 0.0
+    if not plain:
+        weight, label_smoothing = _class_options(weight, label_smoothing, input)
+    if isinstance(ignore_index, bool) or not isinstance(ignore_index, (int, np.integer)):
+        raise TypeError(f"cross_entropy: ignore_index must be an integer, got {ignore_index!r}")
     target_data = target.data if isinstance(target, Tensor) else np.asarray(target)
     if target_data.dtype.kind in "iu":  # integer class labels
         if target_data.shape != (input.shape[0],):
@@ -92,16 +106,13 @@ def cross_entropy(input, target, reduction: str = "mean"):
                 f"cross_entropy: integer class labels must have shape ({input.shape[0]},) to match input "
                 f"{input.shape}, got {target_data.shape}"
             )
-        classes = input.shape[1]
         # one pass: seen as unsigned, a negative label becomes huge and fails the same test
         unsigned = target_data.view(target_data.dtype.str.replace("i", "u")) if target_data.dtype.kind == "i" else target_data
-        if target_data.size and np.maximum.reduce(unsigned, axis=None) >= classes:
-            bad = target_data[(target_data < 0) | (target_data >= classes)][0]
-            raise ValueError(
-                f"cross_entropy: class label {bad} is out of range for {classes} classes; labels must be "
-                f"integers in [0, {classes - 1}]"
-            )
-        return nn_ops.cross_entropy_with_labels(input, target_data, reduction=reduction)
+        in_range = not target_data.size or np.maximum.reduce(unsigned, axis=None) < classes
+        ignores_a_class = 0 <= ignore_index < classes and bool(np.any(target_data == ignore_index))
+        if plain and in_range and not ignores_a_class:
+            return nn_ops.cross_entropy_with_labels(input, target_data, reduction=reduction)
+        return _label_cross_entropy(input, target_data, reduction, weight, ignore_index, label_smoothing)
     if target_data.ndim == 1 and len(target_data) == input.shape[0]:
         raise TypeError(
             f"cross_entropy: a target of shape {target_data.shape} must hold integer class labels, got dtype "
@@ -109,8 +120,61 @@ def cross_entropy(input, target, reduction: str = "mean"):
         )
     probabilities = _target_or_constant(target, input)
     _same_shape(input, probabilities, "cross_entropy")
-    losses = -(probabilities * nn_ops.log_softmax(input, dim=1)).sum(axis=1)
+    if label_smoothing:
+        probabilities = probabilities * (1.0 - label_smoothing) + label_smoothing / classes
+    log_p = nn_ops.log_softmax(input, dim=1)
+    losses = -((probabilities * log_p if weight is None else probabilities * log_p * weight).sum(axis=1))
     return _reduce(losses, reduction)
+
+
+def _class_options(weight, label_smoothing, input) -> tuple:
+    """``weight`` as a constant (C,) tensor in the input's dtype (or None), and ``label_smoothing`` checked."""
+    classes = input.shape[1]
+    if isinstance(label_smoothing, bool) or not isinstance(label_smoothing, (int, float, np.floating, np.integer)) \
+            or not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"cross_entropy: label_smoothing must be a number in [0, 1], got {label_smoothing!r}")
+    if weight is not None:
+        data = weight._data if isinstance(weight, Tensor) else np.asarray(weight)
+        if data.shape != (classes,) or data.dtype.kind not in "biuf" or not np.all(np.isfinite(data)):
+            raise ValueError(f"cross_entropy: weight must hold one finite number per class, shape ({classes},), "
+                             f"got {getattr(data, 'dtype', '')} of shape {data.shape}")
+        weight = _target_like(data, input)
+    return weight, float(label_smoothing)
+
+
+def _label_cross_entropy(input, labels, reduction, weight, ignore_index, label_smoothing):
+    """Cross-entropy of integer labels with class weights, ignored rows or label smoothing, composed
+    from log_softmax and indexing (the fused op covers the plain case).
+
+    Row i counts with c_i = w[y_i] (1 without weights; 0 when y_i is ignore_index):
+    L_i = −c_i log p_i[y_i] · (1 − ε) − (ε/C) Σ_c w_c log p_ic (the second term 0 for ignored rows);
+    the mean is Σ L_i / Σ c_i, as PyTorch divides.
+    """
+    classes = input.shape[1]
+    kept = labels != ignore_index
+    bad = labels[kept & ((labels < 0) | (labels >= classes))]
+    if bad.size:
+        raise ValueError(
+            f"cross_entropy: class label {bad[0]} is out of range for {classes} classes; labels must be "
+            f"integers in [0, {classes - 1}] (or ignore_index={ignore_index})"
+        )
+    safe = np.where(kept, labels, 0).astype(np.intp)
+    dtype = input._data.dtype
+    class_weight = np.ones(classes, dtype=dtype) if weight is None else weight._data
+    counts = np.where(kept, class_weight[safe], 0).astype(dtype)  # c_i
+    log_p = nn_ops.log_softmax(input, dim=1)
+    losses = -(log_p[np.arange(len(labels)), safe] * Tensor._from_op(counts))
+    if label_smoothing:
+        spread = log_p if weight is None else log_p * weight
+        smooth = -(spread.sum(axis=1) * Tensor._from_op(kept.astype(dtype)))
+        losses = losses * (1.0 - label_smoothing) + smooth * (label_smoothing / classes)
+    if reduction == "none":
+        return losses
+    total = losses.sum()
+    if reduction == "sum":
+        return total
+    denominator = float(counts.sum())
+    return total * (1.0 / denominator if denominator else float("nan"))
 
 
 def binary_cross_entropy(input, target, reduction: str = "mean"):

@@ -1,6 +1,8 @@
 """Loss modules: objects holding a loss's options that call ``glassnet.functional``."""
 from __future__ import annotations
 
+import numpy as np
+
 from glassnet import functional as F
 from glassnet.nn.module import Module
 
@@ -31,9 +33,35 @@ class MSELoss(_Loss):
 
 
 class CrossEntropyLoss(_Loss):
-    """Cross-entropy of logits against class labels or class probabilities."""
+    """Cross-entropy of logits against class labels or class probabilities.
+
+    ``weight``, ``ignore_index`` and ``label_smoothing`` as in PyTorch (see
+    :func:`glassnet.functional.cross_entropy`).
+    """
 
     function = staticmethod(F.cross_entropy)
+
+    def __init__(self, weight=None, reduction: str = "mean", *, ignore_index: int = -100,
+                 label_smoothing: float = 0.0):
+        super().__init__(reduction)
+        self.weight = None if weight is None else np.array(getattr(weight, "_data", weight))
+        self.ignore_index, self.label_smoothing = ignore_index, label_smoothing
+
+    def forward(self, input, target):
+        return F.cross_entropy(input, target, reduction=self.reduction, weight=self.weight,
+                               ignore_index=self.ignore_index, label_smoothing=self.label_smoothing)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "weight": None if self.weight is None else self.weight.tolist(),
+                "ignore_index": self.ignore_index, "label_smoothing": self.label_smoothing}
+
+    def extra_repr(self) -> str:
+        extra = "" if self.weight is None else f", weight={self.weight.tolist()}"
+        if self.ignore_index != -100:
+            extra += f", ignore_index={self.ignore_index}"
+        if self.label_smoothing:
+            extra += f", label_smoothing={self.label_smoothing}"
+        return super().extra_repr() + extra
 
 
 class BCELoss(_Loss):
