@@ -421,3 +421,20 @@ def test_no_accuracy_for_one_output_column_with_integer_targets():
                      validation_data=(X, y), progress=False)
     assert "accuracy" not in history.history and "val_accuracy" not in history.history
     assert set(gn.evaluate(model, squared_error, X, y)) == {"loss"}
+
+
+@pytest.mark.parametrize("ignored", [-100, 0])
+def test_accuracy_leaves_out_the_rows_the_loss_ignores(ignored):
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((20, 3)).astype(np.float32), rng.integers(0, 3, 20)
+    y[:5] = ignored
+    model = nn.Sequential(nn.Linear(3, 3, generator=0))
+    loss_fn = nn.CrossEntropyLoss(ignore_index=ignored)
+    history = gn.fit(model, loss_fn, gn.optim.SGD(model.parameters(), lr=0.1), X, y, epochs=1, batch_size=20,
+                     progress=False)
+    scores = gn.evaluate(model, loss_fn, X, y)
+    predicted = model(gn.tensor(X)).numpy().argmax(axis=1)
+    kept = y != ignored
+    assert scores["accuracy"] == pytest.approx(np.mean(predicted[kept] == y[kept]))  # over the 15 rows counted
+    assert 0 <= history["accuracy"][0] <= 1 and history["accuracy"][0] * kept.sum() == pytest.approx(
+        round(history["accuracy"][0] * kept.sum()))

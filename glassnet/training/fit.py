@@ -24,7 +24,7 @@ from glassnet.training.checkpoint import Checkpoint
 from glassnet.training.divergence import TrainingDiverged, diagnose_gradients, diagnose_loss
 from glassnet.training.history import History
 from glassnet.training.loss_kind import is_loss, loss_reduction, takes_float_targets
-from glassnet.training.metrics import accuracy_counter
+from glassnet.training.metrics import accuracy_counter, scored_rows
 from glassnet.training.progress import ProgressBar
 from glassnet.training.stopping import EarlyStopping, TargetLoss
 from glassnet.training.threads import blas_threads_for, limit_blas_threads
@@ -127,7 +127,8 @@ def evaluate(model, loss_fn, X, y, batch_size: int = 1024) -> dict:
         model.train(was_training)
     result = {"loss": total_loss if sums else total_loss / len(X)}
     if counter is not None:
-        result["accuracy"] = correct / len(X)
+        scored = scored_rows(loss_fn, y)  # the rows accuracy is counted over
+        result["accuracy"] = correct / scored if scored else math.nan
     return result
 
 
@@ -295,6 +296,7 @@ def _train_epochs(model, loss_fn, optimizer, X, y, run, hooks, epochs, *, batch_
     names = [name for name, _ in named]
     parameters = [parameter for _, parameter in named]
     n = len(X)
+    scored = scored_rows(loss_fn, y)  # the rows accuracy is counted over
     steps_per_epoch = run.steps_per_epoch
     sums = loss_reduction(loss_fn) == "sum"  # the epoch's loss is then the sum over its samples, as evaluate's
     for epoch in epochs:
@@ -346,7 +348,7 @@ def _train_epochs(model, loss_fn, optimizer, X, y, run, hooks, epochs, *, batch_
 
         logs = {"loss": loss_sum if sums else loss_sum / n}
         if counter is not None:
-            logs["accuracy"] = correct / n
+            logs["accuracy"] = correct / scored if scored else math.nan
         if validation is not None:
             scores = evaluate(model, loss_fn, *validation)
             logs.update({f"val_{key}": value for key, value in scores.items()})

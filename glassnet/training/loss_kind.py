@@ -50,3 +50,16 @@ def takes_float_targets(loss_fn) -> bool:
 
     return (is_loss(loss_fn, nn.MSELoss, F.mse_loss) or is_loss(loss_fn, nn.BCELoss, F.binary_cross_entropy)
             or is_loss(loss_fn, nn.BCEWithLogitsLoss, F.binary_cross_entropy_with_logits))
+
+
+def ignored_label(loss_fn):
+    """The label a cross-entropy loss leaves out (its ``ignore_index``), or None for other losses."""
+    from glassnet import functional as F
+    from glassnet import nn
+
+    for layer in _layers(loss_fn):
+        if isinstance(layer, functools.partial) and "ignore_index" in layer.keywords:
+            return layer.keywords["ignore_index"]
+    if isinstance(layer, nn.CrossEntropyLoss):
+        return layer.ignore_index
+    return -100 if layer is F.cross_entropy else None

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from glassnet.training.loss_kind import is_loss
+from glassnet.training.loss_kind import ignored_label, is_loss
 
 
 def count_correct_labels(output: np.ndarray, labels: np.ndarray) -> int | None:
@@ -16,6 +16,23 @@ def count_correct_labels(output: np.ndarray, labels: np.ndarray) -> int | None:
     if output.ndim != 2 or output.shape[1] < 2:
         return None
     return int(np.count_nonzero(output.argmax(axis=1) == labels))
+
+
+def label_counter(ignored: int):
+    """count_correct_labels over the rows whose label is not ``ignored`` (a loss's ignore_index)."""
+    def count(output: np.ndarray, labels: np.ndarray) -> int | None:
+        if output.ndim != 2 or output.shape[1] < 2:
+            return None
+        return int(np.count_nonzero((output.argmax(axis=1) == labels) & (labels != ignored)))
+    return count
+
+
+def scored_rows(loss_fn, y: np.ndarray) -> int:
+    """The rows accuracy is the share of: all, less those with the label the loss ignores."""
+    ignored = ignored_label(loss_fn)
+    if ignored is None or y.ndim != 1 or y.dtype.kind not in "iu":
+        return len(y)
+    return len(y) - int(np.count_nonzero(y == ignored))
 
 
 def count_correct_onehot(output: np.ndarray, targets: np.ndarray) -> int:
@@ -42,7 +59,8 @@ def accuracy_counter(loss_fn, y: np.ndarray):
     from glassnet.nn import BCELoss, BCEWithLogitsLoss
 
     if y.ndim == 1 and y.dtype.kind in "iub":
-        return count_correct_labels
+        ignored = ignored_label(loss_fn)
+        return label_counter(ignored) if ignored is not None and np.any(y == ignored) else count_correct_labels
     is_binary_targets = y.size > 0 and np.isin(y, (0, 1)).all()
     if is_loss(loss_fn, BCEWithLogitsLoss, F.binary_cross_entropy_with_logits):
         return binary_counter(0.0) if is_binary_targets else None
