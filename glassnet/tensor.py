@@ -262,27 +262,27 @@ class Tensor:
     # -------------------------------------------------------------- methods
     def sum(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
         """Sum of elements over ``axis`` (``dim`` is accepted as in PyTorch)."""
-        axis, keepdims = _axis_args(axis, keepdims, dim, keepdim)
+        axis, keepdims = _axis_args(axis, keepdims, dim, keepdim, self.ndim)
         return reductions.sum(self, axis=axis, keepdims=keepdims)
 
     def mean(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
         """Mean over ``axis``: sum / number of elements summed."""
-        axis, keepdims = _axis_args(axis, keepdims, dim, keepdim)
+        axis, keepdims = _axis_args(axis, keepdims, dim, keepdim, self.ndim)
         return reductions.mean(self, axis=axis, keepdims=keepdims)
 
     def var(self, axis=None, keepdims=False, *, dim=None, keepdim=None, ddof=0):
         """Variance mean((x - mean x)^2) over ``axis`` (``ddof=1`` for the sample variance)."""
-        axis, keepdims = _axis_args(axis, keepdims, dim, keepdim)
+        axis, keepdims = _axis_args(axis, keepdims, dim, keepdim, self.ndim)
         return reductions.var(self, axis=axis, keepdims=keepdims, ddof=ddof)
 
     def max(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
         """Largest values over ``axis`` (values only; see ``argmax`` for positions)."""
-        axis, keepdims = _axis_args(axis, keepdims, dim, keepdim)
+        axis, keepdims = _axis_args(axis, keepdims, dim, keepdim, self.ndim)
         return reductions.max(self, axis=axis, keepdims=keepdims)
 
     def min(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
         """Smallest values over ``axis``: -max(-x)."""
-        axis, keepdims = _axis_args(axis, keepdims, dim, keepdim)
+        axis, keepdims = _axis_args(axis, keepdims, dim, keepdim, self.ndim)
         return -reductions.max(-self, axis=axis, keepdims=keepdims)
 
     def argmax(self, axis=None, *, dim=None):
@@ -472,14 +472,19 @@ def _plain_index(index):
     return index
 
 
-def _axis_args(axis, keepdims, dim, keepdim):
-    """Accept both NumPy's ``axis/keepdims`` and PyTorch's ``dim/keepdim``."""
+def _axis_args(axis, keepdims, dim, keepdim, ndim: int):
+    """Accept both NumPy's ``axis/keepdims`` and PyTorch's ``dim/keepdim``; a 0-d tensor takes
+    dimension 0 or -1 as all of it, as in PyTorch."""
     if dim is not None:
         axis = dim
     if keepdim is not None:
         keepdims = keepdim
     if isinstance(axis, list):
         axis = tuple(axis)
+    if ndim == 0 and axis is not None:
+        for a in axis if isinstance(axis, tuple) else (axis,):
+            _dim(a, 1, "reduction")  # 0 or -1, else the range error
+        axis = None
     return axis, bool(keepdims)
 
 

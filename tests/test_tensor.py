@@ -338,3 +338,12 @@ def test_size_zero_and_integer_edge_cases_follow_numpy():
     y.sum().backward()
     assert y.shape == x.grad.shape == (2, 0)
     assert gn.functional.log_softmax(x, dim=1).shape == (2, 0)
+
+
+def test_a_zero_dimensional_tensor_reduces_over_dimension_0_or_minus_1_as_in_pytorch():
+    x = gn.tensor(2.0, requires_grad=True)
+    y = x.mean(dim=0) + x.sum(dim=-1) + x.max(dim=0)  # each is x itself: y = 3x, dy/dx = 3
+    y.backward()
+    assert y.item() == 6.0 and x.grad.item() == 3.0
+    with pytest.raises(IndexError, match=r"expected to be in range of \[-1, 0\], but got 3"):
+        x.mean(dim=3)
