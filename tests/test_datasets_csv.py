@@ -97,3 +97,5 @@ def test_numbers_beyond_float32_and_a_target_name_used_twice_are_refused(tmp_pat
     with pytest.raises(ValueError, match=r"names 2 columns 'y' \(indices \[1, 2\]\); give target as an index"):
         load_csv(duplicated, target="y")
     np.testing.assert_array_equal(load_csv(duplicated, target=1).X, [[1, 3], [4, 6]])
+    largest = load_csv(_write(tmp_path, "a,label\n3.4028235e+38,0\n1,1\n"), target="label")  # float32's max, as printed
+    assert largest.X[0, 0] == np.finfo(np.float32).max

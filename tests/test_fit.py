@@ -438,3 +438,19 @@ def test_accuracy_leaves_out_the_rows_the_loss_ignores(ignored):
     assert scores["accuracy"] == pytest.approx(np.mean(predicted[kept] == y[kept]))  # over the 15 rows counted
     assert 0 <= history["accuracy"][0] <= 1 and history["accuracy"][0] * kept.sum() == pytest.approx(
         round(history["accuracy"][0] * kept.sum()))
+
+
+@pytest.mark.parametrize("options", [dict(), dict(weight=[0.5, 2.0, 1.0])])
+def test_the_logged_loss_of_ignored_or_weighted_rows_is_the_data_sets_loss_whatever_the_batches(options):
+    # PyTorch's mean divides by the sum of w[y] over the rows counted; a data set's loss is that over all rows
+    rng = np.random.default_rng(1)
+    X, y = rng.standard_normal((40, 4)).astype(np.float32), rng.integers(0, 3, 40)
+    y[:10] = -100  # the first batch of 8 counts for nothing
+    model = nn.Sequential(nn.Linear(4, 3, generator=0))
+    loss_fn = nn.CrossEntropyLoss(**options)
+    whole = loss_fn(model(X), y).item()
+    for batch_size in (7, 8, 40):
+        assert gn.evaluate(model, loss_fn, X, y, batch_size=batch_size)["loss"] == pytest.approx(whole, rel=1e-6)
+    history = gn.fit(model, loss_fn, gn.optim.SGD(model.parameters(), lr=0.0), X, y, epochs=1, batch_size=8,
+                     shuffle=False, progress=False)  # lr 0: the weights stay, so the epoch's loss is `whole`
+    assert history["loss"][0] == pytest.approx(whole, rel=1e-6)

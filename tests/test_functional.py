@@ -313,3 +313,19 @@ def test_cross_entropy_options_on_probabilities_and_by_hand():
                            (dict(ignore_index=0.5), "ignore_index must be an integer")]:
         with pytest.raises((ValueError, TypeError), match=match):
             F.cross_entropy(x, np.array([1]), **options)
+
+
+def test_a_batch_of_only_ignored_rows_has_a_nan_mean_and_a_zero_gradient():
+    x = gn.tensor(np.ones((3, 4), dtype=np.float32), requires_grad=True)
+    loss = F.cross_entropy(x, np.array([-100, -100, -100]))
+    loss.backward()
+    assert np.isnan(loss.item()) and x.grad.numpy().tolist() == np.zeros((3, 4)).tolist()
+
+
+def test_zero_dimensional_softmax_and_a_scalar_bias_work_as_in_pytorch():
+    assert F.softmax(gn.tensor(2.0)).item() == 1.0 and F.log_softmax(gn.tensor(2.0), dim=0).item() == 0.0
+    x = t64(np.ones((2, 3)))
+    b = t64(0.5)
+    y = F.linear(x, t64(np.ones((1, 3))), b)  # x W^T + b with b broadcast: 3.5 in each row
+    y.sum().backward()
+    assert y.numpy().tolist() == [[3.5], [3.5]] and b.grad.item() == 2.0

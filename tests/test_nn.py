@@ -314,3 +314,11 @@ def test_activation_and_seed_arguments_are_checked_by_name():
         with pytest.raises(error, match=match):
             make()
     np.testing.assert_allclose(nn.LogSoftmax(dim=-2)(np.zeros((2, 3), dtype=np.float32)).numpy(), np.log(0.5))
+
+
+def test_cross_entropy_loss_takes_weight_first_as_pytorch_and_names_a_reduction_given_there():
+    with pytest.raises(TypeError, match=r"first argument is weight.*CrossEntropyLoss\(reduction='sum'\)"):
+        nn.CrossEntropyLoss("sum")
+    with pytest.raises(ValueError, match="weight must be one finite number per class"):
+        nn.CrossEntropyLoss(weight=[[1.0, 2.0]])
+    assert nn.CrossEntropyLoss(reduction="sum").reduction == "sum"

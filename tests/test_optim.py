@@ -194,6 +194,7 @@ def _stepped(optimizer_cls, shape, **kwargs):
     (lambda: None, TypeError, "expected the dict with 'state' and 'param_groups'"),
 ])
 def test_an_optimizer_state_that_does_not_fit_is_refused_and_changes_nothing(saved, error, match):
+    # (a 0-d array, such as a step count kept as PyTorch keeps it, is a number and loads: see below)
     optimizer = _stepped(optim.Adam, (3, 4), betas=(0.8, 0.9))
     before = optimizer.state_dict()
     with pytest.raises(error, match=match):
@@ -273,3 +274,11 @@ def test_bad_optimizer_and_clipping_arguments_are_named(call, match):
     parameters = list(gn.nn.Linear(2, 2).parameters())
     with pytest.raises((TypeError, ValueError), match=match):
         call(parameters)
+
+
+def test_a_step_count_held_as_a_zero_dimensional_array_loads():
+    state = _stepped(optim.Adam, (3, 4)).state_dict()
+    state["state"][0]["step"] = np.array(1)
+    optimizer = _stepped(optim.Adam, (3, 4))
+    optimizer.load_state_dict(state)
+    assert int(optimizer.state_dict()["state"][0]["step"]) == 1

@@ -25,13 +25,18 @@ def _number(cell: str, row: int, column: str, path: str) -> float:
         raise ValueError(f"load_csv: {path}: row {row}, column {column}: {cell!r} is not a number") from None
     if not math.isfinite(value):
         raise ValueError(f"load_csv: {path}: row {row}, column {column}: {cell!r} is not a finite number")
-    if abs(value) > FLOAT32_MAX:  # it would be stored as inf
+    if abs(value) > FLOAT32_MAX and _rounds_to_inf(value):  # it would be stored as inf
         raise ValueError(f"load_csv: {path}: row {row}, column {column}: {cell!r} is beyond float32's range "
                          f"(±{FLOAT32_MAX:.4g}); rescale the column first")
     return value
 
 
 FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+def _rounds_to_inf(value: float) -> bool:
+    with np.errstate(over="ignore"):
+        return bool(np.isinf(np.float32(value)))
 
 
 def _target_index(target, names: list, path: str) -> int:

@@ -38,12 +38,18 @@ def tanh(x):
 def softmax(x, dim: int = -1):
     """softmax(x)_i = e^(x_i) / sum_j e^(x_j) along ``dim``."""
     x = as_tensor(x)
+    if x.ndim == 0:  # one number: softmax over it, with dim 0 or -1 as in PyTorch
+        _dim(dim, 1, "softmax")
+        return nn_ops.softmax(x.reshape(1), dim=0).reshape(())
     return nn_ops.softmax(x, dim=_dim(dim, x.ndim, "softmax"))
 
 
 def log_softmax(x, dim: int = -1):
     """log_softmax(x)_i = x_i - log sum_j e^(x_j) along ``dim``."""
     x = as_tensor(x)
+    if x.ndim == 0:
+        _dim(dim, 1, "log_softmax")
+        return nn_ops.log_softmax(x.reshape(1), dim=0).reshape(())
     return nn_ops.log_softmax(x, dim=_dim(dim, x.ndim, "log_softmax"))
 
 
@@ -64,8 +70,8 @@ def gelu(x, approximate: str = "none"):
 def linear(x, weight, bias=None):
     """linear(x) = x W^T + b, W of shape (out_features, in_features), b of shape (out_features,)."""
     w_shape, b_shape = np.shape(getattr(weight, "_data", weight)), np.shape(getattr(bias, "_data", bias))
-    if len(w_shape) != 2 or (bias is not None and b_shape != w_shape[:1]):
-        raise ShapeError(f"linear: weight must have shape (out_features, in_features) and bias (out_features,), "
+    if len(w_shape) != 2 or (bias is not None and b_shape not in (w_shape[:1], ())):
+        raise ShapeError(f"linear: weight must have shape (out_features, in_features) and bias (out_features,) or (), "
                          f"got weight {w_shape} and bias {None if bias is None else b_shape}")
     if bias is None:
         return nn_ops.linear(x, weight)

@@ -174,7 +174,9 @@ def _label_cross_entropy(input, labels, reduction, weight, ignore_index, label_s
     if reduction == "sum":
         return total
     denominator = float(counts.sum())
-    return total * (1.0 / denominator if denominator else float("nan"))
+    if not denominator:  # no row counts: the mean of nothing is NaN, its gradient 0, as in PyTorch
+        return total * 0.0 + float("nan")
+    return total * (1.0 / denominator)
 
 
 def binary_cross_entropy(input, target, reduction: str = "mean"):

@@ -44,7 +44,13 @@ class CrossEntropyLoss(_Loss):
     def __init__(self, weight=None, reduction: str = "mean", *, ignore_index: int = -100,
                  label_smoothing: float = 0.0):
         super().__init__(reduction)
+        if isinstance(weight, str):
+            raise TypeError(f"CrossEntropyLoss: the first argument is weight, as in PyTorch, got {weight!r}; give "
+                            f"the reduction by name: CrossEntropyLoss(reduction={weight!r})")
         self.weight = None if weight is None else np.array(getattr(weight, "_data", weight))
+        if self.weight is not None and (self.weight.ndim != 1 or self.weight.dtype.kind not in "biuf"
+                                        or not np.all(np.isfinite(self.weight))):
+            raise ValueError(f"CrossEntropyLoss: weight must be one finite number per class, got {self.weight!r}")
         self.ignore_index, self.label_smoothing = ignore_index, label_smoothing
 
     def forward(self, input, target):

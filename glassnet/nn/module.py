@@ -153,13 +153,13 @@ class Module:
             if name not in state_dict:
                 continue
             value = np.asarray(state_dict[name])
+            if value.dtype.kind not in "biuf":
+                raise TypeError(f"load_state_dict: {name!r} must hold real numbers, got dtype {value.dtype}")
             if value.shape != parameter.shape:
                 raise ShapeError(
                     f"load_state_dict: {name!r} has shape {value.shape} in the state dict but "
                     f"{parameter.shape} in the module"
                 )
-            if value.dtype.kind not in "biuf":
-                raise TypeError(f"load_state_dict: {name!r} must hold real numbers, got dtype {value.dtype}")
             copies[name] = np.empty_like(parameter.data)  # the parameter's own dtype and memory layout
             copies[name][...] = value
         for name, copy in copies.items():

@@ -158,7 +158,7 @@ class Optimizer:
                 raise ValueError(f"{name}: state for parameter {key!r}, but this optimizer has parameters 0..{len(params) - 1}")
             p, entry = params[index], {}
             for k, v in values.items():
-                if isinstance(v, np.ndarray):
+                if isinstance(v, np.ndarray) and v.ndim:  # a 0-d array is a number (a step count, say)
                     if v.shape != p.shape:
                         raise ShapeError(f"{name}: state {k!r} of parameter {index} has shape {v.shape}, "
                                          f"but the parameter has shape {p.shape}")

@@ -23,7 +23,7 @@ from glassnet.training.callbacks import Callback, CallbackList, TrainingRun
 from glassnet.training.checkpoint import Checkpoint
 from glassnet.training.divergence import TrainingDiverged, diagnose_gradients, diagnose_loss
 from glassnet.training.history import History
-from glassnet.training.loss_kind import is_loss, loss_reduction, takes_float_targets
+from glassnet.training.loss_kind import is_loss, loss_reduction, row_weights, takes_float_targets
 from glassnet.training.metrics import accuracy_counter, scored_rows
 from glassnet.training.progress import ProgressBar
 from glassnet.training.stopping import EarlyStopping, TargetLoss
@@ -110,6 +110,7 @@ def evaluate(model, loss_fn, X, y, batch_size: int = 1024) -> dict:
     y = _prepare_targets(y, len(X), loss_fn, dtype, "y")
     counter = accuracy_counter(loss_fn, y)
     sums = loss_reduction(loss_fn) == "sum"
+    weights = None if sums else row_weights(loss_fn, y)  # what each row counts for in the mean
     was_training = model.training
     model.eval()
     total_loss, correct = 0.0, 0
@@ -119,13 +120,15 @@ def evaluate(model, loss_fn, X, y, batch_size: int = 1024) -> dict:
                 xb, yb = X[start:start + batch_size], y[start:start + batch_size]
                 out = model(Tensor._from_op(xb))
                 value = _loss_value(loss_fn(out, yb), "evaluate")
-                total_loss += value if sums else value * len(xb)
+                counted = len(xb) if weights is None else float(weights[start:start + batch_size].sum())
+                total_loss += value if sums else value * counted if counted else 0.0
                 if counter is not None:
                     right = counter(out.data, yb)
                     counter, correct = (None, 0) if right is None else (counter, correct + right)
     finally:
         model.train(was_training)
-    result = {"loss": total_loss if sums else total_loss / len(X)}
+    total_weight = len(X) if weights is None else float(weights.sum())
+    result = {"loss": total_loss if sums else total_loss / total_weight if total_weight else math.nan}
     if counter is not None:
         scored = scored_rows(loss_fn, y)  # the rows accuracy is counted over
         result["accuracy"] = correct / scored if scored else math.nan
@@ -299,6 +302,8 @@ def _train_epochs(model, loss_fn, optimizer, X, y, run, hooks, epochs, *, batch_
     scored = scored_rows(loss_fn, y)  # the rows accuracy is counted over
     steps_per_epoch = run.steps_per_epoch
     sums = loss_reduction(loss_fn) == "sum"  # the epoch's loss is then the sum over its samples, as evaluate's
+    weights = None if sums else row_weights(loss_fn, y)  # what each row counts for in the mean (see loss_kind)
+    total_weight = n if weights is None else float(weights.sum())
     for epoch in epochs:
         run.epoch = epoch
         hooks.on_epoch_begin(epoch, {})
@@ -319,7 +324,8 @@ def _train_epochs(model, loss_fn, optimizer, X, y, run, hooks, epochs, *, batch_
             out = model(x_tensor)
             loss = loss_fn(out, yb)
             loss_value = _loss_value(loss, "fit")
-            if not math.isfinite(loss_value):
+            counted = len(xb) if weights is None else float(weights[rows].sum())
+            if not math.isfinite(loss_value) and counted:  # a batch that counts for nothing has the mean NaN = 0/0
                 raise diagnose_loss(model, x_tensor, loss_value, epoch=epoch + 1, step=step + 1, lr=lr,
                                     clip_grad_norm=clip_grad_norm)
             # GRADIENT
@@ -335,7 +341,7 @@ def _train_epochs(model, loss_fn, optimizer, X, y, run, hooks, epochs, *, batch_
                 clip_grad_norm_(parameters, clip_grad_norm)
             optimizer.step()
             batch = len(xb)
-            loss_sum += loss_value if sums else loss_value * batch
+            loss_sum += loss_value if sums else loss_value * counted if counted else 0.0
             norm_sums = [total + norm for total, norm in zip(norm_sums, norms)]
             if counter is not None:
                 right = counter(out.data, yb)
@@ -346,7 +352,7 @@ def _train_epochs(model, loss_fn, optimizer, X, y, run, hooks, epochs, *, batch_
             if batch_end:
                 hooks.on_batch_end(step, {"loss": loss_value, "batch_size": batch})
 
-        logs = {"loss": loss_sum if sums else loss_sum / n}
+        logs = {"loss": loss_sum if sums else loss_sum / total_weight if total_weight else math.nan}
         if counter is not None:
             logs["accuracy"] = correct / scored if scored else math.nan
         if validation is not None:

@@ -63,3 +63,27 @@ def ignored_label(loss_fn):
     if isinstance(layer, nn.CrossEntropyLoss):
         return layer.ignore_index
     return -100 if layer is F.cross_entropy else None
+
+
+def row_weights(loss_fn, y):
+    """What each row counts for in a mean loss that is not a plain mean over rows, else None.
+
+    PyTorch's cross-entropy of labels with ``weight`` or ``ignore_index`` divides by the sum of
+    w[y_i] over the rows it counts (0 for an ignored row), so a data set's loss is
+    Σ_b mean_b · C_b / Σ_b C_b over its batches b, with C_b that sum in the batch.
+    """
+    import numpy as np
+
+    from glassnet import nn
+
+    base = underlying_loss(loss_fn)
+    if not isinstance(base, nn.CrossEntropyLoss) or y.ndim != 1 or y.dtype.kind not in "iu":
+        return None
+    kept = y != base.ignore_index
+    if base.weight is None and kept.all():
+        return None
+    if base.weight is None:
+        return kept.astype(np.float64)
+    weight = np.asarray(base.weight, dtype=np.float64).ravel()
+    safe = np.where(kept & (y >= 0) & (y < len(weight)), y, 0)  # a label out of range is the loss's to name
+    return np.where(kept, weight[safe], 0.0)
