@@ -142,6 +142,18 @@ def _class_options(weight, label_smoothing, input) -> tuple:
     return weight, float(label_smoothing)
 
 
+def label_weights(labels: np.ndarray, weight, ignore_index: int) -> np.ndarray:
+    """c_i = w[y_i] for each row (1 without ``weight``), 0 where y_i is ``ignore_index``: what a row
+    counts for in PyTorch's mean cross-entropy of labels (float64). A label out of range gets w[0];
+    the loss is the one to name it."""
+    kept = labels != ignore_index
+    if weight is None:
+        return kept.astype(np.float64)
+    weight = np.asarray(weight, dtype=np.float64)
+    safe = np.where(kept & (labels >= 0) & (labels < len(weight)), labels, 0)
+    return np.where(kept, weight[safe], 0.0)
+
+
 def _label_cross_entropy(input, labels, reduction, weight, ignore_index, label_smoothing):
     """Cross-entropy of integer labels with class weights, ignored rows or label smoothing, composed
     from log_softmax and indexing (the fused op covers the plain case).
@@ -160,8 +172,7 @@ def _label_cross_entropy(input, labels, reduction, weight, ignore_index, label_s
         )
     safe = np.where(kept, labels, 0).astype(np.intp)
     dtype = input._data.dtype
-    class_weight = np.ones(classes, dtype=dtype) if weight is None else weight._data
-    counts = np.where(kept, class_weight[safe], 0).astype(dtype)  # c_i
+    counts = label_weights(labels, None if weight is None else weight._data, ignore_index).astype(dtype)  # c_i
     log_p = nn_ops.log_softmax(input, dim=1)
     losses = -(log_p[np.arange(len(labels)), safe] * Tensor._from_op(counts))
     if label_smoothing:

@@ -66,7 +66,6 @@ def _power_slope(a, p):
 def power(a, b):
     """a ** b with both sides tensors (broadcasting)."""
     out = a**b
-
     # d(a^b)/da = b a^(b-1) (0 where b = 0);  d(a^b)/db = a^b ln a  (taken as 0 where a <= 0)
     return out, (lambda g: g * _power_slope(a, b), lambda g: g * out * np.log(np.where(a > 0, a, 1)))
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import functools
 
+import numpy as np
+
 
 def _layers(loss_fn):
     """``loss_fn``, then what each ``functools.partial`` or ``RegularizedLoss`` wraps, outermost first."""
@@ -72,18 +74,12 @@ def row_weights(loss_fn, y):
     w[y_i] over the rows it counts (0 for an ignored row), so a data set's loss is
     Σ_b mean_b · C_b / Σ_b C_b over its batches b, with C_b that sum in the batch.
     """
-    import numpy as np
+    from glassnet.functional.losses import label_weights
 
-    from glassnet import nn
-
-    base = underlying_loss(loss_fn)
-    if not isinstance(base, nn.CrossEntropyLoss) or y.ndim != 1 or y.dtype.kind not in "iu":
+    ignored = ignored_label(loss_fn)
+    if ignored is None or y.ndim != 1 or y.dtype.kind not in "iu":
         return None
-    kept = y != base.ignore_index
-    if base.weight is None and kept.all():
+    weight = getattr(underlying_loss(loss_fn), "weight", None)  # a CrossEntropyLoss's class weights
+    if weight is None and not np.any(y == ignored):
         return None
-    if base.weight is None:
-        return kept.astype(np.float64)
-    weight = np.asarray(base.weight, dtype=np.float64).ravel()
-    safe = np.where(kept & (y >= 0) & (y < len(weight)), y, 0)  # a label out of range is the loss's to name
-    return np.where(kept, weight[safe], 0.0)
+    return label_weights(y, weight, ignored)

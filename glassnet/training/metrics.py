@@ -21,9 +21,8 @@ def count_correct_labels(output: np.ndarray, labels: np.ndarray) -> int | None:
 def label_counter(ignored: int):
     """count_correct_labels over the rows whose label is not ``ignored`` (a loss's ignore_index)."""
     def count(output: np.ndarray, labels: np.ndarray) -> int | None:
-        if output.ndim != 2 or output.shape[1] < 2:
-            return None
-        return int(np.count_nonzero((output.argmax(axis=1) == labels) & (labels != ignored)))
+        kept = labels != ignored
+        return count_correct_labels(output[kept], labels[kept])
     return count
 
 
