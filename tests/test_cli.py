@@ -90,6 +90,26 @@ def test_descend_prints_runaway_numbers_in_exponent_form():
     assert re.search(r"ended at x = -?\d\.\d{4}e\+\d+ \(f = \d\.\d{4}e\+\d+\)", result.stdout)
 
 
+@pytest.mark.parametrize("patience, held_out", [(None, "test"), (5, "validation")])
+def test_a_run_names_what_its_history_was_validated_on(patience, held_out):
+    """Without --patience the history's val_ curves are the test part's; the pictures must say "test"."""
+    from glassnet.cli.data import prepare
+    from glassnet.cli.presets import preset_for
+    from glassnet.cli.training_run import train_once
+    from glassnet.datasets import load_dataset
+
+    data = prepare(load_dataset("moons", n_samples=200, seed=0), 0.25, 0, "standardize", "float32")
+    config = dict(preset_for("moons"), epochs=3, patience=patience)
+    result = train_once(config, data, seed=0, dtype="float32", progress=False)
+    assert result.held_out == held_out
+    test_scores = result.test_scores
+    if patience is None:  # the last val_ point is the test part's score at the end
+        np.testing.assert_allclose(result.history.history["val_loss"][-1], test_scores["loss"], rtol=1e-5)
+    else:  # scored on a part split off the training data, not on the test part
+        assert len(result.history.history["val_loss"]) == 3
+        assert not np.isclose(result.history.history["val_loss"][-1], test_scores["loss"], rtol=1e-5)
+
+
 def test_compare_losses_side_by_side(tmp_path):
     result = glassnet("compare", "--dataset", "xor", "--epochs", 20, "--out", tmp_path)
     assert result.returncode == 0, result.stderr

@@ -78,6 +78,12 @@ def test_plot_history_from_history_and_dict(tmp_path):
     np.testing.assert_allclose(training.get_ydata(), history["loss"])
     np.testing.assert_allclose(accuracy_axis.get_lines()[0].get_ydata(), np.array(history["accuracy"]) * 100)
     assert [t.get_text() for t in loss_axis.get_legend().get_texts()] == ["training", "validation"]
+    assert any(t.get_text().startswith("best validation: epoch") for t in loss_axis.texts)
+    # the CLI passes its test part as validation_data when nothing is chosen by it: say so
+    fig = viz.plot_history(history, held_out="test")
+    for axis in fig.axes:
+        assert [t.get_text() for t in axis.get_legend().get_texts()] == ["training", "test"]
+        assert [t.get_text().split(":")[0] for t in axis.texts] == ["best test"]
     fig = viz.plot_history({"loss": [3.0, 2.0, 1.0]})
     assert len(fig.axes) == 1 and titled(fig)
     np.testing.assert_allclose(fig.axes[0].get_lines()[0].get_xdata(), [1, 2, 3])
@@ -94,6 +100,9 @@ def test_plot_comparison(tmp_path):
     check_png(tmp_path / "c.png", fig)
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert labels == ["squared error training", "cross-entropy training", "cross-entropy validation"]
+    fig = viz.plot_comparison(histories, held_out="test")
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert labels == ["squared error training", "cross-entropy training", "cross-entropy test"]
     with pytest.raises(TypeError, match="histories"):
         viz.plot_comparison([])
 

@@ -68,6 +68,7 @@ def run(args) -> int:
     from glassnet.viz import plot_comparison
 
     plot_comparison({name: result.history for name, result in results.items()}, path=path,
-                    title=f"{args.dataset}: " + " vs ".join(results))
+                    title=f"{args.dataset}: " + " vs ".join(results),
+                    held_out=next(iter(results.values())).held_out)
     print(f"picture saved to {path}")
     return 0

@@ -57,7 +57,7 @@ def draw_training(folder: str, data, result, saved_model, callbacks) -> list:
         draw(os.path.join(folder, name))
         written.append(name)
 
-    save("history.png", lambda path: viz.plot_history(result.history, path=path))
+    save("history.png", lambda path: viz.plot_history(result.history, path=path, held_out=result.held_out))
     save("gradient_norms.png", lambda path: viz.plot_gradient_norms(result.history, path=path))
     for callback in callbacks:
         if isinstance(callback, WeightHistogramRecorder):

@@ -16,6 +16,7 @@ class TrainingResult:
     seconds: float
     train_scores: dict
     test_scores: dict
+    held_out: str = "test"  # what the history's val_ curves were scored on: "test" or "validation"
 
 
 def with_loss_for(config: dict, data, asked=None) -> dict:
@@ -60,6 +61,7 @@ def train_once(config: dict, data, *, seed, dtype: str, progress: bool, callback
                   resume=resume)
     seconds = time.perf_counter() - started
     return TrainingResult(model=model, loss=loss, history=history, seconds=seconds,
+                          held_out="test" if config["patience"] is None else "validation",
                           train_scores=evaluate(model, loss, data.X_train, y_train),
                           test_scores=evaluate(model, loss, data.X_test, y_test))
 

@@ -6,7 +6,7 @@ from glassnet.viz.history import draw_metric
 
 
 def plot_comparison(histories: dict, path=None, loss_label: str = "loss", log_loss: bool = False,
-                    title: str = "Comparison of runs", dpi: int = 100):
+                    title: str = "Comparison of runs", dpi: int = 100, held_out: str = "validation"):
     """Each named run's loss (left) and accuracy (right) against the epoch, one colour per run.
 
     Validation curves, where recorded (``val_loss``, ``val_accuracy``: the held-out part ``fit``
@@ -23,6 +23,9 @@ def plot_comparison(histories: dict, path=None, loss_label: str = "loss", log_lo
         The loss axis label.
     log_loss : bool
         Logarithmic loss axis.
+    held_out : str
+        What the dashed curves were scored on, for their labels: ``"validation"``, or ``"test"``
+        when the test part was passed to ``fit`` as ``validation_data``.
 
     Returns
     -------
@@ -42,9 +45,10 @@ def plot_comparison(histories: dict, path=None, loss_label: str = "loss", log_lo
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for number, (name, (curves, epochs)) in enumerate(runs.items()):
         color = colors[number % len(colors)]
-        draw_metric(axes[0, 0], curves, epochs, "loss", name, (color, color))
+        draw_metric(axes[0, 0], curves, epochs, "loss", name, (color, color), held_out=held_out)
         if has_accuracy:
-            draw_metric(axes[0, 1], curves, epochs, "accuracy", name, (color, color), scale=100.0)
+            draw_metric(axes[0, 1], curves, epochs, "accuracy", name, (color, color), scale=100.0,
+                        held_out=held_out)
     axes[0, 0].set(xlabel="epoch", ylabel=loss_label + (" (log scale)" if log_loss else ""), title="Loss")
     if log_loss:
         axes[0, 0].set_yscale("log")
