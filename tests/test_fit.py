@@ -399,7 +399,7 @@ def test_a_checkpoint_path_that_is_a_file_is_refused_before_training(tmp_path):
     (dict(patience="a"), "EarlyStopping: patience: expected an integer >= 0, got 'a'"),
     (dict(min_delta="x"), "EarlyStopping: min_delta: expected a finite number >= 0, got 'x'"),
     (dict(monitor=3), "EarlyStopping: monitor must be the name of a logged value"),
-    (dict(mode="up"), "EarlyStopping: mode must be 'min' or 'max'"),
+    (dict(mode="up"), "EarlyStopping: mode must be 'auto', 'min' or 'max'"),
 ])
 def test_early_stopping_checks_its_arguments(arguments, match):
     from glassnet.callbacks import EarlyStopping

@@ -11,9 +11,14 @@ from collections.abc import Mapping
 from glassnet.optim.optimizer import Optimizer, check_hyperparameter
 
 
+NOT_STATE = ("optimizer", "monitor")
+"""Attributes a state_dict leaves out: the optimizer (as PyTorch), and what ``glassnet.fit`` watches,
+which is a setting of the run, not the schedule's state (and files saved before it existed load)."""
+
+
 def scheduler_state(scheduler) -> dict:
-    """Every attribute of a scheduler but its optimizer (PyTorch's state_dict)."""
-    return {k: v for k, v in vars(scheduler).items() if k != "optimizer"}
+    """Every attribute of a scheduler but those in ``NOT_STATE`` (PyTorch's state_dict)."""
+    return {k: v for k, v in vars(scheduler).items() if k not in NOT_STATE}
 
 
 def load_scheduler_state(scheduler, state_dict) -> None:
@@ -113,11 +118,15 @@ class ReduceLROnPlateau:
     best value by ``threshold`` (relative, or absolute with ``threshold_mode='abs'``).
     After a reduction, ``cooldown`` epochs pass before counting again; lr never
     goes below ``min_lr``, and changes smaller than ``eps`` are skipped.
+
+    ``monitor`` (glassnet's addition, as in Keras's callback) names the logged value
+    ``glassnet.fit`` steps it with, e.g. ``monitor='val_accuracy', mode='max'``; None means
+    val_loss, or loss without validation data. Calling ``step(value)`` yourself ignores it.
     """
 
     def __init__(self, optimizer: Optimizer, mode: str = "min", factor: float = 0.1, patience: int = 10,
                  threshold: float = 1e-4, threshold_mode: str = "rel", cooldown: int = 0,
-                 min_lr=0.0, eps: float = 1e-8):
+                 min_lr=0.0, eps: float = 1e-8, *, monitor: str | None = None):
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"ReduceLROnPlateau: optimizer must be a glassnet.optim.Optimizer, got {type(optimizer).__name__}")
         if mode not in ("min", "max"):
@@ -136,7 +145,10 @@ class ReduceLROnPlateau:
             raise ValueError(f"ReduceLROnPlateau: min_lr has {len(min_lr)} values for {groups} parameter groups")
         for value in (min_lr if isinstance(min_lr, (list, tuple)) else [min_lr]):
             check_hyperparameter("ReduceLROnPlateau", "min_lr", value)
-        self.optimizer = optimizer
+        if monitor is not None and not isinstance(monitor, str):
+            raise TypeError(f"ReduceLROnPlateau: monitor must be None or the name of a logged value such as "
+                            f"'val_accuracy', got {monitor!r}")
+        self.optimizer, self.monitor = optimizer, monitor
         self.mode, self.factor, self.patience = mode, factor, patience
         self.threshold, self.threshold_mode, self.cooldown, self.eps = threshold, threshold_mode, cooldown, eps
         self.min_lrs = list(min_lr) if isinstance(min_lr, (list, tuple)) else [min_lr] * groups

@@ -23,6 +23,7 @@ from glassnet.training.callbacks import Callback, CallbackList, TrainingRun
 from glassnet.training.checkpoint import Checkpoint
 from glassnet.training.divergence import TrainingDiverged, diagnose_gradients, diagnose_loss
 from glassnet.training.history import History
+from glassnet.training.monitor import improvement_mode, monitored_value
 from glassnet.training.loss_kind import is_loss, loss_reduction, row_weights, takes_float_targets
 from glassnet.training.metrics import accuracy_counter, scored_rows
 from glassnet.training.progress import ProgressBar
@@ -32,9 +33,13 @@ from glassnet.validation import check_features, check_positive_int, check_positi
 
 
 def _model_dtype(model):
-    for parameter in model.parameters():
-        return parameter.dtype
-    raise ValueError("fit: the model has no parameters to train")
+    parameters = list(model.parameters())
+    if not parameters:
+        raise ValueError("fit: the model has no parameters to train")
+    if not any(parameter.requires_grad for parameter in parameters):
+        raise ValueError("fit: no parameter of the model requires grad (all are frozen), so there is nothing "
+                         "to train; set requires_grad = True on the ones to train")
+    return parameters[0].dtype
 
 
 def _prepare_targets(y, n, loss_fn, dtype, name):
@@ -45,6 +50,9 @@ def _prepare_targets(y, n, loss_fn, dtype, name):
     if y.dtype.kind in "iu" and y.ndim == 2 and y.shape[1] == 1 and _takes_labels(loss_fn):
         raise ValueError(f"{name}: class labels for cross-entropy must have shape ({n},), got {y.shape}; "
                          f"use y.ravel()")
+    if y.dtype.kind == "f" and y.ndim == 1 and _takes_labels(loss_fn):
+        raise TypeError(f"{name}: class labels for cross-entropy must be integers, got dtype {y.dtype}; "
+                        f"use {name}.astype(int) if they are whole numbers")
     return y.astype(dtype, copy=False)
 
 
@@ -70,6 +78,17 @@ def _check_callables(model, loss_fn, caller: str) -> None:
         raise TypeError(f"{caller}: model must be a glassnet.nn.Module, got {type(model).__name__}")
     if not callable(loss_fn):
         raise TypeError(f"{caller}: loss_fn must be callable (e.g. nn.CrossEntropyLoss()), got {type(loss_fn).__name__}")
+
+
+def _plateau_monitor(scheduler, has_validation: bool) -> str | None:
+    """The logged value ``fit`` steps a ReduceLROnPlateau with: its ``monitor``, else val_loss (loss
+    without validation data); None for another schedule. A mode against the value's direction is refused."""
+    if not isinstance(scheduler, ReduceLROnPlateau):
+        return None
+    monitor = scheduler.monitor or ("val_loss" if has_validation else "loss")
+    caller = "fit: scheduler" if scheduler.monitor else f"fit: scheduler (stepped with {monitor}; set its monitor= to watch another value)"
+    improvement_mode(caller, monitor, scheduler.mode)
+    return monitor
 
 
 def _callback_list(callbacks) -> list:
@@ -127,8 +146,7 @@ def evaluate(model, loss_fn, X, y, batch_size: int = 1024) -> dict:
                     counter, correct = (None, 0) if right is None else (counter, correct + right)
     finally:
         model.train(was_training)
-    total_weight = len(X) if weights is None else float(weights.sum())
-    result = {"loss": total_loss if sums else total_loss / total_weight if total_weight else math.nan}
+    result = {"loss": _mean_loss(total_loss, len(X) if weights is None else float(weights.sum()), sums)}
     if counter is not None:
         scored = scored_rows(loss_fn, y)  # the rows accuracy is counted over
         result["accuracy"] = correct / scored if scored else math.nan
@@ -138,16 +156,18 @@ def evaluate(model, loss_fn, X, y, batch_size: int = 1024) -> dict:
 # overflow and NaN are detected and explained by TrainingDiverged, so NumPy's warnings would only repeat them
 @np.errstate(over="ignore", invalid="ignore", divide="ignore")
 def fit(model, loss_fn, optimizer, X, y, *, epochs: int, batch_size: int = 32, shuffle: bool = True,
-        validation_data=None, scheduler=None, clip_grad_norm=None, target_loss=None, patience=None,
-        callbacks=(), progress: bool = True, seed=None, initial_epoch: int = 0, checkpoint=None,
+        validation_data=None, validation_batch_size=None, scheduler=None, clip_grad_norm=None, target_loss=None,
+        patience=None, callbacks=(), progress: bool = True, seed=None, initial_epoch: int = 0, checkpoint=None,
         checkpoint_every: int = 1, resume: bool = False, blas_threads="auto") -> History:
     """Train ``model`` on (X, y) by minibatch gradient descent and return its :class:`History`.
 
     Each step: predict ``out = model(x_batch)``, measure ``loss = loss_fn(out, y_batch)``,
     compute every dL/dW by ``loss.backward()``, optionally clip, then ``optimizer.step()``.
     Training stops at whichever comes first: ``epochs``; the training loss at or below
-    ``target_loss``; or ``patience`` epochs without a better validation loss (training
-    loss when there is no validation data), after which the best weights are restored.
+    ``target_loss``; ``patience`` epochs without a better validation loss (training
+    loss when there is no validation data); or a callback setting ``run.stop_training``
+    (after the epoch, or after the batch when set in ``on_batch_end``). With ``patience`` the
+    model ends with the weights of its best epoch.
 
     Parameters
     ----------
@@ -166,12 +186,20 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs: int, batch_size: int = 32, s
         Visit samples in a new random order each epoch (drawn from ``seed``).
     validation_data : (X_val, y_val), optional
         Evaluated after each epoch as ``val_loss`` (and ``val_accuracy``).
+    validation_batch_size : int, optional
+        Rows per batch for the validation data; ``batch_size`` when None (as Keras), so that a
+        loss whose value depends on the batch (a penalty added per batch) is measured alike.
     scheduler : learning-rate schedule, optional
-        Stepped once per epoch (``ReduceLROnPlateau`` with val_loss, else loss).
+        Stepped once per epoch; a ``ReduceLROnPlateau`` with its ``monitor`` value (default
+        val_loss, or loss without validation data).
     clip_grad_norm : float, optional
         Scale gradients so their joint norm is at most this.
     target_loss, patience : optional stop rules (see above).
     callbacks : None, a :class:`glassnet.callbacks.Callback` or a list of them
+        Called in order, then the returned History, which so records what they add to
+        an epoch's logs. ``on_batch_end`` gets the running means of the epoch so far (``loss``,
+        ``accuracy``), as in Keras, with ``batch_loss`` and ``batch_size`` of that batch;
+        ``on_train_end`` gets the last epoch's logs and ``stop_reason``.
     progress : bool
         Show a progress bar when stderr is a terminal.
     seed : None, int or numpy.random.Generator
@@ -212,7 +240,8 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs: int, batch_size: int = 32, s
     batch_size = check_positive_int(batch_size, "batch_size")
     clip_grad_norm = check_positive_number(clip_grad_norm, "clip_grad_norm", allow_none=True)
     target_loss = check_positive_number(target_loss, "target_loss", allow_none=True, allow_zero=True)
-    patience = check_positive_int(patience, "patience", allow_none=True)
+    patience = check_positive_int(patience, "patience", allow_none=True, minimum=0)
+    validation_batch_size = check_positive_int(validation_batch_size, "validation_batch_size", allow_none=True)
     initial_epoch = check_positive_int(initial_epoch, "initial_epoch", minimum=0)
     checkpoint_every = check_positive_int(checkpoint_every, "checkpoint_every")
     if not isinstance(resume, bool):
@@ -237,6 +266,7 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs: int, batch_size: int = 32, s
         y_val = _prepare_targets(validation_data[1], len(X_val), loss_fn, dtype, "validation_data[1]")
         if X_val.shape[1:] != X.shape[1:]:
             raise ValueError(f"fit: validation_data[0] has rows of shape {X_val.shape[1:]}, X has {X.shape[1:]}")
+    plateau_monitor = _plateau_monitor(scheduler, validation_data is not None)
     rng = as_generator(seed, "seed")
     counter = accuracy_counter(loss_fn, y)
     named = list(model.named_parameters())
@@ -253,7 +283,8 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs: int, batch_size: int = 32, s
         stop_rules.append(TargetLoss(target_loss))
     if patience is not None:
         stop_rules.append(EarlyStopping("val_loss" if validation_data is not None else "loss", patience=patience))
-    everything = ([history] if history not in user_callbacks else []) + user_callbacks + stop_rules
+    # History last but for the checkpoint (which keeps it) and the bar, so it records what callbacks add to the logs
+    everything = user_callbacks + stop_rules + ([history] if history not in user_callbacks else [])
     start, end, resumed = initial_epoch, initial_epoch + epochs, None
     if checkpoint is not None:
         saver = Checkpoint(checkpoint, checkpoint_every, rng=rng, history=history, scheduler=scheduler,
@@ -276,10 +307,12 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs: int, batch_size: int = 32, s
         run.stop_training, run.stop_reason, end = True, resumed["stop_reason"], start
     try:
         with limit_blas_threads(blas_threads_for(model, batch_size, blas_threads)):
-            _train_epochs(model, loss_fn, optimizer, X, y, run, hooks, range(start, end), batch_size=batch_size,
-                          order_rng=rng if shuffle else None, counter=counter, named=named, scheduler=scheduler,
-                          clip_grad_norm=clip_grad_norm,
-                          validation=(X_val, y_val) if validation_data is not None else None)
+            last_logs = _train_epochs(
+                model, loss_fn, optimizer, X, y, run, hooks, range(start, end), batch_size=batch_size,
+                order_rng=rng if shuffle else None, counter=counter, named=named, scheduler=scheduler,
+                plateau_monitor=plateau_monitor, clip_grad_norm=clip_grad_norm,
+                validation=(X_val, y_val) if validation_data is not None else None,
+                validation_batch_size=validation_batch_size or batch_size)
     except KeyboardInterrupt:
         history.stop_reason = run.stop_reason = "interrupted (KeyboardInterrupt)"
         hooks.on_train_end({"stop_reason": run.stop_reason, "interrupted": True})
@@ -288,14 +321,16 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs: int, batch_size: int = 32, s
         history.stop_reason = run.stop_reason = f"diverged at epoch {diverged.epoch}, step {diverged.step} ({diverged.kind})"
         hooks.on_train_end({"stop_reason": run.stop_reason, "interrupted": True, "diverged": True})
         raise
-    hooks.on_train_end({"stop_reason": run.stop_reason})
     history.stop_reason = run.stop_reason or "reached the last epoch"
+    hooks.on_train_end({**last_logs, "stop_reason": history.stop_reason})
     return history
 
 
 def _train_epochs(model, loss_fn, optimizer, X, y, run, hooks, epochs, *, batch_size, order_rng, counter, named,
-                  scheduler, clip_grad_norm, validation):
-    """The epochs of :func:`fit`: PREDICT → LOSS → GRADIENT → STEP for each batch, then report."""
+                  scheduler, plateau_monitor, clip_grad_norm, validation, validation_batch_size) -> dict:
+    """The epochs of :func:`fit`: PREDICT → LOSS → GRADIENT → STEP for each batch, then report.
+
+    Returns the last epoch's logs ({} when no epoch ran)."""
     names = [name for name, _ in named]
     parameters = [parameter for _, parameter in named]
     n = len(X)
@@ -303,17 +338,18 @@ def _train_epochs(model, loss_fn, optimizer, X, y, run, hooks, epochs, *, batch_
     steps_per_epoch = run.steps_per_epoch
     sums = loss_reduction(loss_fn) == "sum"  # the epoch's loss is then the sum over its samples, as evaluate's
     weights = None if sums else row_weights(loss_fn, y)  # what each row counts for in the mean (see loss_kind)
-    total_weight = n if weights is None else float(weights.sum())
+    logs = {}
     for epoch in epochs:
         run.epoch = epoch
         hooks.on_epoch_begin(epoch, {})
         model.train()
         started = time.perf_counter()
         order = order_rng.permutation(n) if order_rng is not None else None
-        loss_sum, correct = 0.0, 0
+        loss_sum, correct, weight_seen, scored_seen = 0.0, 0, 0.0, 0
         norm_sums = [0.0] * len(parameters)
         lr = optimizer.param_groups[0]["lr"]
         batch_end = hooks.wants_batch_end
+        steps = 0
         for step in range(steps_per_epoch):
             rows = slice(step * batch_size, (step + 1) * batch_size)
             if order is not None:
@@ -340,7 +376,8 @@ def _train_epochs(model, loss_fn, optimizer, X, y, run, hooks, epochs, *, batch_
             if clip_grad_norm is not None:
                 clip_grad_norm_(parameters, clip_grad_norm)
             optimizer.step()
-            batch = len(xb)
+            batch, steps = len(xb), steps + 1
+            weight_seen += counted
             loss_sum += loss_value if sums else loss_value * counted if counted else 0.0
             norm_sums = [total + norm for total, norm in zip(norm_sums, norms)]
             if counter is not None:
@@ -349,22 +386,35 @@ def _train_epochs(model, loss_fn, optimizer, X, y, run, hooks, epochs, *, batch_
                     counter = None
                 else:
                     correct += right
-            if batch_end:
-                hooks.on_batch_end(step, {"loss": loss_value, "batch_size": batch})
+            if batch_end:  # running means of the epoch so far, as Keras gives them, and this batch's loss
+                batch_logs = {"loss": _mean_loss(loss_sum, weight_seen, sums)}
+                if counter is not None:
+                    scored_seen += scored_rows(loss_fn, yb)
+                    batch_logs["accuracy"] = correct / scored_seen if scored_seen else math.nan
+                batch_logs.update(batch_loss=loss_value, batch_size=batch)
+                hooks.on_batch_end(step, batch_logs)
+                if run.stop_training:  # a callback asked to stop now: end this epoch after this batch
+                    break
 
-        logs = {"loss": loss_sum if sums else loss_sum / total_weight if total_weight else math.nan}
+        if steps < steps_per_epoch:  # stopped in the middle: the epoch's numbers are over the rows it visited
+            visited = slice(0, steps * batch_size) if order is None else order[:steps * batch_size]
+            weight_seen = steps * batch_size if weights is None else float(weights[visited].sum())
+            scored_epoch = scored_rows(loss_fn, y[visited])
+        else:
+            weight_seen, scored_epoch = n if weights is None else float(weights.sum()), scored
+        logs = {"loss": _mean_loss(loss_sum, weight_seen, sums)}
         if counter is not None:
-            logs["accuracy"] = correct / scored if scored else math.nan
+            logs["accuracy"] = correct / scored_epoch if scored_epoch else math.nan
         if validation is not None:
-            scores = evaluate(model, loss_fn, *validation)
+            scores = evaluate(model, loss_fn, *validation, batch_size=validation_batch_size)
             logs.update({f"val_{key}": value for key, value in scores.items()})
         logs["lr"] = lr
-        means = np.asarray(norm_sums) / steps_per_epoch
+        means = np.asarray(norm_sums) / max(steps, 1)
         logs["grad_norm"] = float(np.sqrt(np.sum(means**2)))
         logs.update({f"grad_norm/{name}": float(value) for name, value in zip(names, means)})
         if scheduler is not None:
-            if isinstance(scheduler, ReduceLROnPlateau):
-                scheduler.step(logs.get("val_loss", logs["loss"]))
+            if plateau_monitor is not None:
+                scheduler.step(monitored_value("fit: scheduler", logs, plateau_monitor))
             else:
                 scheduler.step()
         logs["seconds"] = time.perf_counter() - started
@@ -372,6 +422,12 @@ def _train_epochs(model, loss_fn, optimizer, X, y, run, hooks, epochs, *, batch_
         run.epoch = epoch + 1
         if run.stop_training:
             break
+    return logs
+
+
+def _mean_loss(loss_sum: float, weight: float, sums: bool) -> float:
+    """The logged loss: the sum over the rows for a loss with reduction='sum', else the weighted mean."""
+    return loss_sum if sums else loss_sum / weight if weight else math.nan
 
 
 __all__ = ["fit", "evaluate", "Callback"]

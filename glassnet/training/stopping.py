@@ -1,38 +1,49 @@
 """Stop rules: stop when the loss is good enough, or when it stops getting better."""
 from __future__ import annotations
 
-import math
 import numbers
 
 from glassnet.training.callbacks import Callback
+from glassnet.training.monitor import improvement_mode, monitored_value
 from glassnet.validation import check_positive_int, check_positive_number
 
 
 class TargetLoss(Callback):
-    """Stop as soon as the monitored loss is at or below ``target``."""
+    """Stop as soon as the monitored loss is at or below ``target``.
+
+    A ``monitor`` that is not logged (a misspelt name, ``val_loss`` without validation data)
+    is a KeyError at the first epoch's end, not a rule that never fires.
+    """
 
     def __init__(self, target: float, monitor: str = "loss"):
         self.target = check_positive_number(target, "TargetLoss: target", allow_zero=True)
+        if not isinstance(monitor, str):
+            raise TypeError(f"TargetLoss: monitor must be the name of a logged value such as 'loss', got {monitor!r}")
         self.monitor = monitor
 
     def on_epoch_end(self, epoch, logs):
-        if logs.get(self.monitor, math.inf) <= self.target:
+        value = monitored_value("TargetLoss", logs, self.monitor)
+        if value <= self.target:
             self.run.stop_training = True
-            self.run.stop_reason = f"{self.monitor} {logs[self.monitor]:.6g} reached the target {self.target:g}"
+            self.run.stop_reason = f"{self.monitor} {value:.6g} reached the target {self.target:g}"
 
 
 class EarlyStopping(Callback):
     """Stop after ``patience`` epochs without a better ``monitor`` value; restore the best weights.
 
     A value counts as better when it beats the best so far by more than ``min_delta``.
+    ``mode='auto'`` (the default, as in Keras) takes a loss to get better downwards and an
+    accuracy upwards; give ``'min'`` or ``'max'`` for another logged value. With
+    ``restore_best_weights`` (the default here; Keras's is False) the model ends training
+    with the weights of its best epoch, whether this rule stopped the run or the epochs ran
+    out; a run interrupted by Ctrl-C or a divergence keeps the weights of its last step.
     """
 
     def __init__(self, monitor: str = "val_loss", patience: int = 0, min_delta: float = 0.0,
-                 mode: str = "min", restore_best_weights: bool = True):
-        if mode not in ("min", "max"):
-            raise ValueError(f"EarlyStopping: mode must be 'min' or 'max', got {mode!r}")
+                 mode: str = "auto", restore_best_weights: bool = True):
         if not isinstance(monitor, str):
             raise TypeError(f"EarlyStopping: monitor must be the name of a logged value such as 'val_loss', got {monitor!r}")
+        mode = improvement_mode("EarlyStopping", monitor, mode)
         patience = check_positive_int(patience, "EarlyStopping: patience", minimum=0)
         min_delta = check_positive_number(abs(min_delta) if isinstance(min_delta, numbers.Real) else min_delta,
                                           "EarlyStopping: min_delta", allow_zero=True)  # its sign is ignored, as in Keras
@@ -51,12 +62,7 @@ class EarlyStopping(Callback):
         return value > self.best + self.min_delta
 
     def on_epoch_end(self, epoch, logs):
-        if self.monitor not in logs:
-            raise KeyError(
-                f"EarlyStopping: monitor {self.monitor!r} is not among the logged values {sorted(logs)}; "
-                f"pass validation_data to fit() to get val_loss"
-            )
-        value = logs[self.monitor]
+        value = monitored_value("EarlyStopping", logs, self.monitor)
         if self._improved(value):
             self.best, self.best_epoch, self.wait = value, epoch, 0
             if self.restore_best_weights:
@@ -78,5 +84,5 @@ class EarlyStopping(Callback):
         self.best_weights = state["best_weights"]
 
     def on_train_end(self, logs):
-        if self.restore_best_weights and self.best_weights is not None and self.run.stop_training:
+        if self.restore_best_weights and self.best_weights is not None and not logs.get("interrupted"):
             self.run.model.load_state_dict(self.best_weights)
