@@ -6,6 +6,7 @@ Every function takes ``generator``: ``None`` (the default generator that
 from __future__ import annotations
 
 import math
+import numbers
 
 import numpy as np
 
@@ -13,7 +14,8 @@ from glassnet.random import as_generator
 from glassnet.tensor import Tensor
 
 _GAINS = {
-    "linear": 1.0, "identity": 1.0, "sigmoid": 1.0, "conv1d": 1.0, "conv2d": 1.0,
+    "linear": 1.0, "identity": 1.0, "sigmoid": 1.0, "conv1d": 1.0, "conv2d": 1.0, "conv3d": 1.0,
+    "conv_transpose1d": 1.0, "conv_transpose2d": 1.0, "conv_transpose3d": 1.0,
     "tanh": 5.0 / 3, "relu": math.sqrt(2.0), "selu": 3.0 / 4,
 }
 
@@ -21,6 +23,8 @@ _GAINS = {
 def calculate_gain(nonlinearity: str, param=None) -> float:
     """The factor that keeps activations' variance steady through ``nonlinearity``."""
     if nonlinearity == "leaky_relu":
+        if param is not None and (isinstance(param, bool) or not isinstance(param, numbers.Real)):
+            raise ValueError(f"calculate_gain: the negative slope of leaky_relu must be a number, got {param!r}")
         slope = 0.01 if param is None else float(param)
         return math.sqrt(2.0 / (1 + slope**2))
     if nonlinearity not in _GAINS:
@@ -37,25 +41,45 @@ def _fans(tensor) -> tuple:
     return shape[1] * receptive, shape[0] * receptive
 
 
-def _fill(tensor, values: np.ndarray):
+def _check_tensor(tensor, function: str) -> None:
     if not isinstance(tensor, Tensor):
-        raise TypeError(f"init: expected a glassnet Tensor such as layer.weight, got {type(tensor).__name__}")
+        raise TypeError(f"{function}: expected a glassnet Tensor such as layer.weight, got {type(tensor).__name__}")
+
+
+def _check_number(value, name: str, function: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+        raise ValueError(f"{function}: {name} must be a finite number, got {value!r}")
+    return float(value)
+
+
+def _fill(tensor, values: np.ndarray):
     tensor.data[...] = values.astype(tensor.dtype, copy=False)
     return tensor
 
 
 def uniform_(tensor, a: float = 0.0, b: float = 1.0, generator=None):
     """Fill with U(a, b)."""
+    _check_tensor(tensor, "uniform_")
+    a, b = _check_number(a, "a", "uniform_"), _check_number(b, "b", "uniform_")
+    if a > b:
+        raise ValueError(f"uniform_: the range [a, b) needs a <= b, got a={a!r} > b={b!r}")
     return _fill(tensor, as_generator(generator).uniform(a, b, size=tensor.shape))
 
 
 def normal_(tensor, mean: float = 0.0, std: float = 1.0, generator=None):
     """Fill with N(mean, std²)."""
+    _check_tensor(tensor, "normal_")
+    mean, std = _check_number(mean, "mean", "normal_"), _check_number(std, "std", "normal_")
+    if std < 0:
+        raise ValueError(f"normal_: std must be >= 0, got {std!r}")
     return _fill(tensor, as_generator(generator).normal(mean, std, size=tensor.shape))
 
 
 def constant_(tensor, value: float):
     """Fill with ``value``."""
+    _check_tensor(tensor, "constant_")
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"constant_: value must be a number, got {value!r}")
     tensor.data[...] = value
     return tensor
 

@@ -70,7 +70,7 @@ def module_spec(module) -> dict:
     return {
         "type": name,
         "config": module.get_config(),
-        "children": {child: module_spec(sub) for child, sub in module.named_children()},
+        "children": {child: module_spec(sub) for child, sub in module._modules.items()},  # a module used twice, twice
     }
 
 
@@ -93,6 +93,42 @@ def build_module(spec: dict):
     except (TypeError, ValueError) as error:
         raise ModelFileError(f"load: cannot rebuild {spec['type']} from the stored config {config!r:.200}: {error}") from None
 
+
+
+def tied_names(model) -> dict:
+    """``{alias: name}`` for each parameter reached under more than one name (tied weights, a
+    module used twice): ``state_dict`` keeps it once, under the first name."""
+    first = {id(parameter): name for name, parameter in model.named_parameters()}
+    return {name: first[id(parameter)] for name, parameter in model._every_named_parameter()
+            if first[id(parameter)] != name}
+
+
+def tie(model, tied: dict) -> None:
+    """Make each alias in ``tied`` (from :func:`tied_names`) the very parameter of its name again."""
+    own = dict(model.named_parameters())
+    for alias, name in tied.items():
+        *path, leaf = alias.split(".")
+        owner = model
+        for part in path:
+            owner = owner._modules.get(part)
+            if owner is None:
+                break
+        if owner is None or name not in own or leaf not in owner._parameters:
+            raise ModelFileError(f"load: the tied parameter {alias!r} = {name!r} does not fit the architecture")
+        setattr(owner, leaf, own[name])
+
+
+def _check_rebuilds(model, spec: dict, tied: dict) -> None:
+    """Refuse to save what load could not rebuild: the architecture must give the same parameters."""
+    rebuilt = build_module(spec)
+    tie(rebuilt, tied)
+    shapes = {name: p.shape for name, p in model.named_parameters()}
+    again = {name: p.shape for name, p in rebuilt.named_parameters()}
+    if shapes != again:
+        extra = sorted(set(shapes) - set(again)) or sorted(k for k in shapes if again.get(k) != shapes[k])
+        raise ValueError(f"save: {type(model).__name__}'s architecture (its modules' get_config()) rebuilds with "
+                         f"parameters {again}, but the model has {shapes}; {extra} cannot be restored: a parameter "
+                         f"must be created by its module's constructor (add it in a registered Module subclass)")
 
 
 def array_sha256(array: np.ndarray) -> str:
@@ -239,7 +275,10 @@ def save(model, path) -> None:
     _check_path(path, "save")
     meta = {"format": FORMAT, "format_version": FORMAT_VERSION, "glassnet_version": __version__}
     if isinstance(model, Module):
-        save_arrays(path, {**meta, "kind": "module", "module": module_spec(model)}, model.state_dict())
+        spec, tied = module_spec(model), tied_names(model)
+        _check_rebuilds(model, spec, tied)
+        save_arrays(path, {**meta, "kind": "module", "module": spec, **({"tied": tied} if tied else {})},
+                    model.state_dict())
         return
     if _is_estimator(model):
         from glassnet.estimators.files import estimator_payload
@@ -254,6 +293,10 @@ def save(model, path) -> None:
 def module_from_file(meta: dict, arrays: dict, path, prefix: str = ""):
     """Rebuild the module described in ``meta["module"]`` and load its arrays (named ``prefix + name``)."""
     model = build_module(meta.get("module"))
+    tied = meta.get("tied") or {}
+    if not isinstance(tied, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in tied.items()):
+        raise ModelFileError(f"load: the tied-parameter entry of {os.fspath(path)!r} is malformed: {tied!r:.200}")
+    tie(model, tied)
     own = {name[len(prefix):]: value for name, value in arrays.items() if name.startswith(prefix)}
     try:
         model.load_state_dict(own, strict=True)

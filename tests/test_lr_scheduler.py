@@ -71,6 +71,7 @@ def test_scheduler_state_dict_round_trip():
         s.step()
     o2 = make_optimizer()
     s2 = optim.StepLR(o2, step_size=2, gamma=0.5)
+    o2.load_state_dict(o.state_dict())  # the schedule goes on from the optimizer's lr, as in PyTorch
     s2.load_state_dict(s.state_dict())
     s.step()
     s2.step()

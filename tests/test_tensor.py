@@ -294,7 +294,7 @@ def test_no_grad_in_another_thread_does_not_stop_this_one_recording():
     (lambda x: x.clip("a"), TypeError, "clip: low must be a number or None, got 'a'"),
     (lambda x: gn.tensor([[1, 2], [3]]), ValueError, "Tensor: expected a rectangular nested list of numbers"),
     (lambda x: gn.functional.mse_loss(x, "abc"), TypeError, "target: expected numbers, got an array of dtype <U3"),
-    (lambda x: gn.init.uniform_(np.zeros(3)), TypeError, "init: expected a glassnet Tensor .* got ndarray"),
+    (lambda x: gn.init.uniform_(np.zeros(3)), TypeError, "uniform_: expected a glassnet Tensor .* got ndarray"),
     (lambda x: setattr(x, "data", [3, 4]), TypeError, "data: a tensor that requires grad needs floating-point data"),
     (lambda x: gn.nn.Sequential(gn.nn.ReLU())[3], IndexError, "Sequential: index 3 is out of range for 1 layers"),
     (lambda x: gn.optim.lr_scheduler.ReduceLROnPlateau(gn.optim.SGD([x], lr=0.1)).step("x"), TypeError,

@@ -34,7 +34,9 @@ class Sequential(Module):
         setattr(self, name, module)
 
     def append(self, module: Module) -> "Sequential":
-        self.add_module(str(len(self._modules)), module)
+        """Add ``module`` at the end, named by its position (or the next number free, after a slice)."""
+        numbers = [int(name) for name in self._modules if name.isdigit()]
+        self.add_module(str(max(len(self._modules), max(numbers, default=-1) + 1)), module)
         return self
 
     def __len__(self) -> int:
@@ -43,15 +45,63 @@ class Sequential(Module):
     def __iter__(self):
         return iter(self._modules.values())
 
-    def __getitem__(self, index):
-        layers = list(self._modules.values())
-        if isinstance(index, slice):
-            return Sequential(*layers[index])
+    def _name_at(self, index) -> str:
+        """The name of the layer at integer ``index`` (negative counts from the end)."""
         if isinstance(index, bool) or not isinstance(index, (int, np.integer)):
             raise TypeError(f"Sequential: index must be an integer or a slice, got {index!r}")
-        if not -len(layers) <= index < len(layers):
-            raise IndexError(f"Sequential: index {index} is out of range for {len(layers)} layers")
-        return layers[index]
+        names = list(self._modules)
+        if not -len(names) <= index < len(names):
+            raise IndexError(f"Sequential: index {index} is out of range for {len(names)} layers")
+        return names[index]
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):  # the layers keep their names, so the slice's state_dict lines up with this one's
+            return Sequential(dict(list(self._modules.items())[index]))
+        return self._modules[self._name_at(index)]
+
+    def __setitem__(self, index, module: Module) -> None:
+        """Replace the layer at ``index`` in its place: ``model[-1] = nn.Linear(128, 5)``."""
+        self.add_module(self._name_at(index), module)
+
+    def __delitem__(self, index) -> None:
+        """Remove the layer (or slice of layers) at ``index``; layers named by number are numbered afresh."""
+        names = list(self._modules)
+        doomed = names[index] if isinstance(index, slice) else [self._name_at(index)]
+        for name in doomed:
+            delattr(self, name)
+        self._renumber()
+
+    def insert(self, index: int, module: Module) -> "Sequential":
+        """Put ``module`` before the layer at ``index`` (``len(self)`` appends); numbered names are renumbered."""
+        if isinstance(index, bool) or not isinstance(index, (int, np.integer)):
+            raise TypeError(f"Sequential.insert: index must be an integer, got {index!r}")
+        if not isinstance(module, Module):
+            raise TypeError(f"Sequential.insert: the layer must be a glassnet.nn.Module, got {type(module).__name__}")
+        count = len(self._modules)
+        if not -count <= index <= count:
+            raise IndexError(f"Sequential.insert: index {index} is out of range for {count} layers")
+        items = list(self._modules.items())
+        items.insert(index if index >= 0 else count + index, (None, module))
+        self._replace_layers(items)
+        return self
+
+    def extend(self, layers) -> "Sequential":
+        """Append each of ``layers`` in turn."""
+        for layer in layers:
+            self.append(layer)
+        return self
+
+    def _renumber(self) -> None:
+        self._replace_layers(list(self._modules.items()))
+
+    def _replace_layers(self, items: list) -> None:
+        """Register ``items`` (name, layer) afresh, in order; when every name is a number (or None, new) they
+        become "0", "1", ... as built from positional layers, else the names are kept (a new one gets its position)."""
+        numbered = all(name is None or name.isdigit() for name, _ in items)
+        for name in list(self._modules):
+            delattr(self, name)
+        for position, (name, layer) in enumerate(items):
+            self.add_module(str(position) if numbered or name is None else name, layer)
 
     def forward(self, x):
         layers = tuple(self._modules.values())

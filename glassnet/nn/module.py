@@ -2,7 +2,8 @@
 
 Assigning a :class:`Parameter` or another ``Module`` as an attribute registers it,
 so ``parameters()``, ``state_dict()`` and ``zero_grad()`` find it, with names such
-as ``"0.weight"`` built from the attribute path.
+as ``"0.weight"`` built from the attribute path. Assigning to a name already registered
+replaces the entry where it stands (a Sequential keeps its order), as in PyTorch.
 """
 from __future__ import annotations
 
@@ -27,12 +28,22 @@ class Module:
     def __setattr__(self, name, value):
         if "_parameters" not in self.__dict__:
             raise AttributeError(f"{type(self).__name__}.__init__ must call super().__init__() before assigning {name!r}")
-        self._parameters.pop(name, None)
-        self._modules.pop(name, None)
-        if isinstance(value, Parameter):
-            self._parameters[name] = value
+        parameters, modules = self._parameters, self._modules
+        if name in parameters and not isinstance(value, Parameter) and value is not None:
+            raise TypeError(f"{type(self).__name__}: cannot assign {type(value).__name__} as parameter {name!r} "
+                            f"(a glassnet.nn.Parameter or None expected); wrap it as nn.Parameter(...) to train it")
+        if name in modules and not isinstance(value, Module) and value is not None:
+            raise TypeError(f"{type(self).__name__}: cannot assign {type(value).__name__} as child module {name!r} "
+                            f"(a glassnet.nn.Module or None expected)")
+        if isinstance(value, Parameter) or (value is None and name in parameters):
+            modules.pop(name, None)
+            parameters[name] = value  # an existing name keeps its place, so parameters() keeps its order
         elif isinstance(value, Module):
-            self._modules[name] = value
+            parameters.pop(name, None)
+            modules[name] = value  # an existing name keeps its place, so a Sequential keeps its order
+        else:  # None for a child module unregisters it; anything else is a plain attribute
+            parameters.pop(name, None)
+            modules.pop(name, None)
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name):
@@ -61,7 +72,12 @@ class Module:
 
     # ----------------------------------------------------------- traversal
     def named_children(self):
-        yield from self._modules.items()
+        """Yield ``(name, module)`` for each direct submodule, each module once."""
+        seen = set()
+        for name, module in self._modules.items():
+            if id(module) not in seen:
+                seen.add(id(module))
+                yield name, module
 
     def children(self):
         for _, module in self.named_children():
@@ -119,8 +135,18 @@ class Module:
 
     def train(self, mode: bool = True) -> "Module":
         """Set training mode here and in every submodule (affects layers such as dropout)."""
+        if not isinstance(mode, (bool, np.bool_)):
+            raise ValueError(f"train: mode must be True or False, got {mode!r}")
         for module in self.modules():
             object.__setattr__(module, "training", bool(mode))
+        return self
+
+    def requires_grad_(self, requires_grad: bool = True) -> "Module":
+        """Set ``requires_grad`` on every parameter (False freezes them: backward leaves their .grad None)."""
+        if not isinstance(requires_grad, (bool, np.bool_)):
+            raise TypeError(f"requires_grad_: requires_grad must be True or False, got {requires_grad!r}")
+        for parameter in self.parameters():
+            parameter.requires_grad_(bool(requires_grad))
         return self
 
     def eval(self) -> "Module":
@@ -182,10 +208,20 @@ class Module:
         return self.to(np.float64)
 
     def apply(self, function) -> "Module":
-        """Call ``function(module)`` on every submodule and then on this one."""
-        for module in reversed(list(self.modules())):
-            function(module)
+        """Call ``function(module)`` on every submodule, children in order and each after its own
+        children, and then on this one (PyTorch's order, so seeded initialisers draw alike)."""
+        for child in self.children():
+            child.apply(function)
+        function(self)
         return self
+
+    def _every_named_parameter(self, prefix: str = ""):
+        """Yield ``(name, parameter)`` along every path, a shared parameter or module under each of its names."""
+        for name, parameter in self._parameters.items():
+            if parameter is not None:
+                yield (f"{prefix}.{name}" if prefix else name), parameter
+        for name, module in self._modules.items():
+            yield from module._every_named_parameter(f"{prefix}.{name}" if prefix else name)
 
     def get_config(self) -> dict:
         """Constructor keywords that rebuild this module (used by ``glassnet.save``)."""

@@ -8,10 +8,11 @@ import numpy as np
 from glassnet.tensor import Tensor
 
 
-def _check_limit(value, name: str, function: str) -> float:
-    """``value`` as a float when it is a finite real number >= 0, else a ValueError naming it."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value) or value < 0:
-        raise ValueError(f"{function}: {name} must be a finite number >= 0, got {value!r}")
+def _check_limit(value, name: str, function: str, allow_inf: bool = False) -> float:
+    """``value`` as a float when it is a real number >= 0 (finite unless ``allow_inf``), else a ValueError naming it."""
+    bad = isinstance(value, bool) or not isinstance(value, numbers.Real) or np.isnan(value) or value < 0
+    if bad or (not allow_inf and not np.isfinite(value)):
+        raise ValueError(f"{function}: {name} must be a {'' if allow_inf else 'finite '}number >= 0, got {value!r}")
     return float(value)
 
 
@@ -25,9 +26,10 @@ def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0, error_i
     """Scale all gradients together so their joint norm is at most ``max_norm``.
 
     total = ||(g_1, ..., g_k)||_p; if total > max_norm every g ← g · max_norm / (total + 1e-6).
-    Returns the total norm before clipping (a NumPy float, so ``.item()`` works).
+    Returns the total norm before clipping (a NumPy float, so ``.item()`` works); with
+    ``max_norm=math.inf`` nothing is clipped and only the norm is measured.
     """
-    max_norm = _check_limit(max_norm, "max_norm", "clip_grad_norm_")
+    max_norm = _check_limit(max_norm, "max_norm", "clip_grad_norm_", allow_inf=True)
     if isinstance(norm_type, bool) or not isinstance(norm_type, numbers.Real) or not norm_type > 0:
         raise ValueError(f"clip_grad_norm_: norm_type must be a number > 0 (or math.inf), got {norm_type!r}")
     grads = _grads(parameters)

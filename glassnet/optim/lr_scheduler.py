@@ -6,6 +6,7 @@ PyTorch (``ReduceLROnPlateau.step(metric)`` takes the monitored value).
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping
 
 from glassnet.optim.optimizer import Optimizer, check_hyperparameter
@@ -37,28 +38,61 @@ def load_scheduler_state(scheduler, state_dict) -> None:
     vars(scheduler).update(state_dict)
 
 
+def _whole_number(caller: str, name: str, value) -> int:
+    """A positive integer given as an int, a NumPy integer or a whole float (as PyTorch takes them)."""
+    whole = isinstance(value, numbers.Integral) or (isinstance(value, numbers.Real) and float(value).is_integer())
+    if isinstance(value, bool) or not whole or value <= 0:
+        raise ValueError(f"{caller}: {name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
 class LRScheduler:
-    """Base class: sets each group's lr to ``lr_at(base_lr, epoch)`` on every ``step()``."""
+    """Base class: each ``step()`` moves every group's lr one epoch on from where it is.
+
+    As in PyTorch the update is chainable: it starts from the group's current lr, so two
+    schedules on one optimizer combine (a StepLR and an ExponentialLR multiply), an lr
+    set by hand is the one the schedule goes on from, and a group added later follows
+    the schedule from its own lr. Without such changes the lr is the closed form in each
+    subclass's docstring. ``last_epoch >= 0`` resumes a schedule and needs the groups'
+    ``initial_lr``, which the optimizer's state_dict holds.
+    """
 
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1):
+        name = type(self).__name__
         if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"{type(self).__name__}: optimizer must be a glassnet.optim.Optimizer, got {type(optimizer).__name__}")
+            raise TypeError(f"{name}: optimizer must be a glassnet.optim.Optimizer, got {type(optimizer).__name__}")
+        if isinstance(last_epoch, bool) or not isinstance(last_epoch, numbers.Integral) or last_epoch < -1:
+            raise ValueError(f"{name}: last_epoch must be an integer >= -1, got {last_epoch!r}")
+        for index, group in enumerate(optimizer.param_groups):
+            if last_epoch == -1:
+                group.setdefault("initial_lr", group["lr"])
+            elif "initial_lr" not in group:
+                raise KeyError(f"{name}: param_groups[{index}] has no 'initial_lr', which resuming with "
+                               f"last_epoch={last_epoch} needs; load the optimizer's state_dict first (it holds it), "
+                               f"or leave last_epoch=-1 for a fresh run")
         self.optimizer = optimizer
-        for group in optimizer.param_groups:
-            group.setdefault("initial_lr", group["lr"])
         self.base_lrs = [group["initial_lr"] for group in optimizer.param_groups]
-        self.last_epoch = last_epoch
-        self.step()
+        self.last_epoch = int(last_epoch)
+        self._advance(initial=True)
 
-    def lr_at(self, base_lr: float, epoch: int) -> float:
+    def next_lr(self, lr: float, base_lr: float, epoch: int) -> float:
+        """The lr of ``epoch`` from the group's lr of the epoch before (and its ``base_lr``)."""
         raise NotImplementedError
 
     def step(self) -> None:
         """Advance one epoch and set the new learning rates."""
+        self._advance(initial=False)
+
+    def _advance(self, initial: bool) -> None:
+        """One epoch on; the first step, made when the schedule is built, leaves the rates as they are."""
         self.last_epoch += 1
-        for group, base_lr in zip(self.optimizer.param_groups, self.base_lrs):
-            group["lr"] = self.lr_at(base_lr, self.last_epoch)
-        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+        groups = self.optimizer.param_groups
+        for group in groups[len(self.base_lrs):]:  # added after the schedule was built
+            self.base_lrs.append(group.setdefault("initial_lr", group["lr"]))
+        if not initial:
+            for group, base_lr in zip(groups, self.base_lrs):
+                group["lr"] = self.next_lr(group["lr"], base_lr, self.last_epoch)
+        self._last_lr = [group["lr"] for group in groups]
 
     def get_last_lr(self) -> list:
         """The learning rate of each group after the latest ``step()``."""
@@ -75,14 +109,13 @@ class StepLR(LRScheduler):
     """lr = base_lr · γ^⌊epoch / step_size⌋: multiply by γ every ``step_size`` epochs."""
 
     def __init__(self, optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1):
-        if isinstance(step_size, bool) or not isinstance(step_size, int) or step_size <= 0:
-            raise ValueError(f"StepLR: step_size must be a positive integer, got {step_size!r}")
+        step_size = _whole_number("StepLR", "step_size", step_size)
         check_hyperparameter("StepLR", "gamma", gamma)
         self.step_size, self.gamma = step_size, gamma
         super().__init__(optimizer, last_epoch)
 
-    def lr_at(self, base_lr, epoch):
-        return base_lr * self.gamma ** (epoch // self.step_size)
+    def next_lr(self, lr, base_lr, epoch):
+        return lr * self.gamma if epoch % self.step_size == 0 else lr
 
 
 class ExponentialLR(LRScheduler):
@@ -93,22 +126,29 @@ class ExponentialLR(LRScheduler):
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
-    def lr_at(self, base_lr, epoch):
-        return base_lr * self.gamma**epoch
+    def next_lr(self, lr, base_lr, epoch):
+        return lr * self.gamma
 
 
 class CosineAnnealingLR(LRScheduler):
-    """lr = η_min + (base_lr − η_min) · (1 + cos(π · epoch / T_max)) / 2."""
+    """lr = η_min + (base_lr − η_min) · (1 + cos(π · epoch / T_max)) / 2.
+
+    Each step takes the previous lr η to η_min + (η − η_min) · (1 + cos(π·e/T)) / (1 + cos(π·(e−1)/T)),
+    which is the closed form when η was; where the cosine's denominator vanishes (e − 1 = T, 3T, ...)
+    the lr rises by (base_lr − η_min)(1 − cos(π/T))/2 instead, as in PyTorch.
+    """
 
     def __init__(self, optimizer, T_max: int, eta_min: float = 0.0, last_epoch: int = -1):
-        if isinstance(T_max, bool) or not isinstance(T_max, int) or T_max <= 0:
-            raise ValueError(f"CosineAnnealingLR: T_max must be a positive integer, got {T_max!r}")
+        T_max = _whole_number("CosineAnnealingLR", "T_max", T_max)
         check_hyperparameter("CosineAnnealingLR", "eta_min", eta_min)
         self.T_max, self.eta_min = T_max, eta_min
         super().__init__(optimizer, last_epoch)
 
-    def lr_at(self, base_lr, epoch):
-        return self.eta_min + (base_lr - self.eta_min) * (1 + math.cos(math.pi * epoch / self.T_max)) / 2
+    def next_lr(self, lr, base_lr, epoch):
+        T, eta_min = self.T_max, self.eta_min
+        if (epoch - 1 - T) % (2 * T) == 0:  # from the bottom of the cosine back up
+            return lr + (base_lr - eta_min) * (1 - math.cos(math.pi / T)) / 2
+        return (1 + math.cos(math.pi * epoch / T)) / (1 + math.cos(math.pi * (epoch - 1) / T)) * (lr - eta_min) + eta_min
 
 
 class ReduceLROnPlateau:
@@ -172,6 +212,12 @@ class ReduceLROnPlateau:
         except (TypeError, ValueError):
             raise TypeError(f"ReduceLROnPlateau.step: metrics must be a number (the monitored loss), got {metrics!r}") from None
         self.last_epoch += 1
+        groups = self.optimizer.param_groups
+        if len(self.min_lrs) < len(groups):  # groups added since the schedule was built
+            if len(set(self.min_lrs)) != 1:
+                raise ValueError(f"ReduceLROnPlateau.step: the optimizer has {len(groups)} parameter groups, "
+                                 f"min_lr gives {len(self.min_lrs)}; set min_lrs to one value per group")
+            self.min_lrs += self.min_lrs[:1] * (len(groups) - len(self.min_lrs))
         if self._is_better(value):
             self.best = value
             self.num_bad_epochs = 0

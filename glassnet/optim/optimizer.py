@@ -61,8 +61,6 @@ class Optimizer:
         for p in params:
             if not isinstance(p, Tensor):
                 raise TypeError(f"{type(self).__name__}: can only optimize Tensors, got {type(p).__name__}")
-            if not p.requires_grad:
-                raise ValueError(f"{type(self).__name__}: a parameter of shape {p.shape} has requires_grad=False")
             if id(p) in seen:
                 raise ValueError(f"{type(self).__name__}: a parameter of shape {p.shape} appears in more than one group")
             seen.add(id(p))
