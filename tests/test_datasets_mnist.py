@@ -212,3 +212,40 @@ def test_published_checksums_are_the_known_values():
     # from the MNIST distribution (as listed by torchvision's datasets/mnist.py)
     assert MNIST.md5["train-images-idx3-ubyte.gz"] == "f68b3c2dcbeaaa9fbdd348bbdeb94873"
     assert MNIST.md5["t10k-labels-idx1-ubyte.gz"] == "ec29112dd5afa0611ce80d1b7f02629c"
+
+
+def test_with_some_idx_files_present_the_old_cache_is_not_used(tmp_path):
+    _write_folder(tmp_path, _arrays(0), compress=False)
+    load_mnist(tmp_path, checksums=None)  # writes mnist.npz from these files
+    newer = _arrays(1)
+    newer[NAMES[0]] = newer[NAMES[0]][:7]
+    newer[NAMES[1]] = newer[NAMES[1]][:7]
+    _write_folder(tmp_path, {name: newer[name] for name in NAMES[:2]}, compress=False)
+    os.remove(tmp_path / NAMES[3])
+    with pytest.raises(FileNotFoundError, match="t10k-labels-idx1-ubyte"):
+        load_mnist(tmp_path, checksums=None)
+
+
+def test_the_cache_stands_in_when_every_idx_file_is_gone(tmp_path):
+    arrays = _arrays(0)
+    _write_folder(tmp_path, arrays, compress=False)
+    load_mnist(tmp_path, checksums=None)
+    for name in NAMES:
+        os.remove(tmp_path / name)
+    train, test = load_mnist(tmp_path, checksums=None, normalize=False)
+    np.testing.assert_array_equal(test.X.reshape(-1, 28, 28), arrays[NAMES[2]])
+
+
+def test_train_and_test_images_of_other_sizes_are_refused_naming_both_files(tmp_path):
+    arrays = _arrays(0)
+    arrays[NAMES[2]] = arrays[NAMES[2]][:, :20, :20]
+    _write_folder(tmp_path, arrays, compress=False)
+    with pytest.raises(ValueError, match=r"t10k-images-idx3-ubyte holds 20x20 images but .*train-images-idx3-ubyte holds 28x28"):
+        load_mnist(tmp_path, checksums=None)
+
+
+def test_a_wrong_checksum_of_a_compressed_file_says_it_may_be_decompressed(tmp_path):
+    checksums = _write_folder(tmp_path, _arrays())
+    checksums["train-labels-idx1-ubyte.gz"] = "0" * 32
+    with pytest.raises(ChecksumError, match=r"decompress it \(gunzip\): an uncompressed IDX file is checked for its structure only"):
+        load_mnist(tmp_path, checksums=checksums)

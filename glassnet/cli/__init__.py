@@ -42,6 +42,7 @@ def main(argv=None) -> int:
         return bench(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.argv = argv  # the manifest records the command that ran
     if not hasattr(args, "run"):
         parser.print_help()
         return 2
@@ -58,6 +59,9 @@ def main(argv=None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())  # so that the flush at exit does not raise again
         return 141  # 128 + SIGPIPE
+    except MemoryError as error:  # e.g. --hidden 100000000; NumPy's message says how much it wanted
+        print(f"glassnet: error: not enough memory: {str(error).strip() or 'an array is too large'}", file=sys.stderr)
+        return 1
     except (ValueError, OSError, ModelFileError, TrainingDiverged) as error:
         message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         print(f"glassnet: error: {message}", file=sys.stderr)

@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 import math
 
+from glassnet.datasets.csv_table import TASKS
+
 
 def positive_float(text: str) -> float:
     value = _float(text)
@@ -87,6 +89,8 @@ def add_training_options(parser) -> None:
     group.add_argument("--float64", action="store_true", help="train in float64 instead of float32")
     data = parser.add_argument_group("data")
     data.add_argument("--target", help="csv:PATH only: the target column, by name or index (default: the last)")
+    data.add_argument("--task", choices=TASKS, help="csv:PATH only: what the target is (default auto: text "
+                                                    "and whole numbers are classes, other numbers regression)")
     data.add_argument("--test-size", type=fraction, default=0.2, help="held-out fraction (default 0.2)")
     data.add_argument("--samples", type=positive_int, help="toy 2-D sets: number of points")
     data.add_argument("--noise", type=non_negative_float, help="toy 2-D sets: noise level")

@@ -48,6 +48,9 @@ def run(args) -> int:
     base = resolve(args, args.dataset)
     dtype = "float64" if args.float64 else "float32"
     data = prepare(load(args.dataset, args), args.test_size, args.seed, base["preprocess"], dtype)
+    if args.what == "loss" and not data.classification:
+        raise ValueError(f"compare --what loss compares squared error with cross-entropy, which needs class labels, "
+                         f"but {args.dataset} has a real-valued target (regression); try --what regularization")
     results = {}
     for name, change in VARIANTS[args.what].items():
         config = dict(base, **{k: (strength if v is None else v) for k, v in change.items()})

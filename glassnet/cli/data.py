@@ -41,6 +41,8 @@ def dataset_options(name: str, args) -> dict:
     if name.startswith("csv:"):
         if getattr(args, "target", None) is not None:
             options["target"] = args.target
+        if getattr(args, "task", None) is not None:
+            options["task"] = args.task
         return options
     if name in ("mnist", "fashion-mnist"):
         options["download"] = bool(getattr(args, "download", False))
@@ -57,8 +59,9 @@ def dataset_options(name: str, args) -> dict:
 
 
 def load(name: str, args) -> Dataset:
-    if getattr(args, "target", None) is not None and not name.startswith("csv:"):
-        raise ValueError(f"--target only applies to csv:PATH data sets, not {name!r}")
+    for option in ("target", "task"):
+        if getattr(args, option, None) is not None and not name.startswith("csv:"):
+            raise ValueError(f"--{option} only applies to csv:PATH data sets, not {name!r}")
     for option in ("samples", "noise"):
         if getattr(args, option, None) is not None and name not in GENERATED:
             raise ValueError(f"--{option} only applies to the generated data sets {', '.join(GENERATED)}, not {name!r}")

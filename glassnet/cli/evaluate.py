@@ -4,21 +4,25 @@ from __future__ import annotations
 import numpy as np
 
 from glassnet.cli import report
-from glassnet.cli.arguments import fraction, non_negative_float, non_negative_int, positive_int
+from glassnet.cli.arguments import TASKS, fraction, non_negative_float, non_negative_int, positive_int
 
 
 def add_parser(commands) -> None:
     parser = commands.add_parser(
         "evaluate", help="score a saved model on a data set",
         description="Load MODEL (a model.npz written by 'glassnet train') and report its loss and accuracy on "
-                    "DATASET. --part test rebuilds the same held-out split as training did (same --seed and "
-                    "--test-size); 'all' uses every row. The model takes raw features.")
+                    "DATASET. --part test rebuilds the same held-out split as training did: --seed, --test-size, "
+                    "--target, --samples and --noise default to what the manifest.json beside MODEL records "
+                    "for the same data set (else 0, 0.2 and the data set's defaults), and class labels are "
+                    "numbered as the model's. 'all' uses every row, official test set included. The model "
+                    "takes raw features.")
     parser.add_argument("model", metavar="MODEL", help="a .npz file from glassnet.save / glassnet train")
     parser.add_argument("dataset", metavar="DATASET", help="data set name or csv:PATH")
     parser.add_argument("--part", choices=("test", "train", "all"), default="test", help="default test")
-    parser.add_argument("--seed", type=non_negative_int, default=0, help="the seed used for training (default 0)")
-    parser.add_argument("--test-size", type=fraction, default=0.2)
-    parser.add_argument("--target", help="csv:PATH only: the target column")
+    parser.add_argument("--seed", type=non_negative_int, help="the seed used for training (default: the manifest's, else 0)")
+    parser.add_argument("--test-size", type=fraction, help="default: the manifest's, else 0.2")
+    parser.add_argument("--target", help="csv:PATH only: the target column (default: the manifest's, else the last)")
+    parser.add_argument("--task", choices=TASKS, help="csv:PATH only: what the target is (default: the manifest's, else auto)")
     parser.add_argument("--samples", type=positive_int, help="toy 2-D sets: number of points used for training")
     parser.add_argument("--noise", type=non_negative_float, help="toy 2-D sets: noise used for training")
     parser.add_argument("--download", action="store_true")
@@ -26,35 +30,73 @@ def add_parser(commands) -> None:
     parser.set_defaults(run=run)
 
 
+def _run_defaults(args, manifest) -> None:
+    """Fill the split and data options left out from the run's manifest (same data set only), else the defaults."""
+    from glassnet.cli.manifest import recorded
+
+    same_data = recorded(manifest, "dataset", "name") == args.dataset
+    for option, default in (("seed", 0), ("test_size", 0.2), ("target", None), ("task", None), ("samples", None), ("noise", None)):
+        if getattr(args, option) is None:
+            value = recorded(manifest, "config", option) if same_data else None
+            setattr(args, option, default if value is None else value)
+
+
+def _model_labels(y, dataset, names, where: str):
+    """The labels ``y`` of ``dataset`` renumbered as the model's classes ``names`` (from its manifest)."""
+    if not names or not dataset.class_names or list(dataset.class_names) == list(names):
+        return y, dataset.n_classes, dataset.class_names
+    index = {str(name): k for k, name in enumerate(names)}
+    unknown = [name for name in dataset.class_names if str(name) not in index]
+    if unknown:
+        raise ValueError(f"{where}: label {unknown[0]!r} is not one of the model's classes "
+                         f"({', '.join(map(repr, names))}, from its manifest.json)")
+    renumber = np.array([index[str(name)] for name in dataset.class_names])
+    return renumber[y], len(names), list(names)
+
+
 def run(args) -> int:
     from glassnet.cli.data import load, split
+    from glassnet.cli.manifest import manifest_beside, recorded
     from glassnet.cli.plots import predict_classes
 
     model = load_network(args.model)
+    manifest = manifest_beside(args.model)
+    _run_defaults(args, manifest)
     dataset = load(args.dataset, args)
     if args.part == "all":
         X, y = dataset.X, dataset.y
+        if dataset.test is not None:  # MNIST's official test set is part of every row too
+            X, y = np.concatenate([X, dataset.test.X]), np.concatenate([y, dataset.test.y])
     else:
         X_train, X_test, y_train, y_test, _ = split(dataset, args.test_size, args.seed)
         X, y = (X_test, y_test) if args.part == "test" else (X_train, y_train)
     n_inputs = network_inputs(model)
     if n_inputs is not None and X.shape[1] != n_inputs:
         raise ValueError(f"the model takes {n_inputs} features but {args.dataset} has {X.shape[1]}")
+    outputs = _outputs(model, X)
     if dataset.n_classes is None:
-        outputs = _outputs(model, X).reshape(-1)
-        print(f"{args.dataset} ({args.part}, {len(X)} samples): mean squared error {np.mean((outputs - y) ** 2):.4f}")
+        if outputs.ndim != 2 or outputs.shape[1] != 1:
+            raise ValueError(f"the model gives {outputs.shape[1]} outputs a sample (a classifier), but {args.dataset} "
+                             f"has a real-valued target (regression): it was not trained for it"
+                             + ("; is --target the column it was trained on?" if args.dataset.startswith("csv:") else ""))
+        print(f"{args.dataset} ({args.part}, {len(X)} samples): mean squared error "
+              f"{np.mean((outputs.reshape(-1) - y) ** 2):.4f}")
         return 0
-    logits = _outputs(model, X)
-    if logits.ndim != 2 or logits.shape[1] != dataset.n_classes:
+    logits = outputs
+    if logits.ndim == 2 and logits.shape[1] >= dataset.n_classes:  # a part of the model's classes is fine
+        y, n_classes, class_names = _model_labels(y, dataset, recorded(manifest, "dataset", "class_names"), args.dataset)
+    else:
+        n_classes, class_names = dataset.n_classes, dataset.class_names
+    if logits.ndim != 2 or logits.shape[1] != n_classes:
         raise ValueError(f"the model gives {logits.shape[1] if logits.ndim == 2 else 1} outputs a sample, "
-                         f"but {args.dataset} has {dataset.n_classes} classes: it was not trained for them")
+                         f"but {args.dataset} has {n_classes} classes: it was not trained for them")
     shifted = logits - logits.max(axis=1, keepdims=True)
     log_probabilities = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
     loss = -np.mean(log_probabilities[np.arange(len(y)), y])
     predicted = predict_classes(model, X)
-    rows = [[dataset.class_names[k] if dataset.class_names else k, int((y == k).sum()),
+    rows = [[class_names[k] if class_names else k, int((y == k).sum()),
              report.percent(np.mean(predicted[y == k] == k) if (y == k).any() else None)]
-            for k in range(dataset.n_classes)]
+            for k in range(n_classes)]
     print(report.table(["class", "samples", "accuracy"], rows))
     print(f"\n{args.dataset} ({args.part}, {len(X)} samples): accuracy {report.percent(np.mean(predicted == y))}, "
           f"cross-entropy {loss:.4f}")

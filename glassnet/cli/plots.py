@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import os
 import time
 
@@ -31,8 +32,19 @@ def picture_path(args, name: str, filename: str, what: str):
 
 
 def run_folder(out, name: str) -> str:
-    """``out`` if given, else ``runs/<name>-<YYYYmmdd-HHMMSS>``."""
-    return out or os.path.join("runs", f"{name}-{time.strftime('%Y%m%d-%H%M%S')}")
+    """``out`` if given, else a new folder ``runs/<name>-<YYYYmmdd-HHMMSS>``, made here; when two runs
+    start in the same second the later one gets ``-2``, ``-3``, ... (the folder is made atomically, so
+    runs started together never share one)."""
+    if out:
+        return out
+    base = os.path.join("runs", f"{name}-{time.strftime('%Y%m%d-%H%M%S')}")
+    for number in itertools.count(1):
+        folder = base if number == 1 else f"{base}-{number}"
+        try:
+            os.makedirs(folder)
+        except FileExistsError:
+            continue
+        return folder
 
 
 def recorders(data, epochs: int) -> list:
@@ -46,6 +58,11 @@ def recorders(data, epochs: int) -> list:
     return found
 
 
+TRAINING_PICTURES = ("history.png", "gradient_norms.png", "weights.png", "decision_boundary.gif",
+                     "decision_boundary.png", "digits.png", "confusion_matrix.png")
+"""Every picture :func:`draw_training` may write (``glassnet train --overwrite`` removes them)."""
+
+
 def draw_training(folder: str, data, result, saved_model, callbacks) -> list:
     """Save the pictures that fit the data set into ``folder``; return their file names."""
     from glassnet import viz
@@ -54,6 +71,7 @@ def draw_training(folder: str, data, result, saved_model, callbacks) -> list:
     written = []
 
     def save(name, draw):
+        assert name in TRAINING_PICTURES, name
         draw(os.path.join(folder, name))
         written.append(name)
 

@@ -1,7 +1,6 @@
 """``glassnet predict MODEL INPUT``: the model's answer for new rows."""
 from __future__ import annotations
 
-import json
 import os
 
 import numpy as np
@@ -61,12 +60,9 @@ def _csv_rows(path: str) -> np.ndarray:
 
 
 def _class_names(model_path: str):
-    manifest = os.path.join(os.path.dirname(os.path.abspath(model_path)), "manifest.json")
-    try:
-        with open(manifest, encoding="utf-8") as file:
-            return json.load(file)["dataset"]["class_names"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+    from glassnet.cli.manifest import manifest_beside, recorded
+
+    return recorded(manifest_beside(model_path), "dataset", "class_names")
 
 
 def run(args) -> int:

@@ -1,12 +1,16 @@
 """``glassnet train DATASET``: train a network, print a summary, keep the model, metrics and pictures."""
 from __future__ import annotations
 
+import json
 import os
+import shlex
+import shutil
 import sys
 
 from glassnet.cli import plots, report
 from glassnet.cli.arguments import add_training_options
 from glassnet.cli.data import checksum, load, prepare
+from glassnet.cli.manifest import RUN_FILES, holds_a_run
 from glassnet.cli.network import fold_standardization
 from glassnet.cli.presets import resolve
 from glassnet.cli.training_run import train_once, with_loss_for
@@ -39,7 +43,10 @@ def add_parser(commands) -> None:
                         help="save the whole training state to DIR/checkpoint every N epochs (default 1)")
     output.add_argument("--resume", action="store_true",
                         help="continue the run in --out DIR from its checkpoint (same options as the first "
-                             "time); the result is bit-identical to an uninterrupted run")
+                             "time, which is checked); the result is bit-identical to an uninterrupted run")
+    output.add_argument("--overwrite", action="store_true",
+                        help="replace the run already in --out DIR (its model, metrics, manifest, pictures and "
+                             "checkpoint); without it such a folder is refused")
     parser.set_defaults(run=run)
 
 
@@ -54,30 +61,80 @@ def default_folder(dataset: str) -> str:
     return plots.run_folder(None, name)
 
 
-def run(args) -> int:
+RUN_RECORD = "run.json"
+"""In the checkpoint folder: the options and data a run started with, which --resume must repeat."""
+
+
+def _check_out(args) -> None:
     if args.resume and not args.out:
         raise ValueError("--resume needs --out DIR, the folder of the run to continue")
+    if args.resume and args.overwrite:
+        raise ValueError("--resume continues the run in --out, --overwrite replaces it: give one of them")
+    if args.out and not args.resume and holds_a_run(args.out):
+        if not args.overwrite:
+            raise ValueError(f"--out {args.out} already holds a run; continue it with --resume, replace it with "
+                             f"--overwrite, or choose another folder")
+        for name in (*RUN_FILES, *plots.TRAINING_PICTURES):
+            if os.path.isfile(os.path.join(args.out, name)):
+                os.remove(os.path.join(args.out, name))
+        shutil.rmtree(os.path.join(args.out, "checkpoint"), ignore_errors=True)
+
+
+def _option_text(value) -> str:
+    return " ".join(map(str, value)) if isinstance(value, (list, tuple)) else "unset" if value is None else str(value)
+
+
+def _check_same_run(record_path: str, started: dict) -> None:
+    """Refuse a --resume whose options or data differ from those the run started with."""
+    try:
+        with open(record_path, encoding="utf-8") as file:
+            before = json.load(file)
+    except FileNotFoundError:
+        return  # a checkpoint from before runs kept their record
+    differ = [key for key in sorted(set(before["config"]) | set(started["config"]))
+              if before["config"].get(key) != started["config"].get(key)]
+    changes = [f"--{key.replace('_', '-')} {_option_text(started['config'].get(key))} "
+               f"(the run has {_option_text(before['config'].get(key))})" for key in differ]
+    if before["data"] != started["data"]:
+        changes.append(f"the data (SHA-256 {started['data'][:12]}..., the run's {before['data'][:12]}...)")
+    if changes:
+        raise ValueError(f"--resume: the run in {os.path.dirname(os.path.dirname(record_path)) or '.'} was started "
+                         f"with other options: {'; '.join(changes)}; give the same options as the first time")
+
+
+def run(args) -> int:
     if args.checkpoint_every < 1:
         raise ValueError(f"--checkpoint-every must be a positive integer, got {args.checkpoint_every}")
+    _check_out(args)
     config = resolve(args, args.dataset)
     dtype = "float64" if args.float64 else "float32"
     dataset = load(args.dataset, args)
     data = prepare(dataset, args.test_size, args.seed, config["preprocess"], dtype)
     config = with_loss_for(config, data, args.loss)  # before the banner and the manifest say which loss
+    started = {"config": json.loads(json.dumps(run_config(args, config, dtype))), "data": checksum(dataset)}
     folder = args.out or default_folder(args.dataset)
+    checkpoint = os.path.join(folder, "checkpoint")
+    if args.resume:
+        _check_same_run(os.path.join(checkpoint, RUN_RECORD), started)
+    else:
+        os.makedirs(checkpoint, exist_ok=True)
+        report.write_json(os.path.join(checkpoint, RUN_RECORD), started)
     draw = not args.no_plots and plots.available()
     callbacks = plots.recorders(data, config["epochs"]) if draw else []
     print(f"glassnet train {args.dataset}: {len(data.X_train)} training and {len(data.X_test)} test samples "
           f"({data.split}); network {data.X_train.shape[1]}-{'-'.join(map(str, config['hidden']))}-"
           f"{data.n_classes or 1} {config['activation']}, {config['loss']}, {config['optimizer']} lr {config['lr']:g}")
-    checkpoint = os.path.join(folder, "checkpoint")
     try:
         result = train_once(config, data, seed=args.seed, dtype=dtype, progress=not args.no_progress,
                             callbacks=callbacks, checkpoint=checkpoint, checkpoint_every=args.checkpoint_every,
                             resume=args.resume)
     except KeyboardInterrupt:
-        print(f"interrupted: the last finished epoch is saved in {checkpoint}/; continue with the same "
-              f"command plus --out {folder} --resume", file=sys.stderr)
+        if not os.path.isfile(os.path.join(checkpoint, "checkpoint.npz")):
+            print("interrupted before the first epoch finished: nothing was saved", file=sys.stderr)
+        else:
+            again = "--resume" if args.out else f"--out {shlex.quote(folder)} --resume"
+            print(f"interrupted: the last finished epoch is saved in {shlex.quote(checkpoint + os.sep)}; "
+                  f"continue with the same command plus {again}", file=sys.stderr)
         raise
     saved = result.model if data.standardizer is None else fold_standardization(
         result.model, data.standardizer.mean_, data.standardizer.scale_)
@@ -111,11 +168,17 @@ def print_summary(result, epochs: int) -> None:
     print(f"{epochs} epochs in {result.seconds:.1f} s; stopped: {result.history.stop_reason}")
 
 
+def run_config(args, config, dtype) -> dict:
+    """The resolved options of a run: what the manifest records and --resume must repeat."""
+    return {**config, "dtype": dtype, "seed": args.seed, "test_size": args.test_size,
+            "samples": args.samples, "noise": args.noise, "target": args.target, "task": args.task}
+
+
 def manifest(args, config, dtype, dataset, data) -> dict:
     """Everything needed to run the same training again and get the same numbers."""
     standardizer = data.standardizer
     return {
-        "command": ["glassnet", *sys.argv[1:]] if sys.argv and "glassnet" in sys.argv[0] else None,
+        "command": ["glassnet", *args.argv] if getattr(args, "argv", None) is not None else None,
         "dataset": {"name": args.dataset, "n_samples": len(dataset), "n_features": dataset.n_features,
                     "n_classes": dataset.n_classes, "class_names": dataset.class_names,
                     "sha256_X_y": checksum(dataset),
@@ -126,8 +189,7 @@ def manifest(args, config, dtype, dataset, data) -> dict:
                           "mean": None if standardizer is None else standardizer.mean_,
                           "scale": None if standardizer is None else standardizer.scale_,
                           "folded_into_model": standardizer is not None},
-        "config": {**config, "dtype": dtype, "seed": args.seed, "test_size": args.test_size,
-                   "samples": args.samples, "noise": args.noise, "target": args.target},
+        "config": run_config(args, config, dtype),
         "seed": args.seed,
         "versions": report.versions(),
     }

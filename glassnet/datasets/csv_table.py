@@ -94,6 +94,11 @@ def _class_number(cell: str, value: float):
         return int(value) if float(value).is_integer() else float(value)
 
 
+MANY_CLASSES = 20
+"""With task='auto', whole numbers with more distinct values than this and than half the rows are
+refused as class labels (prices, counts): the file must say which task it is."""
+
+
 def _targets(cells: list, numbers: list, column: str, path: str, task: str):
     """Class labels (and their names) or float regression targets from the target column."""
     if task not in TASKS:
@@ -125,6 +130,13 @@ def _targets(cells: list, numbers: list, column: str, path: str, task: str):
         keys = [cell.strip() for cell in cells]
         names = sorted(set(keys))
         class_names = tuple(names)
+    if len(names) < 2:
+        raise ValueError(f"load_csv: {path}: the target column {column} holds one class ({class_names[0]!r}); "
+                         f"classification needs at least two")
+    if numeric and task == "auto" and len(names) > max(MANY_CLASSES, len(keys) // 2):
+        raise ValueError(f"load_csv: {path}: the target column {column} holds {len(names)} different whole numbers "
+                         f"in {len(keys)} rows, too many to be class labels; pass task='regression' (glassnet: "
+                         f"--task regression) to predict the number, or task='classification' to keep the classes")
     index = {name: k for k, name in enumerate(names)}
     return np.asarray([index[key] for key in keys], dtype=np.int64), class_names
 

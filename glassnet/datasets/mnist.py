@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from glassnet.datasets.dataset import Dataset
-from glassnet.datasets.fetch import check_md5, download_file
+from glassnet.datasets.fetch import ChecksumError, check_md5, download_file
 from glassnet.datasets.idx import read_idx
 from glassnet.files import atomic_write
 
@@ -141,13 +141,24 @@ def _parse(paths: dict, checksums) -> dict:
     for path in paths.values():
         expected = None if checksums is None else checksums.get(os.path.basename(path))
         if expected is not None:
-            check_md5(path, expected)
+            try:
+                check_md5(path, expected)
+            except ChecksumError as error:
+                if not path.endswith(".gz"):
+                    raise
+                raise ChecksumError(f"{error}; or, if it is the right data compressed anew, decompress it (gunzip): "
+                                    f"an uncompressed IDX file is checked for its structure only") from None
     arrays = {}
     for split, prefix in (("train", "train"), ("test", "t10k")):
         images_path, labels_path = paths[f"{prefix}-images-idx3-ubyte"], paths[f"{prefix}-labels-idx1-ubyte"]
         images, labels = read_idx(images_path), read_idx(labels_path)
         _check_pair(images, labels, images_path, labels_path)
         arrays[f"x_{split}"], arrays[f"y_{split}"] = images, labels
+    train_shape, test_shape = arrays["x_train"].shape[1:], arrays["x_test"].shape[1:]
+    if train_shape != test_shape:
+        raise ValueError(f"{paths['t10k-images-idx3-ubyte']} holds {'x'.join(map(str, test_shape))} images but "
+                         f"{paths['train-images-idx3-ubyte']} holds {'x'.join(map(str, train_shape))}: "
+                         f"they are not one data set")
     return arrays
 
 
@@ -163,8 +174,8 @@ def load_idx_collection(collection: IDXCollection, path=None, download: bool = F
     missing = [part for part, where in found.items() if where is None]
     cache = os.path.join(folder, collection.name + ".npz")
     arrays = None
-    if missing and not download and os.path.isfile(cache):
-        arrays = _read_cache(cache, None)  # the IDX files were removed after caching
+    if len(missing) == len(PARTS) and not download and os.path.isfile(cache):
+        arrays = _read_cache(cache, None)  # the IDX files were removed after caching (with some left, they are used)
     if arrays is None and missing:
         if not download:
             raise FileNotFoundError(_missing_message(collection, folder, missing))

@@ -1,0 +1,178 @@
+"""Run folders, --resume, evaluate's split and classes: what a command line user relies on not to be lost or mixed up."""
+import json
+import os
+
+import numpy as np
+import pytest
+
+import glassnet as gn
+from glassnet.cli import main
+from glassnet.cli import plots as cli_plots
+
+QUIET = ["--no-plots", "--no-progress"]
+
+
+def run(capsys, *argv):
+    """Exit status, stdout and stderr of ``glassnet ARGV`` run in this process."""
+    status = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def one_line_error(result, fragment):
+    status, _, err = result
+    lines = err.strip().splitlines()
+    assert status == 1 and len(lines) == 1 and lines[0].startswith("glassnet: error:"), err
+    assert fragment in lines[0], lines[0]
+
+
+def write_csv(path, rows, header="a,b,label"):
+    path.write_text(header + "\n" + "\n".join(",".join(map(str, row)) for row in rows) + "\n")
+    return f"csv:{path}"
+
+
+def three_blobs(n=90, seed=0, names=("ant", "bee", "cat")):
+    rng = np.random.default_rng(seed)
+    labels = np.arange(n) % 3
+    points = rng.normal(size=(n, 2)) * 0.3 + np.array([[0, 0], [3, 0], [0, 3]])[labels]
+    return [(f"{x:.4f}", f"{y:.4f}", names[k]) for (x, y), k in zip(points, labels)]
+
+
+def test_resume_with_other_options_is_refused_naming_them(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert run(capsys, "train", "xor", "--out", out, "--epochs", "5", *QUIET)[0] == 0
+    one_line_error(run(capsys, "train", "xor", "--out", out, "--epochs", "5", "--resume", "--seed", "3", "--lr", "0.5",
+                       *QUIET), "--lr 0.5 (the run has 0.05); --seed 3 (the run has 0)")
+    status, _, err = run(capsys, "train", "xor", "--out", out, "--epochs", "5", "--resume", "--seed", "3", *QUIET)
+    assert status == 1 and "--seed 3 (the run has 0)" in err
+    assert run(capsys, "train", "xor", "--out", out, "--epochs", "5", "--resume", *QUIET)[0] == 0
+
+
+def test_a_folder_holding_a_run_is_refused_unless_overwrite_which_removes_the_old_runs_files(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert run(capsys, "train", "xor", "--out", out, "--epochs", "3", *QUIET)[0] == 0
+    (out / "decision_boundary.gif").write_bytes(b"an older run's picture")
+    (out / "notes.txt").write_text("the user's own file")
+    one_line_error(run(capsys, "train", "xor", "--out", out, "--epochs", "3", *QUIET), "already holds a run")
+    assert run(capsys, "train", "xor", "--out", out, "--epochs", "4", "--overwrite", *QUIET)[0] == 0
+    assert not (out / "decision_boundary.gif").exists() and (out / "notes.txt").read_text() == "the user's own file"
+    assert json.loads((out / "metrics.json").read_text())["epochs"] == 4
+
+
+def test_runs_started_in_the_same_second_get_folders_of_their_own(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(cli_plots.time, "strftime", lambda pattern: "20261204-013903")
+    first, second = cli_plots.run_folder(None, "xor"), cli_plots.run_folder(None, "xor")
+    assert first != second and os.path.isdir(first) and os.path.isdir(second)
+    assert second == first + "-2"
+
+
+def test_evaluate_rebuilds_the_split_the_manifest_records(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert run(capsys, "train", "digits", "--seed", "3", "--epochs", "3", "--out", out, *QUIET)[0] == 0
+    test = json.loads((out / "metrics.json").read_text())["test"]
+    status, printed, _ = run(capsys, "evaluate", out / "model.npz", "digits")
+    assert status == 0
+    assert f"accuracy {100 * test['accuracy']:.2f}%" in printed and f"cross-entropy {test['loss']:.4f}" in printed
+
+
+def test_evaluate_numbers_a_new_files_classes_as_the_model_does(tmp_path, capsys):
+    out = tmp_path / "run"
+    rows = three_blobs()
+    assert run(capsys, "train", write_csv(tmp_path / "train.csv", rows), "--out", out, "--epochs", "30", *QUIET)[0] == 0
+    model = gn.load(out / "model.npz")
+    known = [row for row in three_blobs(60, seed=1) if row[2] != "ant"]  # a file without one of the classes
+    status, printed, _ = run(capsys, "evaluate", out / "model.npz", write_csv(tmp_path / "two.csv", known), "--part", "all")
+    assert status == 0, printed
+    with gn.no_grad():
+        predicted = model(gn.tensor(np.array([[float(a), float(b)] for a, b, _ in known], np.float32))).numpy().argmax(1)
+    truth = np.array([("ant", "bee", "cat").index(name) for _, _, name in known])
+    assert f"accuracy {100 * np.mean(predicted == truth):.2f}%" in printed
+    assert "bee" in printed and "cat" in printed
+    unknown = [(a, b, "zebra" if name == "bee" else name) for a, b, name in known]
+    one_line_error(run(capsys, "evaluate", out / "model.npz", write_csv(tmp_path / "new.csv", unknown), "--part", "all"),
+                   "label 'zebra' is not one of the model's classes ('ant', 'bee', 'cat'")
+
+
+def test_evaluating_a_classifier_on_a_regression_target_is_a_clear_error(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert run(capsys, "train", write_csv(tmp_path / "train.csv", three_blobs()), "--out", out, "--epochs", "2", *QUIET)[0] == 0
+    rows = [(a, b, f"{float(a) * 0.37 + 0.011:.4f}") for a, b, _ in three_blobs(40, seed=2)]
+    one_line_error(run(capsys, "evaluate", out / "model.npz", write_csv(tmp_path / "reg.csv", rows), "--part", "all",
+                       "--target", "label"), "the model gives 3 outputs a sample (a classifier), but")
+
+
+def test_compare_loss_on_a_regression_table_is_refused(tmp_path, capsys):
+    rows = [(a, b, f"{float(a) * 0.37 + 0.011:.4f}") for a, b, _ in three_blobs(40)]
+    one_line_error(run(capsys, "compare", "--dataset", write_csv(tmp_path / "reg.csv", rows), "--no-plots", "--epochs", "2"),
+                   "needs class labels")
+
+
+def test_a_target_with_one_class_or_with_a_price_per_row_is_refused_and_task_regression_trains_it(tmp_path, capsys):
+    one = [(a, b, "1") for a, b, _ in three_blobs(30)]
+    one_line_error(run(capsys, "train", write_csv(tmp_path / "one.csv", one), *QUIET), "holds one class ('1')")
+    prices = [(a, b, str(1000 + 7 * i)) for i, (a, b, _) in enumerate(three_blobs(60))]
+    path = write_csv(tmp_path / "prices.csv", prices)
+    one_line_error(run(capsys, "train", path, *QUIET), "60 different whole numbers in 60 rows")
+    out = tmp_path / "run"
+    status, printed, _ = run(capsys, "train", path, "--task", "regression", "--epochs", "2", "--out", out, *QUIET)
+    assert status == 0 and "mse" in printed
+    assert json.loads((out / "manifest.json").read_text())["config"]["task"] == "regression"
+
+
+def test_evaluate_all_of_mnist_includes_its_official_test_set(tmp_path, capsys):
+    from glassnet.datasets import write_idx
+
+    rng = np.random.default_rng(0)
+    data = tmp_path / "mnist"
+    data.mkdir()
+    for prefix, n in (("train", 30), ("t10k", 10)):
+        write_idx(data / f"{prefix}-images-idx3-ubyte", rng.integers(0, 256, (n, 28, 28), dtype=np.uint8))
+        write_idx(data / f"{prefix}-labels-idx1-ubyte", (np.arange(n) % 10).astype(np.uint8))
+    out = tmp_path / "run"
+    assert run(capsys, "train", "mnist", "--data-dir", data, "--epochs", "1", "--out", out, *QUIET)[0] == 0
+    status, printed, _ = run(capsys, "evaluate", out / "model.npz", "mnist", "--data-dir", data, "--part", "all")
+    assert status == 0 and "mnist (all, 40 samples)" in printed
+
+
+def test_ctrl_c_before_the_first_epoch_says_nothing_was_saved(tmp_path, capsys, monkeypatch):
+    import glassnet.cli.train as train_command
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(train_command, "train_once", interrupted)
+    status, _, err = run(capsys, "train", "xor", "--out", tmp_path / "my run", *QUIET)
+    assert status == 130 and "interrupted before the first epoch finished: nothing was saved" in err
+    monkeypatch.chdir(tmp_path)
+    saved = []
+
+    def interrupted_after_an_epoch(*args, checkpoint, **kwargs):
+        os.makedirs(checkpoint, exist_ok=True)
+        open(os.path.join(checkpoint, "checkpoint.npz"), "wb").close()
+        saved.append(checkpoint)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(train_command, "train_once", interrupted_after_an_epoch)
+    monkeypatch.setattr(cli_plots.time, "strftime", lambda pattern: "20261204 013903")  # a folder with a space
+    status, _, err = run(capsys, "train", "xor", *QUIET)
+    folder = os.path.dirname(saved[0])
+    assert status == 130 and f"plus --out '{folder}' --resume" in err
+
+
+def test_the_manifest_records_the_command_main_ran(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("sys.argv", ["/somewhere/glassnet_notebook.py", "--foo"])
+    out = tmp_path / "run"
+    assert run(capsys, "train", "xor", "--out", out, "--epochs", "2", *QUIET)[0] == 0
+    command = json.loads((out / "manifest.json").read_text())["command"]
+    assert command == ["glassnet", "train", "xor", "--out", str(out), "--epochs", "2", *QUIET]
+
+
+def test_running_out_of_memory_is_one_line(capsys, monkeypatch):
+    import glassnet.cli.train as train_command
+
+    def too_big(args):
+        raise MemoryError("Unable to allocate 23.8 GiB for an array with shape (100000000, 64) and data type float32")
+
+    monkeypatch.setattr(train_command, "run", too_big)
+    one_line_error(run(capsys, "train", "digits"), "not enough memory: Unable to allocate 23.8 GiB")
