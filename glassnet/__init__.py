@@ -9,7 +9,7 @@
 """
 from glassnet import datasets, functional, init, nn, optim
 from glassnet.dtypes import get_default_dtype, set_default_dtype
-from glassnet.errors import GradcheckError, ShapeError
+from glassnet.errors import GradcheckError, ShapeError, StateDictError
 from glassnet.explain import explain
 from glassnet.gradcheck import GradcheckReport, gradcheck
 from glassnet.grad_mode import enable_grad, is_grad_enabled, no_grad
@@ -39,7 +39,7 @@ def __getattr__(name):
 
 __all__ = [
     "Tensor", "tensor", "no_grad", "enable_grad", "is_grad_enabled", "concatenate", "stack", "where",
-    "gradcheck", "GradcheckReport", "GradcheckError", "ShapeError", "TrainingDiverged",
+    "gradcheck", "GradcheckReport", "GradcheckError", "ShapeError", "StateDictError", "TrainingDiverged",
     "fit", "evaluate", "History", "RegularizedLoss", "explain", "save", "load", "ModelFileError",
     "manual_seed", "get_default_dtype", "set_default_dtype",
     "functional", "nn", "optim", "init", "datasets", "__version__", "MLPClassifier", "MLPRegressor",

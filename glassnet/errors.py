@@ -8,3 +8,14 @@ class ShapeError(ValueError):
 
 class GradcheckError(AssertionError):
     """An analytic gradient disagrees with its central-difference estimate."""
+
+
+class StateDictError(KeyError, RuntimeError):
+    """A state dict whose names do not match the module's (missing or unexpected keys).
+
+    A RuntimeError, as PyTorch raises for it, and a KeyError, as glassnet raised before; its
+    message is printed as written (a plain KeyError would print it quoted).
+    """
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""

@@ -6,6 +6,7 @@ import pytest
 
 import glassnet as gn
 from glassnet import nn, optim
+from glassnet.errors import ShapeError
 
 X = np.array([[-1.0, 2.0, -3.0, 4.0], [0.5, -0.5, 1.5, 2.5]], dtype=np.float32)
 
@@ -225,3 +226,84 @@ def test_init_arguments_are_checked_by_name():
         with pytest.raises((TypeError, ValueError), match=match):
             call()
     assert gn.init.calculate_gain("conv3d") == gn.init.calculate_gain("conv_transpose2d") == 1.0
+
+
+def test_a_state_dict_with_other_names_is_a_runtime_error_as_in_pytorch_with_its_message_unquoted():
+    layer = nn.Linear(3, 2)
+    with pytest.raises(RuntimeError) as caught:
+        layer.load_state_dict({"weight": np.zeros((2, 3))})
+    assert isinstance(caught.value, KeyError) and isinstance(caught.value, gn.StateDictError)
+    assert str(caught.value).startswith("load_state_dict: missing keys ['bias'], unexpected keys []")
+
+
+# ---------------------------------------------------------------------------------- weighted binary losses
+
+def _reference_bce_with_logits(x, t, weight, pos_weight):
+    """PyTorch's formula, written in autograd.numpy: -w [p t log σ(x) + (1 - t) log(1 - σ(x))]."""
+    import autograd.numpy as anp
+
+    log_sigmoid = -anp.logaddexp(0.0, -x)
+    log_one_minus = -anp.logaddexp(0.0, x)
+    return -weight * (pos_weight * t * log_sigmoid + (1 - t) * log_one_minus)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_bce_with_logits_weight_and_pos_weight_match_the_formula_and_its_autograd_gradient(reduction):
+    from autograd import grad as autograd_grad
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(5, 3)) * 4
+    t = rng.uniform(size=(5, 3))
+    weight, pos_weight = rng.uniform(0.5, 2.0, size=(5, 1)), np.array([3.0, 0.5, 1.0])
+    reduce = {"mean": np.mean, "sum": np.sum, "none": lambda a: a}[reduction]
+    logits, target = gn.tensor(x, requires_grad=True), gn.tensor(t, requires_grad=True)
+    loss = gn.functional.binary_cross_entropy_with_logits(logits, target, reduction=reduction, weight=weight,
+                                                          pos_weight=pos_weight)
+    np.testing.assert_allclose(loss.numpy(), reduce(_reference_bce_with_logits(x, t, weight, pos_weight)), rtol=1e-12)
+    loss.sum().backward()  # for 'none', the gradient of the sum of the elements' losses
+
+    def reference(a, b):
+        import autograd.numpy as anp
+
+        return anp.sum(reduce(_reference_bce_with_logits(a, b, weight, pos_weight)))
+
+    np.testing.assert_allclose(logits.grad.numpy(), autograd_grad(reference, 0)(x, t), rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(target.grad.numpy(), autograd_grad(reference, 1)(x, t), rtol=1e-10, atol=1e-14)
+
+
+def test_bce_loss_weight_rescales_each_elements_loss_and_the_modules_take_it_first_as_pytorch():
+    p = np.array([[0.9, 0.2], [0.4, 0.7]])
+    t = np.array([[1.0, 0.0], [1.0, 1.0]])
+    weight = np.array([2.0, 0.5])
+    by_hand = -(weight * (t * np.log(p) + (1 - t) * np.log(1 - p))).mean()
+    assert nn.BCELoss(weight)(gn.tensor(p), t).item() == pytest.approx(by_hand, rel=1e-12)
+    assert nn.BCEWithLogitsLoss(pos_weight=[1.0, 1.0])(gn.tensor(p), t).item() == pytest.approx(
+        nn.BCEWithLogitsLoss()(gn.tensor(p), t).item(), rel=1e-12)
+    with pytest.raises(TypeError, match=r"the first argument is weight, as in PyTorch, got 'sum'.*BCELoss\(reduction='sum'\)"):
+        nn.BCELoss("sum")
+    with pytest.raises(ShapeError, match=r"pos_weight of shape \(3,\) does not broadcast to the input's shape \(2, 2\)"):
+        nn.BCEWithLogitsLoss(pos_weight=[1.0, 2.0, 3.0])(gn.tensor(p), t)
+
+
+def test_a_weighted_binary_loss_saves_and_loads(tmp_path):
+    model = nn.Sequential(nn.Linear(2, 2), nn.BCEWithLogitsLoss(weight=[1.0, 2.0], pos_weight=[3.0, 1.0]))
+    gn.save(model, tmp_path / "m.npz")
+    loaded = gn.load(tmp_path / "m.npz")[1]
+    np.testing.assert_array_equal(loaded.pos_weight, [3.0, 1.0])
+    np.testing.assert_array_equal(loaded.weight, [1.0, 2.0])
+
+
+def test_relu_takes_inplace_as_pytorch_code_writes_it_and_parameters_takes_recurse():
+    x = gn.tensor(X, requires_grad=True)
+    y = nn.ReLU(inplace=True)(x)
+    y.sum().backward()
+    np.testing.assert_array_equal(x.numpy(), X)  # the input is left as it was
+    np.testing.assert_array_equal(y.numpy(), np.maximum(X, 0))
+    np.testing.assert_array_equal(x.grad.numpy(), (X > 0).astype(np.float32))
+    assert nn.LeakyReLU(0.1, inplace=True).negative_slope == 0.1
+    with pytest.raises(TypeError, match="ReLU: inplace must be True or False, got 'yes'"):
+        nn.ReLU("yes")
+    model = nn.Sequential(nn.Linear(2, 2))
+    model.scale = nn.Parameter(np.ones(2, np.float32))
+    assert [p is model.scale for p in model.parameters(recurse=False)] == [True]
+    assert len(list(model.parameters())) == 3

@@ -190,8 +190,28 @@ def _label_cross_entropy(input, labels, reduction, weight, ignore_index, label_s
     return total * (1.0 / denominator)
 
 
-def binary_cross_entropy(input, target, reduction: str = "mean"):
-    """-(t log p + (1 - t) log(1 - p)) for probabilities p in [0, 1]; logs are clamped at -100 as in PyTorch."""
+def _elementwise_weight(weight, input: Tensor, name: str, function: str):
+    """``weight`` as a constant in the input's dtype that broadcasts to the input's shape, or None."""
+    if weight is None:
+        return None
+    data = np.asarray(weight._data if isinstance(weight, Tensor) else weight)
+    if data.dtype.kind not in "biuf" or not np.all(np.isfinite(data)):
+        raise ValueError(f"{function}: {name} must hold finite numbers, got {data!r:.200}")
+    try:
+        fits = np.broadcast_shapes(data.shape, input.shape) == input.shape
+    except ValueError:
+        fits = False
+    if not fits:
+        raise ShapeError(f"{function}: {name} of shape {data.shape} does not broadcast to the input's shape {input.shape}")
+    return Tensor._from_op(data.astype(input._data.dtype))
+
+
+def binary_cross_entropy(input, target, reduction: str = "mean", *, weight=None):
+    """-w (t log p + (1 - t) log(1 - p)) for probabilities p in [0, 1]; logs are clamped at -100 as in PyTorch.
+
+    ``weight`` (broadcast to the input's shape) rescales each element's loss; the mean is still
+    over the elements, as in PyTorch.
+    """
     _check_reduction(reduction, "binary_cross_entropy")
     input = as_tensor(input)
     _check_float_input(input, "binary_cross_entropy")
@@ -202,14 +222,27 @@ def binary_cross_entropy(input, target, reduction: str = "mean"):
             "binary_cross_entropy: input must be probabilities in [0, 1] (apply sigmoid first, or use "
             "binary_cross_entropy_with_logits)"
         )
-    return _reduce(nn_ops.binary_cross_entropy(input, target), reduction)
+    losses = nn_ops.binary_cross_entropy(input, target)
+    weight = _elementwise_weight(weight, input, "weight", "binary_cross_entropy")
+    return _reduce(losses if weight is None else losses * weight, reduction)
 
 
-def binary_cross_entropy_with_logits(input, target, reduction: str = "mean"):
-    """Binary cross-entropy of sigmoid(x), stably: max(x, 0) - x t + log(1 + e^-|x|)."""
+def binary_cross_entropy_with_logits(input, target, reduction: str = "mean", *, weight=None, pos_weight=None):
+    """Binary cross-entropy of sigmoid(x), stably: max(x, 0) - x t + log(1 + e^-|x|).
+
+    With ``pos_weight`` p (one per class, the last dimension) the positive term counts p times,
+    -[p t log σ(x) + (1 - t) log(1 - σ(x))] = bce(x, t) + (p - 1) t softplus(-x), where
+    softplus(-x) = bce(x, 1); ``weight`` rescales each element's loss; both as in PyTorch.
+    """
     _check_reduction(reduction, "binary_cross_entropy_with_logits")
     input = as_tensor(input)
     _check_float_input(input, "binary_cross_entropy_with_logits")
     target = _target_or_constant(target, input)
     _same_shape(input, target, "binary_cross_entropy_with_logits")
-    return _reduce(nn_ops.binary_cross_entropy_with_logits(input, target), reduction)
+    losses = nn_ops.binary_cross_entropy_with_logits(input, target)
+    pos_weight = _elementwise_weight(pos_weight, input, "pos_weight", "binary_cross_entropy_with_logits")
+    if pos_weight is not None:
+        ones = Tensor._from_op(np.ones_like(input._data))
+        losses = losses + (pos_weight - 1) * target * nn_ops.binary_cross_entropy_with_logits(input, ones)
+    weight = _elementwise_weight(weight, input, "weight", "binary_cross_entropy_with_logits")
+    return _reduce(losses if weight is None else losses * weight, reduction)

@@ -9,8 +9,22 @@ from glassnet.nn.module import Module
 from glassnet.ops import elementwise
 
 
+def _check_inplace(inplace, layer: str) -> bool:
+    if not isinstance(inplace, bool):
+        raise TypeError(f"{layer}: inplace must be True or False, got {inplace!r}")
+    return inplace
+
+
 class ReLU(Module):
-    """relu(x) = max(x, 0)."""
+    """relu(x) = max(x, 0).
+
+    ``inplace`` is taken for PyTorch code and changes nothing: the output is always a new array
+    (backward needs the input), so the result and its gradient are the same either way.
+    """
+
+    def __init__(self, inplace: bool = False):
+        super().__init__()
+        self.inplace = _check_inplace(inplace, "ReLU")
 
     def forward(self, x):
         return elementwise.relu(x)
@@ -19,8 +33,9 @@ class ReLU(Module):
 class LeakyReLU(Module):
     """leaky_relu(x) = x if x > 0 else negative_slope · x."""
 
-    def __init__(self, negative_slope: float = 0.01):
+    def __init__(self, negative_slope: float = 0.01, inplace: bool = False):
         super().__init__()
+        self.inplace = _check_inplace(inplace, "LeakyReLU")  # changes nothing, as for ReLU
         if isinstance(negative_slope, bool) or not isinstance(negative_slope, numbers.Real) \
                 or not math.isfinite(negative_slope):
             raise TypeError(f"LeakyReLU: negative_slope must be a finite number, got {negative_slope!r}")

@@ -70,13 +70,50 @@ class CrossEntropyLoss(_Loss):
         return super().extra_repr() + extra
 
 
+def _weights(loss: str, name: str, value):
+    """An optional per-element weight given to a loss module, as an array (a reduction given in its place is named)."""
+    if isinstance(value, str):
+        raise TypeError(f"{loss}: the first argument is weight, as in PyTorch, got {value!r}; give the reduction "
+                        f"by name: {loss}(reduction={value!r})")
+    if value is None:
+        return None
+    array = np.array(getattr(value, "_data", value))
+    if array.dtype.kind not in "biuf" or not np.all(np.isfinite(array)):
+        raise ValueError(f"{loss}: {name} must hold finite numbers, got {array!r:.200}")
+    return array
+
+
 class BCELoss(_Loss):
-    """Binary cross-entropy of probabilities."""
+    """Binary cross-entropy of probabilities, each element's loss times ``weight`` when given (as in PyTorch)."""
 
     function = staticmethod(F.binary_cross_entropy)
 
+    def __init__(self, weight=None, reduction: str = "mean"):
+        super().__init__(reduction)
+        self.weight = _weights("BCELoss", "weight", weight)
+
+    def forward(self, input, target):
+        return F.binary_cross_entropy(input, target, reduction=self.reduction, weight=self.weight)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "weight": None if self.weight is None else self.weight.tolist()}
+
 
 class BCEWithLogitsLoss(_Loss):
-    """Binary cross-entropy of logits (sigmoid fused in, numerically stable)."""
+    """Binary cross-entropy of logits (sigmoid fused in, numerically stable), with PyTorch's ``weight``
+    and ``pos_weight`` (the positive term of class c counts pos_weight[c] times)."""
 
     function = staticmethod(F.binary_cross_entropy_with_logits)
+
+    def __init__(self, weight=None, reduction: str = "mean", pos_weight=None):
+        super().__init__(reduction)
+        self.weight = _weights("BCEWithLogitsLoss", "weight", weight)
+        self.pos_weight = _weights("BCEWithLogitsLoss", "pos_weight", pos_weight)
+
+    def forward(self, input, target):
+        return F.binary_cross_entropy_with_logits(input, target, reduction=self.reduction, weight=self.weight,
+                                                  pos_weight=self.pos_weight)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "weight": None if self.weight is None else self.weight.tolist(),
+                "pos_weight": None if self.pos_weight is None else self.pos_weight.tolist()}

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from glassnet.dtypes import float_dtype_or_default
-from glassnet.errors import ShapeError
+from glassnet.errors import ShapeError, StateDictError
 from glassnet.nn.parameter import Parameter
 
 
@@ -101,18 +101,19 @@ class Module:
         for _, module in self.named_modules():
             yield module
 
-    def named_parameters(self, prefix: str = ""):
-        """Yield ``(name, parameter)`` pairs, each parameter once, e.g. ``("0.weight", W)``."""
+    def named_parameters(self, prefix: str = "", recurse: bool = True):
+        """Yield ``(name, parameter)`` pairs, each parameter once, e.g. ``("0.weight", W)``; only this
+        module's own with ``recurse=False``."""
         seen = set()
-        for module_name, module in self.named_modules(prefix):
+        for module_name, module in (self.named_modules(prefix) if recurse else [(prefix, self)]):
             for name, parameter in module._parameters.items():
                 if parameter is None or id(parameter) in seen:
                     continue
                 seen.add(id(parameter))
                 yield (f"{module_name}.{name}" if module_name else name), parameter
 
-    def parameters(self):
-        for _, parameter in self.named_parameters():
+    def parameters(self, recurse: bool = True):
+        for _, parameter in self.named_parameters(recurse=recurse):
             yield parameter
 
     def num_parameters(self) -> int:
@@ -170,7 +171,7 @@ class Module:
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
         if strict and (missing or unexpected):
-            raise KeyError(
+            raise StateDictError(
                 f"load_state_dict: missing keys {missing}, unexpected keys {unexpected}; "
                 f"this module has {list(own)}"
             )
