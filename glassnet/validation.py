@@ -62,6 +62,21 @@ def check_features(X, name: str = "X", dtype=None) -> np.ndarray:
     return array
 
 
+def check_within_range(array: np.ndarray, dtype, name: str, hint: str = "") -> None:
+    """A ValueError naming ``name`` when a value of ``array`` lies beyond ``dtype``'s range, |x| > finfo(dtype).max
+    (3.4e38 for float32), where a cast would make it infinite. NaN and infinity are left to the finiteness checks.
+    """
+    limit = np.finfo(dtype).max
+    if array.dtype.kind != "f" or array.size == 0 or np.finfo(array.dtype).max <= limit:
+        return
+    with np.errstate(invalid="ignore"):
+        beyond = np.isfinite(array) & (np.abs(array) > limit) if array.max() > limit or array.min() < -limit else None
+    if beyond is not None and beyond.any():
+        bad = tuple(int(i) for i in np.argwhere(beyond)[0])
+        raise ValueError(f"{name}: the value {array[bad].item()!r} at index {bad} exceeds the {np.dtype(dtype).name} "
+                         f"range (|x| <= {limit:.3g}){hint}")
+
+
 def check_targets(y, n_samples: int, name: str = "y", features: str = "X") -> np.ndarray:
     """y as an array with ``n_samples`` rows (one per row of the array named ``features``) and finite values."""
     array = as_array(y, name)

@@ -191,7 +191,7 @@ def test_partial_fit_needs_classes_and_refuses_unseen_labels():
     (dict(hidden_layer_sizes=(10, 0)), "hidden_layer_sizes must be a positive integer"),
     (dict(max_iter=0), "max_iter must be an integer >= 1, got 0"),
     (dict(batch_size=-5), "batch_size must be 'auto' or an integer >= 1, got -5"),
-    (dict(validation_fraction=1.0), r"validation_fraction must be a finite number in \(0.0, 1.0\)"),
+    (dict(validation_fraction=1.0), r"validation_fraction must be a finite number in \[0.0, 1.0\), got 1.0"),
     (dict(momentum=1.5), "momentum must be"),
     (dict(clip_grad_norm=-1), "clip_grad_norm must be"),
     (dict(dtype="int8"), "dtype must be 'float32' or 'float64'"),

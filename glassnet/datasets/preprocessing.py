@@ -6,6 +6,19 @@ import numpy as np
 from glassnet.validation import as_array, check_features
 
 
+def pandas_numbers(value):
+    """A float64 array for a pandas frame or series of nullable numbers (Int64, Float64, boolean), else ``value``.
+
+    NumPy sees such columns as objects; ``to_numpy(dtype=float64, na_value=nan)`` gives their
+    numbers, and a missing value becomes NaN, which the finiteness checks then report.
+    """
+    if hasattr(value, "to_numpy") and hasattr(value, "dtypes"):
+        dtypes = value.dtypes if hasattr(value.dtypes, "__iter__") else [value.dtypes]  # DataFrame or Series
+        if any(not isinstance(d, np.dtype) for d in dtypes) and all(getattr(d, "kind", "O") in "biuf" for d in dtypes):
+            return value.to_numpy(dtype=np.float64, na_value=np.nan)
+    return value
+
+
 class Standardizer:
     """z = (x - mean_) / scale_, per feature, with mean_ and scale_ learned by :meth:`fit`.
 
@@ -24,7 +37,7 @@ class Standardizer:
         self.scale_ = None
 
     def fit(self, X) -> "Standardizer":
-        X = check_features(X, "Standardizer.fit: X")
+        X = check_features(pandas_numbers(X), "Standardizer.fit: X")
         work = X.astype(np.float64)
         self.mean_ = work.mean(axis=0)
         var = work.var(axis=0)
@@ -39,7 +52,7 @@ class Standardizer:
     def _check(self, X, method: str) -> np.ndarray:
         if self.mean_ is None:
             raise RuntimeError(f"Standardizer.{method}: call fit(X_train) first")
-        X = check_features(X, f"Standardizer.{method}: X")
+        X = check_features(pandas_numbers(X), f"Standardizer.{method}: X")
         if X.shape[1:] != self.mean_.shape:
             raise ValueError(
                 f"Standardizer.{method}: X has rows of shape {X.shape[1:]}, the fitted data had {self.mean_.shape}"
@@ -92,6 +105,10 @@ def one_hot(y, n_classes: int | None = None, dtype=np.float32) -> np.ndarray:
     if y.dtype.kind == "f":
         if not np.all(np.isfinite(y)) or not np.all(y == np.round(y)):
             raise ValueError("one_hot: y must hold whole-number class labels")
+        if y.size and y.min() < 0:
+            raise ValueError(f"one_hot: class labels must be >= 0, got {y.min().item():g}")
+        if y.size and y.max() >= 2**63:  # no int64 index, and far more columns than memory could hold
+            raise ValueError(f"one_hot: class labels must be below 2**63 (column indices), got {y.max().item():g}")
         y = y.astype(np.int64)
     if y.size and y.min() < 0:
         raise ValueError(f"one_hot: class labels must be >= 0, got {int(y.min())}")

@@ -6,7 +6,9 @@ import numbers
 
 import numpy as np
 
+from glassnet.datasets.preprocessing import pandas_numbers
 from glassnet.random import as_generator
+from glassnet.tensor import Tensor
 from glassnet.validation import as_array
 
 
@@ -62,8 +64,8 @@ def train_test_split(X, y, test_size=0.2, stratify=None, seed=None):
 
     Parameters
     ----------
-    X : array (n_samples, ...)
-    y : array (n_samples, ...)
+    X : array (n_samples, ...) of numbers
+    y : array (n_samples, ...) of numbers or labels (strings, say)
     test_size : float in (0, 1) or int
         Fraction of the samples (rounded up) or number of samples to hold out.
     stratify : array (n_samples,), optional
@@ -75,8 +77,9 @@ def train_test_split(X, y, test_size=0.2, stratify=None, seed=None):
     X_train, X_test, y_train, y_test
         In scikit-learn's order, rows shuffled.
     """
-    X = as_array(X, "train_test_split: X")
-    y = as_array(y, "train_test_split: y")
+    X = as_array(pandas_numbers(X), "train_test_split: X")
+    y = pandas_numbers(y)
+    y = y.data if isinstance(y, Tensor) else np.asarray(y)  # any labels: only its rows are taken
     if X.ndim == 0 or y.ndim == 0 or len(X) != len(y):
         raise ValueError(f"train_test_split: X and y must have the same number of rows, got shapes {X.shape} and {y.shape}")
     n = len(X)

@@ -19,15 +19,55 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from glassnet import init, nn, optim
 from glassnet.estimators import hyperparameters
+from glassnet.estimators.sklearn_adam import ScikitLearnAdam
 from glassnet.estimators.stopping import ScikitLearnStopping, no_improvement_start
 from glassnet.estimators.velocity_sgd import VelocitySGD
 from glassnet.grad_mode import no_grad
 from glassnet.tensor import Tensor
 from glassnet.training.fit import fit as glassnet_fit
 from glassnet.training.regularized_loss import RegularizedLoss
+from glassnet.validation import check_within_range
 
 HIDDEN_ACTIVATIONS = {"identity": None, "logistic": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU}
 """Hidden activation name (scikit-learn's) → glassnet layer (None: no layer)."""
+
+
+class ParameterList(list):
+    """``coefs_`` / ``intercepts_``: views of the network's parameters; ``lst[i] = W`` copies W into them.
+
+    As in scikit-learn, assigning an item changes the model. The new array must have the
+    item's shape (the layer sizes are fixed); adding or removing items is refused.
+    """
+
+    def __init__(self, views: list, name: str):
+        super().__init__(views)
+        self.name = name
+
+    def __setitem__(self, index, value):
+        if isinstance(index, slice):
+            views, values = list.__getitem__(self, index), list(value)
+            if len(values) != len(views):
+                raise ValueError(f"{self.name}: expected {len(views)} arrays for the slice, got {len(values)}")
+            for view, item in zip(views, values):
+                self._copy_into(view, item, self.name)
+            return
+        position = range(len(self))[index]  # an IndexError for a position out of range, as a list gives
+        self._copy_into(list.__getitem__(self, position), value, f"{self.name}[{position}]")
+
+    @staticmethod
+    def _copy_into(view: np.ndarray, value, name: str) -> None:
+        array = np.asarray(value)
+        if array.shape != view.shape:
+            raise ValueError(f"{name}: expected an array of shape {view.shape} (the layer's size), got shape {array.shape}")
+        if array.dtype.kind not in "biuf":
+            raise TypeError(f"{name}: expected real numbers, got an array of dtype {array.dtype}")
+        view[...] = array
+
+    def _refuse(self, *args, **kwargs):
+        raise TypeError(f"{self.name}: the number of layers is fixed by hidden_layer_sizes; assign items "
+                        f"({self.name}[i] = array) or refit with other hidden_layer_sizes")
+
+    append = extend = insert = pop = remove = clear = sort = reverse = __delitem__ = __iadd__ = __imul__ = _refuse
 
 
 def make_generator(random_state) -> np.random.Generator:
@@ -78,14 +118,32 @@ class BaseMLP(BaseEstimator):
 
     # ------------------------------------------------------------ fitted views
     @property
-    def coefs_(self) -> list:
-        """Weight matrices in scikit-learn's layout (n_in, n_out): views of each ``Linear.weight`` transposed."""
-        return [layer.weight.data.T for layer in self._linear_layers()]
+    def coefs_(self) -> ParameterList:
+        """Weight matrices in scikit-learn's layout (n_in, n_out): views of each ``Linear.weight`` transposed.
+
+        ``coefs_[i] = W`` and ``coefs_ = [W0, W1, ...]`` copy into the network (same shapes).
+        """
+        return ParameterList([layer.weight.data.T for layer in self._linear_layers()], "coefs_")
+
+    @coefs_.setter
+    def coefs_(self, arrays) -> None:
+        self._assign_all(self.coefs_, arrays)
 
     @property
-    def intercepts_(self) -> list:
-        """Bias vectors, one per layer (views of each ``Linear.bias``)."""
-        return [layer.bias.data for layer in self._linear_layers()]
+    def intercepts_(self) -> ParameterList:
+        """Bias vectors, one per layer (views of each ``Linear.bias``); assigning copies as for ``coefs_``."""
+        return ParameterList([layer.bias.data for layer in self._linear_layers()], "intercepts_")
+
+    @intercepts_.setter
+    def intercepts_(self, arrays) -> None:
+        self._assign_all(self.intercepts_, arrays)
+
+    @staticmethod
+    def _assign_all(current: ParameterList, arrays) -> None:
+        arrays = list(arrays)
+        if len(arrays) != len(current):
+            raise ValueError(f"{current.name}: expected a list of {len(current)} arrays (one per layer), got {len(arrays)}")
+        current[:] = arrays
 
     def _linear_layers(self) -> list:
         return [module for module in self.model_.modules() if isinstance(module, nn.Linear)]
@@ -98,17 +156,54 @@ class BaseMLP(BaseEstimator):
         """
         units = [n_features, *settings["hidden_layer_sizes"], n_outputs]
         gain = 1.0 / math.sqrt(3.0) if settings["activation"] == "logistic" else 1.0
-        activation = HIDDEN_ACTIVATIONS[settings["activation"]]
-        layers = []
-        for index, (fan_in, fan_out) in enumerate(zip(units[:-1], units[1:])):
+        linear_layers = []
+        for fan_in, fan_out in zip(units[:-1], units[1:]):
             linear = nn.Linear(fan_in, fan_out, dtype=settings["dtype"], generator=rng)
             init.xavier_uniform_(linear.weight, gain=gain, generator=rng)
             bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
             init.uniform_(linear.bias, -bound, bound, generator=rng)
+            linear_layers.append(linear)
+        return self._stack(linear_layers, settings["activation"])
+
+    @staticmethod
+    def _stack(linear_layers: list, activation_name: str) -> nn.Sequential:
+        """The Linear layers with a new hidden activation layer after each but the last."""
+        activation = HIDDEN_ACTIVATIONS[activation_name]
+        layers = []
+        for index, linear in enumerate(linear_layers):
             layers.append(linear)
-            if activation is not None and index < len(units) - 2:
+            if activation is not None and index < len(linear_layers) - 1:
                 layers.append(activation())
         return nn.Sequential(*layers)
+
+    def _fitted_architecture(self) -> dict:
+        """hidden_layer_sizes, activation, dtype and early_stopping of the fitted model, read from the model itself."""
+        linear = self._linear_layers()
+        names = {layer: name for name, layer in HIDDEN_ACTIVATIONS.items() if layer is not None}
+        activations = [names.get(type(module)) for module in self.model_ if not isinstance(module, nn.Linear)]
+        return dict(hidden_layer_sizes=tuple(layer.weight.shape[0] for layer in linear[:-1]),
+                    activation=activations[0] if activations else "identity",
+                    dtype=linear[0].weight.dtype.name, early_stopping=getattr(self, "validation_scores_", None) is not None)
+
+    def _continue_fitted_model(self, settings: dict, incremental: bool) -> None:
+        """Check that warm_start / partial_fit can continue ``model_`` with today's hyper-parameters.
+
+        A changed hidden_layer_sizes, dtype or early_stopping is a ValueError naming it. A changed
+        activation is taken up, as scikit-learn does: the same weights, the new activation.
+        """
+        fitted = self._fitted_architecture()
+        now = dict(hidden_layer_sizes=tuple(settings["hidden_layer_sizes"]), dtype=settings["dtype"].name,
+                   early_stopping=settings["early_stopping"])
+        how = ("call fit with warm_start=False, or use a new estimator, to rebuild it" if incremental
+               else "set warm_start=False to rebuild it")
+        for name, value in now.items():
+            if value != fitted[name]:
+                raise ValueError(
+                    f"{type(self).__name__}: {name} changed from {fitted[name]!r} to {value!r} since the model was "
+                    f"built; {'partial_fit' if incremental else 'warm_start'} continues that model, so {how}")
+        if fitted["activation"] != settings["activation"] and settings["hidden_layer_sizes"]:
+            # the same Linear layers (so the optimizer's state still applies), the new activation between them
+            self.model_ = self._stack(self._linear_layers(), settings["activation"])
 
     def _make_optimizer(self, settings: dict):
         parameters = list(self.model_.parameters())
@@ -118,8 +213,8 @@ class BaseMLP(BaseEstimator):
             return VelocitySGD(parameters, lr=lr, momentum=momentum,
                                nesterov=settings["nesterovs_momentum"] and momentum > 0)
         if settings["solver"] == "adam":
-            return optim.Adam(parameters, lr=lr, betas=(settings["beta_1"], settings["beta_2"]),
-                              eps=settings["epsilon"])
+            return ScikitLearnAdam(parameters, lr=lr, betas=(settings["beta_1"], settings["beta_2"]),
+                                   eps=settings["epsilon"])
         return optim.RMSprop(parameters, lr=lr, eps=settings["epsilon"])
 
     # ------------------------------------------------------------ training
@@ -139,6 +234,8 @@ class BaseMLP(BaseEstimator):
 
     def _train(self, X, targets, settings: dict, incremental: bool):
         """Run ``glassnet.fit`` on (X, targets), where targets is 2-D float (n_samples, n_outputs)."""
+        if settings["early_stopping"] and incremental:
+            raise ValueError(f"{type(self).__name__}: partial_fit does not support early_stopping=True")
         rng = make_generator(settings["random_state"])
         first_pass = not hasattr(self, "model_") or (not settings["warm_start"] and not incremental)
         if first_pass:
@@ -152,14 +249,16 @@ class BaseMLP(BaseEstimator):
                 setattr(self, name, value)
         elif targets.shape[1] != self.n_outputs_:
             raise ValueError(f"{type(self).__name__}: y has {targets.shape[1]} outputs but the model was fitted with {self.n_outputs_}")
+        else:
+            self._continue_fitted_model(settings, incremental)
         if not incremental or not hasattr(self, "_optimizer"):
             self._optimizer = self._make_optimizer(settings)
+        check_within_range(X, settings["dtype"], "X", "; use dtype='float64' or scale the data")
+        check_within_range(targets, settings["dtype"], "y", "; use dtype='float64' or scale the targets")
         X = X.astype(settings["dtype"], copy=False)
         targets = targets.astype(settings["dtype"], copy=False)
         validation = None
         if settings["early_stopping"]:
-            if incremental:
-                raise ValueError(f"{type(self).__name__}: partial_fit does not support early_stopping=True")
             X, targets, validation = self._split_validation(X, targets, settings, rng)
         n_train = len(X)
         if settings["batch_size"] == "auto":
@@ -209,12 +308,20 @@ class BaseMLP(BaseEstimator):
 
     # ------------------------------------------------------------ predicting
     def _raw_output(self, X) -> np.ndarray:
-        """The network's output (before the output activation) for validated X."""
+        """The network's output (before the output activation) for X, computed in float64.
+
+        A float64 Tensor goes through ``model_``, whose float32 weights NumPy then promotes: a
+        row's output does not depend on the batch it comes in (float32 sums do, in their last
+        digits, with BLAS's summation order). X must still lie within the network's dtype range.
+        """
         check_is_fitted(self, "model_")
         X = self._validate_X(X, reset=False)
-        return self._forward(X)
+        check_within_range(X, self.model_[0].weight.dtype, "X", "; fit with dtype='float64' or scale the data")
+        with no_grad():
+            return self.model_(Tensor(X.astype(np.float64, copy=False))).data
 
     def _forward(self, X) -> np.ndarray:
+        """The network's output for X in its own dtype (the validation score during training)."""
         dtype = self.model_[0].weight.dtype
         with no_grad():
             return self.model_(Tensor(np.asarray(X, dtype=dtype))).data

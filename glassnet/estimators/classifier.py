@@ -41,10 +41,12 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     ``beta_2``, ``epsilon``, ``n_iter_no_change``), with these differences:
 
     solver : {'adam', 'sgd', 'rmsprop'}, default='adam'
-        glassnet's ``optim.Adam``, ``optim.SGD`` (with momentum, scikit-learn's velocity
-        rule, ``estimators.velocity_sgd.VelocitySGD``) or ``optim.RMSprop``
-        (alpha=0.99, eps=``epsilon``). 'lbfgs' is not offered. ``learning_rate`` schedules
-        apply to 'sgd' only, as in scikit-learn.
+        'adam' and 'sgd' take scikit-learn's exact steps: Adam's
+        W ← W − lr·√(1−β2^t)/(1−β1^t) · m / (√v + epsilon)
+        (``estimators.sklearn_adam.ScikitLearnAdam``) and SGD with scikit-learn's velocity rule
+        (``estimators.velocity_sgd.VelocitySGD``). 'rmsprop' is glassnet's ``optim.RMSprop``
+        (alpha=0.99, eps=``epsilon``), which scikit-learn does not have; 'lbfgs' is not
+        offered. ``learning_rate`` schedules apply to 'sgd' only, as in scikit-learn.
     loss : {'log_loss', 'squared_error'}, default='log_loss'
         'log_loss' is cross-entropy (softmax outputs for several classes, one logistic
         output per label for two classes or multilabel targets, summed over outputs and
@@ -53,12 +55,24 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     clip_grad_norm : float, optional
         Clip the joint gradient norm to this value at every step.
     dtype : {'float32', 'float64'}, default='float32'
-        Precision of the network and of training.
+        Precision of the network and of training. ``predict`` and ``predict_proba`` evaluate
+        the network in float64 (as scikit-learn does for float64 X), so a row's prediction
+        does not depend on the batch it comes in.
     verbose : bool or int
         Show a progress bar on a terminal and log each iteration's loss (INFO, logger
         ``glassnet.estimators``); glassnet library code never prints.
 
     The L2 penalty is scikit-learn's: alpha · Σ‖W‖² / (2 · batch size), weights only.
+
+    Not supported, unlike scikit-learn: ``fit`` and ``partial_fit`` take no ``sample_weight``
+    (every row weighs the same); sparse X (scipy.sparse) is refused with a TypeError saying
+    to convert it with ``X.toarray()``.
+
+    ``warm_start=True`` and ``partial_fit`` continue the fitted network: a changed
+    ``hidden_layer_sizes``, ``dtype`` or ``early_stopping`` is a ValueError (set
+    warm_start=False to rebuild), a changed ``activation`` is used with the same weights, as
+    in scikit-learn. Values of X beyond the range of ``dtype`` (|x| > 3.4e38 for float32) are
+    a ValueError naming X.
 
     Attributes
     ----------
@@ -66,7 +80,8 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
     t_, n_iter_, n_layers_, n_outputs_, out_activation_, n_features_in_, feature_names_in_ :
         as in scikit-learn.
     coefs_, intercepts_ : lists of arrays, layout (n_in, n_out) as in scikit-learn (views of
-        the network's parameters).
+        the network's parameters). ``coefs_[i] = W`` (or ``coefs_ = [...]``) copies W into the
+        network, which must keep its shapes; adding or removing layers is refused.
     model_ : glassnet.nn.Sequential
         The trained network; it returns raw scores (logits), before ``out_activation_``.
     history_ : glassnet.History

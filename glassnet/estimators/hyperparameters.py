@@ -43,6 +43,25 @@ def integer(estimator, name: str, minimum: int = 1) -> int:
     return int(value)
 
 
+def integer_or_inf(estimator, name: str, minimum: int = 1):
+    """An integer >= minimum, or np.inf (scikit-learn's way to switch a count-based rule off)."""
+    value = getattr(estimator, name)
+    if isinstance(value, numbers.Real) and not isinstance(value, bool) and value == np.inf:
+        return np.inf
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise ValueError(f"{type(estimator).__name__}: {name} must be an integer >= {minimum} or np.inf, got {value!r}")
+    return int(value)
+
+
+def validation_fraction(estimator) -> float:
+    """In [0, 1), as scikit-learn; 0 only without early stopping, which needs a validation sample."""
+    value = number(estimator, "validation_fraction", 0.0, high=1.0, high_open=True)
+    if value == 0.0 and flag(estimator, "early_stopping"):
+        raise ValueError(f"{type(estimator).__name__}: validation_fraction must be in (0.0, 1.0) when "
+                         f"early_stopping=True (the validation set needs samples), got {estimator.validation_fraction!r}")
+    return value
+
+
 def choice(estimator, name: str, valid: tuple, hint: str = "") -> str:
     value = getattr(estimator, name)
     if not isinstance(value, str) or value not in valid:
@@ -122,11 +141,11 @@ def validated(estimator, losses: tuple) -> dict:
         momentum=number(estimator, "momentum", 0.0, high=1.0),
         nesterovs_momentum=flag(estimator, "nesterovs_momentum"),
         early_stopping=flag(estimator, "early_stopping"),
-        validation_fraction=number(estimator, "validation_fraction", 0.0, low_open=True, high=1.0, high_open=True),
+        validation_fraction=validation_fraction(estimator),
         beta_1=number(estimator, "beta_1", 0.0, high=1.0, high_open=True),
         beta_2=number(estimator, "beta_2", 0.0, high=1.0, high_open=True),
         epsilon=number(estimator, "epsilon", 0.0, low_open=True),
-        n_iter_no_change=integer(estimator, "n_iter_no_change"),
+        n_iter_no_change=integer_or_inf(estimator, "n_iter_no_change"),
         loss=choice(estimator, "loss", losses),
         clip_grad_norm=number(estimator, "clip_grad_norm", 0.0, low_open=True, allow_none=True),
         dtype=float_dtype(estimator),

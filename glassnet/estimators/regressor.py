@@ -30,7 +30,9 @@ class MLPRegressor(RegressorMixin, BaseMLP):
 
     Parameters mean what they mean in ``sklearn.neural_network.MLPRegressor``; see
     :class:`glassnet.MLPClassifier` for ``solver``, ``clip_grad_norm``, ``dtype`` and
-    ``verbose``. The output layer is the identity.
+    ``verbose``, for ``warm_start`` and for what is not supported (no ``sample_weight`` in
+    ``fit``/``partial_fit``; sparse X is refused: convert it with ``X.toarray()``). The output
+    layer is the identity.
 
     loss : {'squared_error', 'mse'}, default='squared_error'
         'squared_error' is scikit-learn's ½ · mean (ŷ − y)² (over samples and outputs), whose
