@@ -43,3 +43,25 @@ def as_generator(generator=None, argument: str = "generator") -> np.random.Gener
         f"{argument}: expected None, an int seed or a numpy.random.Generator, "
         f"got {type(generator).__name__}"
     )
+
+
+class preserved_default_generator:
+    """``with preserved_default_generator(): ...`` leaves the default generator as it found it.
+
+    For work that must not change what later unseeded calls draw (``glassnet.save`` rebuilds a
+    model to check its file, which initialises weights).
+    """
+
+    def __enter__(self):
+        generator = _DefaultGenerator.generator
+        self.saved = None if generator is None else (generator, generator.bit_generator.state)
+        return self
+
+    def __exit__(self, *exc):
+        if self.saved is None:
+            _DefaultGenerator.generator = None
+        else:
+            generator, state = self.saved
+            generator.bit_generator.state = state
+            _DefaultGenerator.generator = generator
+        return False

@@ -120,7 +120,10 @@ def tie(model, tied: dict) -> None:
 
 def _check_rebuilds(model, spec: dict, tied: dict) -> None:
     """Refuse to save what load could not rebuild: the architecture must give the same parameters."""
-    rebuilt = build_module(spec)
+    from glassnet.random import preserved_default_generator
+
+    with preserved_default_generator():  # the rebuild's random weights must not change later unseeded draws
+        rebuilt = build_module(spec)
     tie(rebuilt, tied)
     shapes = {name: p.shape for name, p in model.named_parameters()}
     again = {name: p.shape for name, p in rebuilt.named_parameters()}

@@ -28,11 +28,16 @@ def test_quick_benchmark_runs_and_writes_results(tmp_path):
             continue
         # each row's own fresh process, two at a time, ran and reported its rise of peak RSS
         assert isinstance(stats["peak_memory_bytes"], int) and stats["peak_memory_bytes"] >= 0, name
+        assert isinstance(stats["peak_memory_second_epoch_bytes"], int), name
     assert data["mlp"]["by_batch"]["32"]["numpy_loop"]["peak_memory_bytes"] is None
     for stats in data["mlp"]["by_batch"].values():
         assert all(row["faults_per_step"] >= 0 and len(row["minor_faults"]) == 2 for row in stats.values())
     assert data["xor"]["glassnet"]["microseconds_per_step"] > 0
-    assert data["digits"]["glassnet_to_97"]["accuracy"] >= 0.97
+    assert data["digits"]["glassnet_to_97"]["accuracy"] >= 0.97 and data["digits"]["glassnet_to_97"]["reached"]
+    assert isinstance(data["digits"]["sklearn_to_finish"]["converged"], bool)
+    sklearn_run = data["digits"]["sklearn_to_97"]
+    assert sklearn_run["reached"] == (sklearn_run["accuracy"] >= 0.97) and 1 <= sklearn_run["epochs"] <= 100
+    assert data["environment"]["torch_threads"] is None or data["environment"]["torch_threads"]["intra_op"] >= 1
     for heading in ("glassnet / numpy", "glassnet_loop / floor", "numpy_tuned / floor", "numpy_fused / floor",
                     "Minor page faults per step", "XOR"):
         assert heading in result.stdout
@@ -41,8 +46,11 @@ def test_quick_benchmark_runs_and_writes_results(tmp_path):
 def test_scaling_plot_is_written(tmp_path):
     from glassnet.benchmarks import scaling
 
-    result = {"by_width": {64: {"a": 0.1, "b": 0.2}, 128: {"a": 0.2, "b": 0.3}},
-              "by_samples": {1000: {"a": 0.1, "b": 0.1}, 2000: {"a": 0.2, "b": 0.25}},
+    def run(median):
+        return {"median": median, "min": 0.9 * median, "max": 1.2 * median}
+
+    result = {"by_width": {64: {"a": run(0.1), "b": run(0.2)}, 128: {"a": run(0.2), "b": run(0.3)}},
+              "by_samples": {1000: {"a": run(0.1), "b": run(0.1)}, 2000: {"a": run(0.2), "b": run(0.25)}},
               "batch_size": 128, "samples_for_width": 1000}
     path = tmp_path / "scaling.png"
     scaling.plot(result, str(path))
@@ -383,3 +391,23 @@ def test_count_step_cost_child_trains_and_its_arithmetic_is_per_step(tmp_path):
     (tmp_path / "empty.out").write_text("nothing here\n")
     with pytest.raises(ValueError, match="not a cachegrind output"):
         c.read_summary(str(tmp_path / "empty.out"))
+
+
+@pytest.mark.parametrize("samples,batch", [(1000, 128), (700, 300), (64, 1024)])
+def test_the_gemm_floor_does_the_products_of_every_batch_the_short_last_one_included(samples, batch):
+    from glassnet.benchmarks import mlp
+
+    sizes = [784, 256, 128, 10]
+    data = mlp.make_data(samples, sizes[0], sizes[-1])
+    weights = [np.array(W, order="C") for W, _ in mlp.make_weights(sizes)]
+    done = []
+
+    def counting_matmul(a, b, out):
+        done.append(2 * a.shape[0] * a.shape[1] * b.shape[1])  # 2·m·k·n multiply-adds counted as FLOPs
+        return np.matmul(a, b, out=out)
+
+    run = mlp._gemm_floor_run(data.X, weights, batch, counting_matmul,
+                              lambda shape: np.empty(shape, dtype=np.float32), np.empty_like)
+    run()
+    assert sum(done) == mlp.flops_per_epoch(sizes, samples)
+    assert len(done) == 8 * -(-samples // batch)  # 3 forward, 3 dL/dW, 2 dL/dh a batch

@@ -176,3 +176,17 @@ def test_running_out_of_memory_is_one_line(capsys, monkeypatch):
 
     monkeypatch.setattr(train_command, "run", too_big)
     one_line_error(run(capsys, "train", "digits"), "not enough memory: Unable to allocate 23.8 GiB")
+
+
+def test_overwrite_keeps_the_old_run_when_the_new_command_is_refused(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert run(capsys, "train", "xor", "--out", out, "--epochs", "3", *QUIET)[0] == 0
+    one_line_error(run(capsys, "train", "no-such-set", "--out", out, "--overwrite", *QUIET), "unknown dataset")
+    assert (out / "model.npz").is_file() and (out / "manifest.json").is_file()
+
+
+def test_a_run_first_started_with_resume_is_checked_on_the_next_resume(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert run(capsys, "train", "xor", "--out", out, "--epochs", "3", "--resume", *QUIET)[0] == 0  # nothing to resume
+    one_line_error(run(capsys, "train", "xor", "--out", out, "--epochs", "3", "--resume", "--lr", "0.5", *QUIET),
+                   "--lr 0.5 (the run has 0.05)")

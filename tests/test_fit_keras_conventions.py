@@ -41,7 +41,8 @@ def test_early_stopping_on_an_accuracy_keeps_the_most_accurate_epoch():
 
 @pytest.mark.parametrize("monitor,mode,expected", [("val_loss", "auto", "min"), ("loss", "auto", "min"),
                                                    ("val_accuracy", "auto", "max"), ("accuracy", "max", "max"),
-                                                   ("grad_norm", "min", "min")])
+                                                   ("grad_norm", "min", "min"), ("val_neg_log_loss", "auto", "max"),
+                                                   ("neg_mean_squared_error", "max", "max")])
 def test_early_stopping_mode_auto_follows_the_name(monitor, mode, expected):
     assert EarlyStopping(monitor=monitor, mode=mode).mode == expected
 
@@ -239,9 +240,22 @@ def test_a_model_with_every_parameter_frozen_is_refused_by_name():
     model = net()
     for parameter in model.parameters():
         parameter.requires_grad = False
-    with pytest.raises(ValueError, match=r"fit: no parameter of the model requires grad \(all are frozen\)"):
-        gn.fit(model, nn.CrossEntropyLoss(), gn.optim.SGD(list(net().parameters()), lr=0.1), X, y, epochs=1,
+    with pytest.raises(ValueError, match=r"fit: no parameter the optimizer updates requires grad \(all are frozen\)"):
+        gn.fit(model, nn.CrossEntropyLoss(), gn.optim.SGD(model.parameters(), lr=0.1), X, y, epochs=1,
                progress=False)
+
+
+def test_a_frozen_model_trains_a_parameter_that_lives_in_the_loss():
+    X, y = separable(80, 0)
+    model = net().requires_grad_(False)
+    temperature = nn.Parameter(np.ones(1, np.float32))  # temperature scaling: logits / T, T learned
+
+    def scaled(logits, labels):
+        return gn.functional.cross_entropy(logits / temperature, labels)
+
+    before = gn.evaluate(model, scaled, X, y)["loss"]
+    gn.fit(model, scaled, gn.optim.SGD([temperature], lr=0.1), X, y, epochs=5, progress=False, seed=0)
+    assert temperature.item() != 1.0 and gn.evaluate(model, scaled, X, y)["loss"] < before
 
 
 def test_float_validation_labels_are_refused_before_training_naming_validation_data():

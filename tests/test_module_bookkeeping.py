@@ -307,3 +307,38 @@ def test_relu_takes_inplace_as_pytorch_code_writes_it_and_parameters_takes_recur
     model.scale = nn.Parameter(np.ones(2, np.float32))
     assert [p is model.scale for p in model.parameters(recurse=False)] == [True]
     assert len(list(model.parameters())) == 3
+
+
+def test_saving_leaves_the_default_generator_as_it_was(tmp_path):
+    gn.manual_seed(0)
+    gn.save(nn.Linear(30, 20), tmp_path / "a.npz")
+    after_save = nn.Linear(4, 3).weight.numpy()
+    gn.manual_seed(0)
+    nn.Linear(30, 20)
+    np.testing.assert_array_equal(nn.Linear(4, 3).weight.numpy(), after_save)
+
+
+def test_a_resumed_schedule_goes_on_as_an_uninterrupted_one():
+    for make in (lambda o, e: optim.StepLR(o, 2, 0.5, last_epoch=e), lambda o, e: optim.ExponentialLR(o, 0.5, last_epoch=e),
+                 lambda o, e: optim.CosineAnnealingLR(o, 4, last_epoch=e)):
+        optimizer = sgd(1.0)
+        schedule = make(optimizer, -1)
+        rates = []
+        for _ in range(6):
+            schedule.step()
+            rates.append(optimizer.param_groups[0]["lr"])
+        resumed = sgd(rates[2])  # the optimizer as a checkpoint of epoch 3 left it
+        resumed.param_groups[0]["initial_lr"] = 1.0
+        schedule = make(resumed, 3)  # built at the start of epoch 4
+        again = [resumed.param_groups[0]["lr"]]
+        for _ in range(2):
+            schedule.step()
+            again.append(resumed.param_groups[0]["lr"])
+        np.testing.assert_allclose(again, rates[3:], rtol=1e-12, atol=1e-15)
+
+
+def test_inserting_among_named_layers_keeps_every_layer():
+    model = nn.Sequential({"a": nn.Linear(2, 2), "1": nn.ReLU()})
+    tanh = nn.Tanh()
+    model.insert(1, tanh)
+    assert len(model) == 3 and model[1] is tanh and [n for n, _ in model.named_children()] == ["a", "2", "1"]

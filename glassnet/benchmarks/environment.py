@@ -68,6 +68,17 @@ def describe() -> dict:
     }
 
 
+def torch_threads() -> dict | None:
+    """PyTorch's intra-op and inter-op thread counts as the workloads left them (they set intra-op to
+    NumPy's BLAS count), or None where no workload imported PyTorch."""
+    import sys
+
+    torch = sys.modules.get("torch")
+    if torch is None:
+        return None
+    return {"intra_op": torch.get_num_threads(), "inter_op": torch.get_num_interop_threads()}
+
+
 def _cpu_name() -> str:
     try:
         with open("/proc/cpuinfo") as file:

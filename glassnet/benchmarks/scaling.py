@@ -7,10 +7,12 @@ from glassnet.benchmarks.timing import SETTLE_SECONDS, interleaved
 
 def epoch_times(implementations: dict, sizes: list, samples: int, batch_size: int, repeats: int,
                 settle: float) -> dict:
+    """{name: {"median", "min", "max"}}: seconds of an epoch over ``repeats`` interleaved rounds."""
     data = mlp.make_data(samples, sizes[0], sizes[-1])
     weights = mlp.make_weights(sizes)
     candidates = {name: (lambda f=f: f(data, weights, batch_size, 0.01)) for name, f in implementations.items()}
-    return {name: stats["median"] for name, stats in interleaved(candidates, repeats, settle=settle).items()}
+    return {name: {key: stats[key] for key in ("median", "min", "max")}
+            for name, stats in interleaved(candidates, repeats, settle=settle).items()}
 
 
 def sweep(implementations: dict, widths: list, sample_counts: list, batch_size: int, repeats: int,
@@ -24,8 +26,10 @@ def sweep(implementations: dict, widths: list, sample_counts: list, batch_size: 
             "samples_for_width": base_samples}
 
 
-def plot(result: dict, path: str) -> None:
-    """Two log-log panels: seconds per epoch against width, and against samples."""
+def plot(result: dict, path) -> None:
+    """Two log-log panels: seconds per epoch against width, and against samples (median, bars to min and max).
+
+    ``path`` is a file name or a binary file object (PNG)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -37,7 +41,10 @@ def plot(result: dict, path: str) -> None:
         xs = sorted(result[key])
         names = list(result[key][xs[0]])
         for name in names:
-            axis.plot(xs, [result[key][x][name] for x in xs], marker="o", label=name)
+            runs = [result[key][x][name] for x in xs]
+            medians = [run["median"] for run in runs]
+            spread = [[m - run["min"] for m, run in zip(medians, runs)], [run["max"] - m for m, run in zip(medians, runs)]]
+            axis.errorbar(xs, medians, yerr=spread, marker="o", capsize=3, label=name)
         axis.set_xscale("log")
         axis.set_yscale("log")
         axis.set_xlabel(label)
@@ -47,5 +54,5 @@ def plot(result: dict, path: str) -> None:
     axes[0].set_title(f"Epoch time vs width ({result['samples_for_width']} samples, batch {result['batch_size']})")
     axes[1].set_title(f"Epoch time vs samples (batch {result['batch_size']})")
     figure.tight_layout()
-    figure.savefig(path, dpi=100)
+    figure.savefig(path, dpi=100, format="png")
     plt.close(figure)

@@ -74,10 +74,14 @@ def _check_out(args) -> None:
         if not args.overwrite:
             raise ValueError(f"--out {args.out} already holds a run; continue it with --resume, replace it with "
                              f"--overwrite, or choose another folder")
-        for name in (*RUN_FILES, *plots.TRAINING_PICTURES):
-            if os.path.isfile(os.path.join(args.out, name)):
-                os.remove(os.path.join(args.out, name))
-        shutil.rmtree(os.path.join(args.out, "checkpoint"), ignore_errors=True)
+
+
+def _remove_run(folder) -> None:
+    """The files an earlier run left in ``folder`` (--overwrite), once the new run's data and options are accepted."""
+    for name in (*RUN_FILES, *plots.TRAINING_PICTURES):
+        if os.path.isfile(os.path.join(folder, name)):
+            os.remove(os.path.join(folder, name))
+    shutil.rmtree(os.path.join(folder, "checkpoint"), ignore_errors=True)
 
 
 def _option_text(value) -> str:
@@ -86,11 +90,8 @@ def _option_text(value) -> str:
 
 def _check_same_run(record_path: str, started: dict) -> None:
     """Refuse a --resume whose options or data differ from those the run started with."""
-    try:
-        with open(record_path, encoding="utf-8") as file:
-            before = json.load(file)
-    except FileNotFoundError:
-        return  # a checkpoint from before runs kept their record
+    with open(record_path, encoding="utf-8") as file:
+        before = json.load(file)
     differ = [key for key in sorted(set(before["config"]) | set(started["config"]))
               if before["config"].get(key) != started["config"].get(key)]
     changes = [f"--{key.replace('_', '-')} {_option_text(started['config'].get(key))} "
@@ -114,11 +115,14 @@ def run(args) -> int:
     started = {"config": json.loads(json.dumps(run_config(args, config, dtype))), "data": checksum(dataset)}
     folder = args.out or default_folder(args.dataset)
     checkpoint = os.path.join(folder, "checkpoint")
-    if args.resume:
-        _check_same_run(os.path.join(checkpoint, RUN_RECORD), started)
-    else:
+    record = os.path.join(checkpoint, RUN_RECORD)
+    if args.resume and os.path.isfile(record):
+        _check_same_run(record, started)
+    else:  # a fresh run, or a --resume with nothing recorded yet (it starts afresh, or continues an older checkpoint)
+        if args.overwrite and args.out:
+            _remove_run(args.out)
         os.makedirs(checkpoint, exist_ok=True)
-        report.write_json(os.path.join(checkpoint, RUN_RECORD), started)
+        report.write_json(record, started)
     draw = not args.no_plots and plots.available()
     callbacks = plots.recorders(data, config["epochs"]) if draw else []
     print(f"glassnet train {args.dataset}: {len(data.X_train)} training and {len(data.X_test)} test samples "

@@ -1,6 +1,8 @@
 """Sequential: layers applied one after another."""
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from glassnet.errors import ShapeError
@@ -98,10 +100,16 @@ class Sequential(Module):
         """Register ``items`` (name, layer) afresh, in order; when every name is a number (or None, new) they
         become "0", "1", ... as built from positional layers, else the names are kept (a new one gets its position)."""
         numbered = all(name is None or name.isdigit() for name, _ in items)
+        kept = {name for name, _ in items if name is not None}
         for name in list(self._modules):
             delattr(self, name)
         for position, (name, layer) in enumerate(items):
-            self.add_module(str(position) if numbered or name is None else name, layer)
+            if numbered:
+                name = str(position)
+            elif name is None:  # a new layer among named ones: its position, or the next number no layer has
+                name = next(str(k) for k in itertools.count(position) if str(k) not in kept)
+                kept.add(name)
+            self.add_module(name, layer)
 
     def forward(self, x):
         layers = tuple(self._modules.values())

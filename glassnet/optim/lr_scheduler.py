@@ -84,12 +84,14 @@ class LRScheduler:
         self._advance(initial=False)
 
     def _advance(self, initial: bool) -> None:
-        """One epoch on; the first step, made when the schedule is built, leaves the rates as they are."""
+        """One epoch on. The step made when a fresh schedule is built (to epoch 0) leaves the rates as they
+        are; one made when it resumes (``last_epoch=k``, to epoch k + 1) takes the optimizer's rates, which
+        are epoch k's, on to epoch k + 1's, as in a run that was never interrupted."""
         self.last_epoch += 1
         groups = self.optimizer.param_groups
         for group in groups[len(self.base_lrs):]:  # added after the schedule was built
             self.base_lrs.append(group.setdefault("initial_lr", group["lr"]))
-        if not initial:
+        if not initial or self.last_epoch > 0:
             for group, base_lr in zip(groups, self.base_lrs):
                 group["lr"] = self.next_lr(group["lr"], base_lr, self.last_epoch)
         self._last_lr = [group["lr"] for group in groups]

@@ -33,13 +33,16 @@ from glassnet.validation import check_features, check_positive_int, check_positi
 
 
 def _model_dtype(model):
-    parameters = list(model.parameters())
-    if not parameters:
-        raise ValueError("fit: the model has no parameters to train")
-    if not any(parameter.requires_grad for parameter in parameters):
-        raise ValueError("fit: no parameter of the model requires grad (all are frozen), so there is nothing "
-                         "to train; set requires_grad = True on the ones to train")
-    return parameters[0].dtype
+    for parameter in model.parameters():
+        return parameter.dtype
+    raise ValueError("fit: the model has no parameters to train")
+
+
+def _check_something_trains(optimizer) -> None:
+    """The optimizer must hold a parameter that requires grad (it may live outside the model, in the loss)."""
+    if not any(p.requires_grad for group in optimizer.param_groups for p in group["params"]):
+        raise ValueError("fit: no parameter the optimizer updates requires grad (all are frozen), so there is "
+                         "nothing to train; set requires_grad = True on the ones to train")
 
 
 def _prepare_targets(y, n, loss_fn, dtype, name):
@@ -198,7 +201,8 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs: int, batch_size: int = 32, s
     callbacks : None, a :class:`glassnet.callbacks.Callback` or a list of them
         Called in order, then the returned History, which so records what they add to
         an epoch's logs. ``on_batch_end`` gets the running means of the epoch so far (``loss``,
-        ``accuracy``), as in Keras, with ``batch_loss`` and ``batch_size`` of that batch;
+        ``accuracy``; the running sum for a loss with ``reduction='sum'``), as in Keras, with
+        ``batch_loss`` and ``batch_size`` of that batch;
         ``on_train_end`` gets the last epoch's logs and ``stop_reason``.
     progress : bool
         Show a progress bar when stderr is a terminal.
@@ -257,6 +261,7 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs: int, batch_size: int = 32, s
     if resume and checkpoint is None:
         raise ValueError("fit: resume=True needs checkpoint=DIRECTORY, the folder the earlier run wrote to")
     dtype = _model_dtype(model)
+    _check_something_trains(optimizer)
     X = check_features(X, "X", dtype)
     y = _prepare_targets(y, len(X), loss_fn, dtype, "y")
     if validation_data is not None:

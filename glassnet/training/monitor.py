@@ -6,8 +6,11 @@ HIGHER_IS_BETTER = ("accuracy", "acc", "auc")
 
 
 def known_direction(monitor: str) -> str | None:
-    """'min' for a loss-like name (``loss``, ``val_loss``, ...), 'max' for an accuracy-like one, else None."""
+    """'min' for a loss-like name (``loss``, ``val_loss``, ...), 'max' for an accuracy-like one or a
+    negated score in scikit-learn's style (``neg_log_loss``), else None."""
     name = monitor.removeprefix("val_")
+    if name.startswith("neg_"):
+        return "max" if name.removeprefix("neg_").endswith(LOWER_IS_BETTER) else None
     if name.endswith(LOWER_IS_BETTER):
         return "min"
     if name.endswith(HIGHER_IS_BETTER):
