@@ -190,3 +190,40 @@ def test_a_run_first_started_with_resume_is_checked_on_the_next_resume(tmp_path,
     assert run(capsys, "train", "xor", "--out", out, "--epochs", "3", "--resume", *QUIET)[0] == 0  # nothing to resume
     one_line_error(run(capsys, "train", "xor", "--out", out, "--epochs", "3", "--resume", "--lr", "0.5", *QUIET),
                    "--lr 0.5 (the run has 0.05)")
+
+
+def test_evaluate_knows_the_runs_table_by_its_contents_under_another_path(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write_csv(tmp_path / "t.csv", three_blobs(150))
+    out = tmp_path / "run"
+    assert run(capsys, "train", "csv:t.csv", "--seed", "7", "--test-size", "0.3", "--epochs", "5", "--out", out, *QUIET)[0] == 0
+    test = json.loads((out / "metrics.json").read_text())["test"]
+    for name in (f"csv:{tmp_path / 't.csv'}", "csv:./t.csv"):
+        status, printed, _ = run(capsys, "evaluate", out / "model.npz", name)
+        assert status == 0 and "(test, 45 samples)" in printed and f"cross-entropy {test['loss']:.4f}" in printed
+
+
+def test_evaluate_redraws_a_generated_set_as_the_run_drew_it(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert run(capsys, "train", "moons", "--samples", "400", "--noise", "0.4", "--seed", "2", "--epochs", "5",
+               "--out", out, *QUIET)[0] == 0
+    test = json.loads((out / "metrics.json").read_text())["test"]
+    status, printed, _ = run(capsys, "evaluate", out / "model.npz", "moons")
+    assert status == 0 and "(test, 80 samples)" in printed and f"cross-entropy {test['loss']:.4f}" in printed
+
+
+def test_overwrite_puts_the_old_run_back_when_the_new_one_fails_in_training(tmp_path, capsys, monkeypatch):
+    import glassnet.cli.train as train_command
+
+    out = tmp_path / "run"
+    assert run(capsys, "train", "xor", "--out", out, "--epochs", "3", *QUIET)[0] == 0
+    before = {name: (out / name).read_bytes() for name in ("model.npz", "metrics.json", "manifest.json")}
+
+    def out_of_memory(*args, **kwargs):
+        raise MemoryError("Unable to allocate 23.8 GiB")
+
+    monkeypatch.setattr(train_command, "train_once", out_of_memory)
+    status, _, err = run(capsys, "train", "xor", "--out", out, "--overwrite", *QUIET)
+    assert status == 1 and "kept as it was" in err
+    assert {name: (out / name).read_bytes() for name in before} == before
+    assert not (out / train_command.REPLACED).exists() and (out / "checkpoint").is_dir()

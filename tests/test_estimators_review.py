@@ -268,3 +268,16 @@ def test_standardizer_and_split_take_pandas_nullable_numbers(dtype):
     df.iloc[1, 0] = pd.NA
     with pytest.raises(ValueError, match=r"Standardizer.fit: X: contains NaN or infinity, first at index \(1, 0\)"):
         Standardizer().fit(df)
+
+
+def test_a_refused_coefs_assignment_changes_no_layer_and_a_value_beyond_float32_is_refused(binary):
+    X, y = binary
+    clf = quiet(glassnet.MLPClassifier(hidden_layer_sizes=(5,), max_iter=3, random_state=0).fit, X, y)
+    before = [W.copy() for W in clf.coefs_]
+    with pytest.raises(ValueError, match=r"coefs_\[1\]: expected an array of shape \(5, 1\)"):
+        clf.coefs_ = [np.zeros((4, 5)), np.zeros((3, 3))]
+    for W, old in zip(clf.coefs_, before):
+        np.testing.assert_array_equal(W, old)
+    with pytest.raises(ValueError, match=r"coefs_\[0\]: the value 1e\+39 .* exceeds the float32 range"):
+        clf.coefs_[0] = np.full((4, 5), 1e39)
+    np.testing.assert_array_equal(clf.coefs_[0], before[0])

@@ -130,9 +130,15 @@ def test_a_plateau_monitor_that_is_not_logged_names_what_is():
     X, y = separable(40, 0)
     model = net()
     optimizer = gn.optim.SGD(model.parameters(), lr=0.05)
-    with pytest.raises(KeyError, match=r"monitor 'val_accuracy' is not among the logged values .*pass validation_data"):
+    before = model.state_dict()
+    with pytest.raises(ValueError, match=r"fit: scheduler watches 'val_accuracy', which is logged only with validation_data"):
         gn.fit(model, nn.CrossEntropyLoss(), optimizer, X, y, epochs=1, progress=False,
                scheduler=ReduceLROnPlateau(optimizer, mode="max", monitor="val_accuracy"))
+    for key, value in before.items():  # refused before any step
+        np.testing.assert_array_equal(model.state_dict()[key], value)
+    with pytest.raises(KeyError, match=r"monitor 'acuracy' is not among the logged values \['accuracy'"):
+        gn.fit(model, nn.CrossEntropyLoss(), optimizer, X, y, epochs=1, progress=False,
+               scheduler=ReduceLROnPlateau(optimizer, mode="max", monitor="acuracy"))
 
 
 def test_validation_uses_the_training_batch_size_so_a_per_batch_penalty_is_measured_alike():
@@ -230,9 +236,12 @@ def test_fit_takes_patience_zero_as_keras_early_stopping_does():
 def test_a_target_loss_on_a_value_that_is_not_logged_is_an_error_not_a_rule_that_never_fires():
     X, y = separable(40, 0)
     model = net()
-    with pytest.raises(KeyError, match=r"TargetLoss: monitor 'val_loss' is not among the logged values .*validation_data"):
+    with pytest.raises(ValueError, match=r"fit: TargetLoss watches 'val_loss', which is logged only with validation_data"):
         gn.fit(model, nn.CrossEntropyLoss(), gn.optim.SGD(model.parameters(), lr=0.1), X, y, epochs=3,
                callbacks=[TargetLoss(10.0, monitor="val_loss")], progress=False)
+    with pytest.raises(KeyError, match=r"TargetLoss: monitor 'los' is not among the logged values"):
+        gn.fit(model, nn.CrossEntropyLoss(), gn.optim.SGD(model.parameters(), lr=0.1), X, y, epochs=3,
+               callbacks=[TargetLoss(10.0, monitor="los")], progress=False)
 
 
 def test_a_model_with_every_parameter_frozen_is_refused_by_name():
@@ -267,3 +276,18 @@ def test_float_validation_labels_are_refused_before_training_naming_validation_d
                validation_data=(X, y.astype(np.float32)), progress=False,
                callbacks=[LambdaCallback(on_train_begin=lambda logs: started.append(True))])
     assert not started
+
+
+def test_resuming_with_a_plateau_schedule_that_watches_another_value_is_refused(tmp_path):
+    X, y = separable(60, 0)
+
+    def run(monitor, mode, resume):
+        model = net()
+        optimizer = gn.optim.SGD(model.parameters(), lr=0.05)
+        return gn.fit(model, nn.CrossEntropyLoss(), optimizer, X, y, epochs=3, validation_data=(X, y), progress=False,
+                      scheduler=ReduceLROnPlateau(optimizer, mode=mode, monitor=monitor), checkpoint=tmp_path,
+                      resume=resume, seed=0)
+
+    run("val_accuracy", "max", False)
+    with pytest.raises(ValueError, match=r"comes from a different run \(plateau_monitor: checkpoint 'val_accuracy', this run 'val_loss'"):
+        run("val_loss", "min", True)

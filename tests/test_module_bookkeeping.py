@@ -319,22 +319,31 @@ def test_saving_leaves_the_default_generator_as_it_was(tmp_path):
 
 
 def test_a_resumed_schedule_goes_on_as_an_uninterrupted_one():
+    """Resumed as in PyTorch: the optimizer's state loaded, the schedule built with last_epoch = steps taken - 1."""
     for make in (lambda o, e: optim.StepLR(o, 2, 0.5, last_epoch=e), lambda o, e: optim.ExponentialLR(o, 0.5, last_epoch=e),
                  lambda o, e: optim.CosineAnnealingLR(o, 4, last_epoch=e)):
         optimizer = sgd(1.0)
         schedule = make(optimizer, -1)
-        rates = []
-        for _ in range(6):
+        used = []  # the rate each of 8 epochs trains with
+        for _ in range(8):
+            used.append(optimizer.param_groups[0]["lr"])
+            optimizer.step()
             schedule.step()
-            rates.append(optimizer.param_groups[0]["lr"])
-        resumed = sgd(rates[2])  # the optimizer as a checkpoint of epoch 3 left it
-        resumed.param_groups[0]["initial_lr"] = 1.0
-        schedule = make(resumed, 3)  # built at the start of epoch 4
-        again = [resumed.param_groups[0]["lr"]]
-        for _ in range(2):
+        first = sgd(1.0)
+        schedule = make(first, -1)
+        for _ in range(3):  # three epochs, then a checkpoint
+            first.step()
             schedule.step()
+        resumed = sgd(1.0)
+        resumed.load_state_dict(first.state_dict())
+        schedule = make(resumed, 2)
+        again = []
+        for _ in range(5):
             again.append(resumed.param_groups[0]["lr"])
-        np.testing.assert_allclose(again, rates[3:], rtol=1e-12, atol=1e-15)
+            resumed.step()
+            schedule.step()
+        np.testing.assert_allclose(again, used[3:], rtol=1e-12, atol=1e-15)
+        assert schedule.last_epoch == 8
 
 
 def test_inserting_among_named_layers_keeps_every_layer():
@@ -342,3 +351,41 @@ def test_inserting_among_named_layers_keeps_every_layer():
     tanh = nn.Tanh()
     model.insert(1, tanh)
     assert len(model) == 3 and model[1] is tanh and [n for n, _ in model.named_children()] == ["a", "2", "1"]
+
+
+@pytest.mark.parametrize("name,match", [("forward", "taken by an attribute or method"), ("training", "taken by an attribute"),
+                                        ("", "non-empty and have no dots"), ("a.b", "non-empty and have no dots"),
+                                        (3, "a layer name must be a string, got 3")])
+def test_a_sequential_refuses_layer_names_that_would_break_it(name, match):
+    with pytest.raises((TypeError, ValueError), match=match):
+        nn.Sequential({name: nn.Linear(3, 3), "out": nn.Linear(3, 1)})
+
+
+def test_refused_edits_leave_a_sequential_as_it_was():
+    model = nn.Sequential(nn.Linear(2, 2), nn.ReLU())
+    with pytest.raises(TypeError, match="Sequential.extend: item 1 must be a glassnet.nn.Module, got int"):
+        model.extend([nn.Tanh(), 3])
+    assert len(model) == 2
+    model.extend(model)
+    assert len(model) == 4 and model[2] is model[0]
+    with pytest.raises(TypeError, match="slices are not supported for assignment"):
+        model[0:1] = nn.ReLU()
+
+
+def test_binary_loss_weights_are_checked_against_the_inputs_dtype_and_named():
+    p = gn.tensor(np.full((2, 2), 0.5, np.float32))
+    with pytest.raises(ValueError, match=r"pos_weight must hold finite numbers in the input's dtype \(float32\)"):
+        nn.BCEWithLogitsLoss(pos_weight=[1e39, 1.0])(p, np.zeros((2, 2)))
+    with pytest.raises(ValueError, match="pos_weight must hold finite numbers, got array\\('balanced'"):
+        nn.BCEWithLogitsLoss(pos_weight="balanced")
+    with pytest.raises(ValueError, match=r"weight must be an array of numbers, got \[\[1, 2\], \[3\]\]"):
+        nn.BCELoss([[1, 2], [3]])
+
+
+def test_a_scheduler_state_of_the_wrong_kinds_of_values_is_refused_at_load():
+    schedule = optim.StepLR(sgd(), 2)
+    state = schedule.state_dict()
+    with pytest.raises(TypeError, match="'last_epoch' must be like this scheduler's 0, got 'three'"):
+        optim.StepLR(sgd(), 2).load_state_dict({**state, "last_epoch": "three"})
+    with pytest.raises(TypeError, match="'base_lrs' must be like"):
+        optim.StepLR(sgd(), 2).load_state_dict({**state, "base_lrs": 0.1})

@@ -30,15 +30,34 @@ def add_parser(commands) -> None:
     parser.set_defaults(run=run)
 
 
-def _run_defaults(args, manifest) -> None:
-    """Fill the split and data options left out from the run's manifest (same data set only), else the defaults."""
+def _fill(args, manifest, options, use_manifest: bool) -> None:
     from glassnet.cli.manifest import recorded
 
-    same_data = recorded(manifest, "dataset", "name") == args.dataset
-    for option, default in (("seed", 0), ("test_size", 0.2), ("target", None), ("task", None), ("samples", None), ("noise", None)):
+    for option, default in options:
         if getattr(args, option) is None:
-            value = recorded(manifest, "config", option) if same_data else None
+            value = recorded(manifest, "config", option) if use_manifest else None
             setattr(args, option, default if value is None else value)
+
+
+def _load_as_trained(args, manifest):
+    """The data set, with the options left out taken from the run's manifest: how the table is read
+    (--target, --task) for any csv:PATH when the run was on one; the split (--seed, --test-size) and
+    a generated set's --samples and --noise when it is the run's data, by name or by its SHA-256."""
+    from glassnet.cli.data import checksum, load
+    from glassnet.cli.manifest import recorded
+
+    trained_on = recorded(manifest, "dataset", "name") or ""
+    split_options = (("seed", 0), ("test_size", 0.2))  # the seed also draws a generated set
+    if trained_on == args.dataset:
+        _fill(args, manifest, (*split_options, ("target", None), ("task", None), ("samples", None), ("noise", None)), True)
+        return load(args.dataset, args)
+    _fill(args, manifest, (("target", None), ("task", None), ("samples", None), ("noise", None)),
+          trained_on.startswith("csv:") and args.dataset.startswith("csv:"))
+    if args.seed is None and not args.dataset.startswith("csv:"):
+        args.seed = 0  # a generated set is drawn before its checksum can be compared
+    dataset = load(args.dataset, args)
+    _fill(args, manifest, split_options, recorded(manifest, "dataset", "sha256_X_y") == checksum(dataset))
+    return dataset
 
 
 def _model_labels(y, dataset, names, where: str):
@@ -55,14 +74,13 @@ def _model_labels(y, dataset, names, where: str):
 
 
 def run(args) -> int:
-    from glassnet.cli.data import load, split
+    from glassnet.cli.data import split
     from glassnet.cli.manifest import manifest_beside, recorded
     from glassnet.cli.plots import predict_classes
 
     model = load_network(args.model)
     manifest = manifest_beside(args.model)
-    _run_defaults(args, manifest)
-    dataset = load(args.dataset, args)
+    dataset = _load_as_trained(args, manifest)
     if args.part == "all":
         X, y = dataset.X, dataset.y
         if dataset.test is not None:  # MNIST's official test set is part of every row too

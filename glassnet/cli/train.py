@@ -76,12 +76,33 @@ def _check_out(args) -> None:
                              f"--overwrite, or choose another folder")
 
 
-def _remove_run(folder) -> None:
-    """The files an earlier run left in ``folder`` (--overwrite), once the new run's data and options are accepted."""
-    for name in (*RUN_FILES, *plots.TRAINING_PICTURES):
-        if os.path.isfile(os.path.join(folder, name)):
-            os.remove(os.path.join(folder, name))
-    shutil.rmtree(os.path.join(folder, "checkpoint"), ignore_errors=True)
+REPLACED = ".replaced-run"
+"""Where --overwrite keeps the earlier run's files until the new run is saved (put back if it fails)."""
+
+
+def _run_entries(folder) -> list:
+    return [name for name in (*RUN_FILES, *plots.TRAINING_PICTURES, "checkpoint")
+            if os.path.exists(os.path.join(folder, name))]
+
+
+def _set_aside(folder) -> str:
+    """Move the files an earlier run left in ``folder`` into ``folder/.replaced-run``; return that folder."""
+    aside = os.path.join(folder, REPLACED)
+    shutil.rmtree(aside, ignore_errors=True)
+    os.makedirs(aside)
+    for name in _run_entries(folder):
+        os.replace(os.path.join(folder, name), os.path.join(aside, name))
+    return aside
+
+
+def _put_back(folder, aside: str) -> None:
+    """Undo :func:`_set_aside`: the new run's files go, the earlier run's come back."""
+    for name in _run_entries(folder):
+        path = os.path.join(folder, name)
+        shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
+    for name in os.listdir(aside):
+        os.replace(os.path.join(aside, name), os.path.join(folder, name))
+    os.rmdir(aside)
 
 
 def _option_text(value) -> str:
@@ -116,11 +137,24 @@ def run(args) -> int:
     folder = args.out or default_folder(args.dataset)
     checkpoint = os.path.join(folder, "checkpoint")
     record = os.path.join(checkpoint, RUN_RECORD)
+    aside = _set_aside(args.out) if args.overwrite and args.out and holds_a_run(args.out) else None
+    try:
+        _train_and_keep(args, config, dtype, dataset, data, started, folder, checkpoint, record)
+    except BaseException:
+        if aside is not None:  # the new run did not finish: the earlier one is put back as it was
+            _put_back(args.out, aside)
+            print(f"the earlier run in {shlex.quote(args.out)} is kept as it was", file=sys.stderr)
+        raise
+    if aside is not None:
+        shutil.rmtree(aside)
+    return 0
+
+
+def _train_and_keep(args, config, dtype, dataset, data, started, folder, checkpoint, record) -> None:
+    """Train as the options say and keep the run in ``folder``: model, metrics, manifest and pictures."""
     if args.resume and os.path.isfile(record):
         _check_same_run(record, started)
     else:  # a fresh run, or a --resume with nothing recorded yet (it starts afresh, or continues an older checkpoint)
-        if args.overwrite and args.out:
-            _remove_run(args.out)
         os.makedirs(checkpoint, exist_ok=True)
         report.write_json(record, started)
     draw = not args.no_plots and plots.available()
@@ -133,7 +167,9 @@ def run(args) -> int:
                             callbacks=callbacks, checkpoint=checkpoint, checkpoint_every=args.checkpoint_every,
                             resume=args.resume)
     except KeyboardInterrupt:
-        if not os.path.isfile(os.path.join(checkpoint, "checkpoint.npz")):
+        if args.overwrite:
+            print("interrupted: the run that was replacing the earlier one is dropped", file=sys.stderr)
+        elif not os.path.isfile(os.path.join(checkpoint, "checkpoint.npz")):
             print("interrupted before the first epoch finished: nothing was saved", file=sys.stderr)
         else:
             again = "--resume" if args.out else f"--out {shlex.quote(folder)} --resume"
@@ -161,7 +197,6 @@ def run(args) -> int:
     print(f"saved to {folder}/: model.npz, metrics.json, manifest.json" + "".join(f", {p}" for p in pictures))
     if not args.no_plots and not draw:
         print(plots.missing_notice("pictures"))
-    return 0
 
 
 def print_summary(result, epochs: int) -> None:

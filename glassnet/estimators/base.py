@@ -45,23 +45,28 @@ class ParameterList(list):
 
     def __setitem__(self, index, value):
         if isinstance(index, slice):
-            views, values = list.__getitem__(self, index), list(value)
-            if len(values) != len(views):
-                raise ValueError(f"{self.name}: expected {len(views)} arrays for the slice, got {len(values)}")
-            for view, item in zip(views, values):
-                self._copy_into(view, item, self.name)
-            return
-        position = range(len(self))[index]  # an IndexError for a position out of range, as a list gives
-        self._copy_into(list.__getitem__(self, position), value, f"{self.name}[{position}]")
+            positions = range(len(self))[index]
+            values = list(value)
+            if len(values) != len(positions):
+                raise ValueError(f"{self.name}: expected {len(positions)} arrays for the slice, got {len(values)}")
+        else:
+            positions, values = [range(len(self))[index]], [value]  # an IndexError out of range, as a list gives
+        views = [list.__getitem__(self, position) for position in positions]
+        # every array is checked before any is written: a refused assignment changes nothing
+        arrays = [self._checked(view, item, f"{self.name}[{position}]")
+                  for view, item, position in zip(views, values, positions)]
+        for view, array in zip(views, arrays):
+            view[...] = array
 
     @staticmethod
-    def _copy_into(view: np.ndarray, value, name: str) -> None:
+    def _checked(view: np.ndarray, value, name: str) -> np.ndarray:
         array = np.asarray(value)
         if array.shape != view.shape:
             raise ValueError(f"{name}: expected an array of shape {view.shape} (the layer's size), got shape {array.shape}")
         if array.dtype.kind not in "biuf":
             raise TypeError(f"{name}: expected real numbers, got an array of dtype {array.dtype}")
-        view[...] = array
+        check_within_range(array, view.dtype, name, "; fit with dtype='float64' to hold it")
+        return array
 
     def _refuse(self, *args, **kwargs):
         raise TypeError(f"{self.name}: the number of layers is fixed by hidden_layer_sizes; assign items "

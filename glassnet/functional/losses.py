@@ -194,16 +194,22 @@ def _elementwise_weight(weight, input: Tensor, name: str, function: str):
     """``weight`` as a constant in the input's dtype that broadcasts to the input's shape, or None."""
     if weight is None:
         return None
-    data = np.asarray(weight._data if isinstance(weight, Tensor) else weight)
-    if data.dtype.kind not in "biuf" or not np.all(np.isfinite(data)):
-        raise ValueError(f"{function}: {name} must hold finite numbers, got {data!r:.200}")
+    try:
+        data = np.asarray(weight._data if isinstance(weight, Tensor) else weight)
+    except ValueError:  # a ragged list
+        raise ValueError(f"{function}: {name} must be an array of numbers, got {weight!r:.200}") from None
+    with np.errstate(over="ignore"):
+        cast = data.astype(input._data.dtype) if data.dtype.kind in "biuf" else None
+    if cast is None or not np.all(np.isfinite(cast)):
+        raise ValueError(f"{function}: {name} must hold finite numbers in the input's dtype "
+                         f"({input._data.dtype.name}), got {data!r:.200}")
     try:
         fits = np.broadcast_shapes(data.shape, input.shape) == input.shape
     except ValueError:
         fits = False
     if not fits:
         raise ShapeError(f"{function}: {name} of shape {data.shape} does not broadcast to the input's shape {input.shape}")
-    return Tensor._from_op(data.astype(input._data.dtype))
+    return Tensor._from_op(cast)
 
 
 def binary_cross_entropy(input, target, reduction: str = "mean", *, weight=None):

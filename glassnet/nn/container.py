@@ -31,6 +31,15 @@ class Sequential(Module):
             self.add_module(name, layer)
 
     def add_module(self, name: str, module: Module) -> None:
+        """Register ``module`` under ``name``, a non-empty string without dots that is no attribute of a Sequential."""
+        if not isinstance(name, str):
+            raise TypeError(f"Sequential: a layer name must be a string, got {name!r}")
+        if not name or "." in name:
+            raise ValueError(f"Sequential: a layer name must be non-empty and have no dots (they join the names "
+                             f"of nested layers), got {name!r}")
+        if name not in self._modules and hasattr(self, name):
+            raise ValueError(f"Sequential: the layer name {name!r} is taken by an attribute or method of Sequential; "
+                             f"choose another")
         if not isinstance(module, Module):
             raise TypeError(f"Sequential: layer {name!r} must be a glassnet.nn.Module, got {type(module).__name__}")
         setattr(self, name, module)
@@ -63,6 +72,8 @@ class Sequential(Module):
 
     def __setitem__(self, index, module: Module) -> None:
         """Replace the layer at ``index`` in its place: ``model[-1] = nn.Linear(128, 5)``."""
+        if isinstance(index, slice):
+            raise TypeError("Sequential: assign one layer at an integer index; slices are not supported for assignment")
         self.add_module(self._name_at(index), module)
 
     def __delitem__(self, index) -> None:
@@ -88,7 +99,11 @@ class Sequential(Module):
         return self
 
     def extend(self, layers) -> "Sequential":
-        """Append each of ``layers`` in turn."""
+        """Append each of ``layers`` in turn (all are checked first, so a bad one appends none)."""
+        layers = list(layers)  # also what ``model.extend(model)`` means: its layers as they are now
+        for position, layer in enumerate(layers):
+            if not isinstance(layer, Module):
+                raise TypeError(f"Sequential.extend: item {position} must be a glassnet.nn.Module, got {type(layer).__name__}")
         for layer in layers:
             self.append(layer)
         return self

@@ -72,12 +72,15 @@ class CrossEntropyLoss(_Loss):
 
 def _weights(loss: str, name: str, value):
     """An optional per-element weight given to a loss module, as an array (a reduction given in its place is named)."""
-    if isinstance(value, str):
+    if isinstance(value, str) and name == "weight" and value in F.losses.REDUCTIONS:
         raise TypeError(f"{loss}: the first argument is weight, as in PyTorch, got {value!r}; give the reduction "
                         f"by name: {loss}(reduction={value!r})")
     if value is None:
         return None
-    array = np.array(getattr(value, "_data", value))
+    try:
+        array = np.array(getattr(value, "_data", value))
+    except ValueError:  # a ragged list
+        raise ValueError(f"{loss}: {name} must be an array of numbers, got {value!r:.200}") from None
     if array.dtype.kind not in "biuf" or not np.all(np.isfinite(array)):
         raise ValueError(f"{loss}: {name} must hold finite numbers, got {array!r:.200}")
     return array

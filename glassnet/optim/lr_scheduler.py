@@ -33,8 +33,12 @@ def load_scheduler_state(scheduler, state_dict) -> None:
         raise ValueError(f"{name}: the saved state has {sorted(state_dict)}, this scheduler {sorted(own)}; "
                          "was it saved from another kind of scheduler?")
     for key, value in own.items():
-        if isinstance(value, list) and len(state_dict[key]) != len(value):
-            raise ValueError(f"{name}: {key!r} has {len(state_dict[key])} values for {len(value)} parameter groups")
+        given = state_dict[key]
+        if isinstance(value, list) != isinstance(given, (list, tuple)) or (
+                isinstance(value, numbers.Real) and not isinstance(given, numbers.Real)):
+            raise TypeError(f"{name}: {key!r} must be like this scheduler's {value!r}, got {given!r:.100}")
+        if isinstance(value, list) and len(given) != len(value):
+            raise ValueError(f"{name}: {key!r} has {len(given)} values for {len(value)} parameter groups")
     vars(scheduler).update(state_dict)
 
 
@@ -84,14 +88,15 @@ class LRScheduler:
         self._advance(initial=False)
 
     def _advance(self, initial: bool) -> None:
-        """One epoch on. The step made when a fresh schedule is built (to epoch 0) leaves the rates as they
-        are; one made when it resumes (``last_epoch=k``, to epoch k + 1) takes the optimizer's rates, which
-        are epoch k's, on to epoch k + 1's, as in a run that was never interrupted."""
+        """One epoch on. The step made when the schedule is built leaves the rates as they are: a fresh
+        schedule starts at epoch 0 with them, and one resumed with ``last_epoch=k`` (PyTorch's convention:
+        the index of the last epoch, k + 1 steps taken) is at epoch k + 1 with the rates the optimizer's
+        loaded state holds, which are that epoch's, as after k + 1 steps of an uninterrupted run."""
         self.last_epoch += 1
         groups = self.optimizer.param_groups
         for group in groups[len(self.base_lrs):]:  # added after the schedule was built
             self.base_lrs.append(group.setdefault("initial_lr", group["lr"]))
-        if not initial or self.last_epoch > 0:
+        if not initial:
             for group, base_lr in zip(groups, self.base_lrs):
                 group["lr"] = self.next_lr(group["lr"], base_lr, self.last_epoch)
         self._last_lr = [group["lr"] for group in groups]

@@ -37,6 +37,10 @@ def _architecture(model):
         return None
 
 
+OPTIONAL_FIT_KEYS = ("plateau_monitor",)
+"""fit settings a checkpoint written before they were recorded lacks: not compared then."""
+
+
 class Checkpoint(Callback):
     """Writes the run's state every ``every`` epochs and at the end; on Ctrl-C, the last finished epoch.
 
@@ -143,7 +147,8 @@ class Checkpoint(Callback):
         found = dict(meta.get("fit") or {}, optimizer=meta.get("optimizer_type"), scheduler=meta.get("scheduler_type"))
         expected = dict(self.fit_config, optimizer=type(optimizer).__name__,
                         scheduler=type(self.scheduler).__name__ if self.scheduler is not None else None)
-        different = {key: (found.get(key), value) for key, value in expected.items() if found.get(key) != value}
+        different = {key: (found.get(key), value) for key, value in expected.items() if found.get(key) != value
+                     and (key in found or key not in OPTIONAL_FIT_KEYS)}
         if different:
             detail = ", ".join(f"{key}: checkpoint {old!r}, this run {new!r}" for key, (old, new) in different.items())
             raise ValueError(f"fit: the checkpoint {self.path!r} comes from a different run ({detail}); "

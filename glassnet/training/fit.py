@@ -272,6 +272,13 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs: int, batch_size: int = 32, s
         if X_val.shape[1:] != X.shape[1:]:
             raise ValueError(f"fit: validation_data[0] has rows of shape {X_val.shape[1:]}, X has {X.shape[1:]}")
     plateau_monitor = _plateau_monitor(scheduler, validation_data is not None)
+    if validation_data is None:  # a val_ value can never be logged: say so before an epoch is trained
+        watched = [(type(c).__name__, c.monitor) for c in _callback_list(callbacks)
+                   if isinstance(c, (EarlyStopping, TargetLoss))] + [("scheduler", plateau_monitor or "")]
+        for who, monitor in watched:
+            if monitor.startswith("val_"):
+                raise ValueError(f"fit: {who} watches {monitor!r}, which is logged only with validation_data; "
+                                 f"pass validation_data=(X_val, y_val) or watch {monitor.removeprefix('val_')!r}")
     rng = as_generator(seed, "seed")
     counter = accuracy_counter(loss_fn, y)
     named = list(model.named_parameters())
@@ -293,7 +300,8 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs: int, batch_size: int = 32, s
     start, end, resumed = initial_epoch, initial_epoch + epochs, None
     if checkpoint is not None:
         saver = Checkpoint(checkpoint, checkpoint_every, rng=rng, history=history, scheduler=scheduler,
-                           fit_config={"n_samples": n, "batch_size": batch_size, "shuffle": bool(shuffle), "end_epoch": end})
+                           fit_config={"n_samples": n, "batch_size": batch_size, "shuffle": bool(shuffle), "end_epoch": end,
+                                       "plateau_monitor": plateau_monitor})
         resumed = saver.restore(model, optimizer) if resume else None
         if resumed is not None and resumed["finished"]:
             history.stop_reason = resumed["finished"]

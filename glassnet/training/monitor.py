@@ -36,7 +36,7 @@ def improvement_mode(caller: str, monitor: str, mode: str) -> str:
     if direction is not None and direction != mode:
         better = "lower" if direction == "min" else "higher"
         raise ValueError(f"{caller}: mode={mode!r} would count a worse {monitor!r} as better "
-                         f"({better} is better for it); use mode={direction!r} or mode='auto'")
+                         f"({better} is better for it); use mode={direction!r}")
     return mode
 
 
