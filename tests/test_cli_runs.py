@@ -53,7 +53,7 @@ def test_a_folder_holding_a_run_is_refused_unless_overwrite_which_removes_the_ol
     assert run(capsys, "train", "xor", "--out", out, "--epochs", "3", *QUIET)[0] == 0
     (out / "decision_boundary.gif").write_bytes(b"an older run's picture")
     (out / "notes.txt").write_text("the user's own file")
-    one_line_error(run(capsys, "train", "xor", "--out", out, "--epochs", "3", *QUIET), "already holds a run")
+    one_line_error(run(capsys, "train", "xor", "--out", out, "--epochs", "3", *QUIET), "already holds a finished run")
     assert run(capsys, "train", "xor", "--out", out, "--epochs", "4", "--overwrite", *QUIET)[0] == 0
     assert not (out / "decision_boundary.gif").exists() and (out / "notes.txt").read_text() == "the user's own file"
     assert json.loads((out / "metrics.json").read_text())["epochs"] == 4
@@ -227,3 +227,13 @@ def test_overwrite_puts_the_old_run_back_when_the_new_one_fails_in_training(tmp_
     assert status == 1 and "kept as it was" in err
     assert {name: (out / name).read_bytes() for name in before} == before
     assert not (out / train_command.REPLACED).exists() and (out / "checkpoint").is_dir()
+
+
+def test_resuming_a_finished_run_says_so_and_changes_nothing(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert run(capsys, "train", "xor", "--out", out, "--epochs", "3", "--no-progress")[0] == 0  # with pictures
+    before = {name: (out / name).read_bytes() for name in ("model.npz", "metrics.json", "manifest.json")}
+    one_line_error(run(capsys, "train", "xor", "--out", out, "--epochs", "3", "--no-progress"), "already holds a finished run")
+    status, printed, _ = run(capsys, "train", "xor", "--out", out, "--epochs", "3", "--resume", "--no-progress")
+    assert status == 0 and "had finished and is kept as it was" in printed
+    assert {name: (out / name).read_bytes() for name in before} == before

@@ -77,10 +77,10 @@ def draw_training(folder: str, data, result, saved_model, callbacks) -> list:
 
     save("history.png", lambda path: viz.plot_history(result.history, path=path, held_out=result.held_out))
     save("gradient_norms.png", lambda path: viz.plot_gradient_norms(result.history, path=path))
-    for callback in callbacks:
-        if isinstance(callback, WeightHistogramRecorder):
+    for callback in callbacks:  # a recorder saw no epoch when a resumed run had none left to train
+        if isinstance(callback, WeightHistogramRecorder) and callback.epochs:
             save("weights.png", lambda path: viz.plot_weight_histograms(callback, path=path))
-        if isinstance(callback, DecisionBoundaryRecorder):
+        if isinstance(callback, DecisionBoundaryRecorder) and callback.frames:
             save("decision_boundary.gif", lambda path: viz.animate_decision_boundary(callback, path))
     if not data.classification:
         return written

@@ -70,10 +70,12 @@ def _check_out(args) -> None:
         raise ValueError("--resume needs --out DIR, the folder of the run to continue")
     if args.resume and args.overwrite:
         raise ValueError("--resume continues the run in --out, --overwrite replaces it: give one of them")
-    if args.out and not args.resume and holds_a_run(args.out):
-        if not args.overwrite:
-            raise ValueError(f"--out {args.out} already holds a run; continue it with --resume, replace it with "
-                             f"--overwrite, or choose another folder")
+    if args.out and not args.resume and holds_a_run(args.out) and not args.overwrite:
+        if os.path.isfile(os.path.join(args.out, "manifest.json")):
+            raise ValueError(f"--out {args.out} already holds a finished run; replace it with --overwrite, or "
+                             f"choose another folder")
+        raise ValueError(f"--out {args.out} already holds a run; continue it with --resume, replace it with "
+                         f"--overwrite, or choose another folder")
 
 
 REPLACED = ".replaced-run"
@@ -154,6 +156,10 @@ def _train_and_keep(args, config, dtype, dataset, data, started, folder, checkpo
     """Train as the options say and keep the run in ``folder``: model, metrics, manifest and pictures."""
     if args.resume and os.path.isfile(record):
         _check_same_run(record, started)
+        if os.path.isfile(os.path.join(folder, "manifest.json")):
+            print(f"the run in {shlex.quote(folder)} had finished and is kept as it was (see its manifest.json "
+                  f"and metrics.json); nothing to resume")
+            return
     else:  # a fresh run, or a --resume with nothing recorded yet (it starts afresh, or continues an older checkpoint)
         os.makedirs(checkpoint, exist_ok=True)
         report.write_json(record, started)
