@@ -56,6 +56,9 @@ def train_once(config: dict, data, *, seed, dtype: str, progress: bool, callback
     started = time.perf_counter()
     history = fit(model, loss, optimizer, X_fit, y_fit, epochs=config["epochs"], batch_size=config["batch_size"],
                   validation_data=validation, scheduler=scheduler, clip_grad_norm=config["clip"],
+                  # the penalty is scaled by the training samples, so the loss does not depend on the batch:
+                  # the held-out part is scored in large batches, which is faster
+                  validation_batch_size=max(config["batch_size"], 1024),
                   target_loss=config["target_loss"], patience=config["patience"], callbacks=callbacks,
                   progress=progress, seed=seed, checkpoint=checkpoint, checkpoint_every=checkpoint_every,
                   resume=resume)
