@@ -87,7 +87,7 @@ def build_module(spec: dict):
     if not isinstance(children, dict) or not isinstance(config, dict):
         raise ModelFileError(f"load: the {spec['type']} entry of the architecture is malformed")
     if cls.__name__ == "Sequential":
-        return cls({name: build_module(child) for name, child in children.items()})
+        return cls._rebuilt({name: build_module(child) for name, child in children.items()})
     try:
         return cls(**config)
     except (TypeError, ValueError) as error:

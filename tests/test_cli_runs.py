@@ -237,3 +237,26 @@ def test_resuming_a_finished_run_says_so_and_changes_nothing(tmp_path, capsys):
     status, printed, _ = run(capsys, "train", "xor", "--out", out, "--epochs", "3", "--resume", "--no-progress")
     assert status == 0 and "had finished and is kept as it was" in printed
     assert {name: (out / name).read_bytes() for name in before} == before
+
+
+def test_an_overwrite_that_was_killed_keeps_the_earlier_run_for_the_next_one(tmp_path, capsys, monkeypatch):
+    import glassnet.cli.train as train_command
+
+    out = tmp_path / "run"
+    assert run(capsys, "train", "xor", "--out", out, "--epochs", "3", *QUIET)[0] == 0
+    model = (out / "model.npz").read_bytes()
+    aside = out / train_command.REPLACED  # what a killed --overwrite leaves: the earlier run aside, a partial new one
+    aside.mkdir()
+    for name in ("model.npz", "metrics.json", "manifest.json", "checkpoint"):
+        os.replace(out / name, aside / name)
+    (out / "checkpoint").mkdir()
+    (out / "checkpoint" / "checkpoint.npz").write_bytes(b"the killed run's partial state")
+    one_line_error(run(capsys, "train", "xor", "--out", out, "--resume", *QUIET), "was stopped before it finished")
+
+    def out_of_memory(*args, **kwargs):
+        raise MemoryError("Unable to allocate 23.8 GiB")
+
+    monkeypatch.setattr(train_command, "train_once", out_of_memory)
+    assert run(capsys, "train", "xor", "--out", out, "--overwrite", *QUIET)[0] == 1
+    assert (out / "model.npz").read_bytes() == model and not aside.exists()
+    assert (out / "checkpoint" / "checkpoint.npz").read_bytes() != b"the killed run's partial state"  # the earlier run's

@@ -389,3 +389,14 @@ def test_a_scheduler_state_of_the_wrong_kinds_of_values_is_refused_at_load():
         optim.StepLR(sgd(), 2).load_state_dict({**state, "last_epoch": "three"})
     with pytest.raises(TypeError, match="'base_lrs' must be like"):
         optim.StepLR(sgd(), 2).load_state_dict({**state, "base_lrs": 0.1})
+
+
+def test_a_file_with_layer_names_refused_today_still_loads(tmp_path):
+    """Files saved before the names were checked (a dot, a method's name) load as they worked then."""
+    model = nn.Sequential._rebuilt({"fc.1": nn.Linear(2, 4, generator=0), "float": nn.Tanh(),
+                                    "out": nn.Linear(4, 1, generator=1)})
+    gn.save(model, tmp_path / "old.npz")
+    loaded = gn.load(tmp_path / "old.npz")
+    assert list(loaded.state_dict()) == ["fc.1.weight", "fc.1.bias", "out.weight", "out.bias"]
+    x = gn.tensor(X[:, :2])
+    np.testing.assert_array_equal(loaded(x).numpy(), model(x).numpy())

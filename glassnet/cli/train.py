@@ -70,6 +70,10 @@ def _check_out(args) -> None:
         raise ValueError("--resume needs --out DIR, the folder of the run to continue")
     if args.resume and args.overwrite:
         raise ValueError("--resume continues the run in --out, --overwrite replaces it: give one of them")
+    if args.out and not args.overwrite and os.path.isdir(os.path.join(args.out, REPLACED)):
+        raise ValueError(f"an --overwrite of {args.out} was stopped before it finished and left the earlier run in "
+                         f"{os.path.join(args.out, REPLACED)}; repeat the --overwrite command, or move that "
+                         f"folder's files back into {args.out}")
     if args.out and not args.resume and holds_a_run(args.out) and not args.overwrite:
         if os.path.isfile(os.path.join(args.out, "manifest.json")):
             raise ValueError(f"--out {args.out} already holds a finished run; replace it with --overwrite, or "
@@ -88,9 +92,16 @@ def _run_entries(folder) -> list:
 
 
 def _set_aside(folder) -> str:
-    """Move the files an earlier run left in ``folder`` into ``folder/.replaced-run``; return that folder."""
+    """Move the files an earlier run left in ``folder`` into ``folder/.replaced-run``; return that folder.
+
+    A ``.replaced-run`` that is already there was left by an --overwrite that was killed: it holds the
+    earlier run still, and what lies beside it is that killed run's, which goes."""
     aside = os.path.join(folder, REPLACED)
-    shutil.rmtree(aside, ignore_errors=True)
+    if os.path.isdir(aside):
+        for name in _run_entries(folder):
+            path = os.path.join(folder, name)
+            shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
+        return aside
     os.makedirs(aside)
     for name in _run_entries(folder):
         os.replace(os.path.join(folder, name), os.path.join(aside, name))
@@ -173,7 +184,7 @@ def _train_and_keep(args, config, dtype, dataset, data, started, folder, checkpo
                             callbacks=callbacks, checkpoint=checkpoint, checkpoint_every=args.checkpoint_every,
                             resume=args.resume)
     except KeyboardInterrupt:
-        if args.overwrite:
+        if os.path.isdir(os.path.join(folder, REPLACED)):
             print("interrupted: the run that was replacing the earlier one is dropped", file=sys.stderr)
         elif not os.path.isfile(os.path.join(checkpoint, "checkpoint.npz")):
             print("interrupted before the first epoch finished: nothing was saved", file=sys.stderr)

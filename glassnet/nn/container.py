@@ -30,6 +30,15 @@ class Sequential(Module):
         for name, layer in items:
             self.add_module(name, layer)
 
+    @classmethod
+    def _rebuilt(cls, layers: dict) -> "Sequential":
+        """A Sequential of ``layers`` (name → module) from a file, names taken as written: a file saved
+        before the names were checked (a dot, or a method's name) still loads, as it worked then."""
+        model = cls()
+        for name, layer in layers.items():
+            setattr(model, str(name), layer)
+        return model
+
     def add_module(self, name: str, module: Module) -> None:
         """Register ``module`` under ``name``, a non-empty string without dots that is no attribute of a Sequential."""
         if not isinstance(name, str):
