@@ -260,3 +260,11 @@ def test_an_overwrite_that_was_killed_keeps_the_earlier_run_for_the_next_one(tmp
     assert run(capsys, "train", "xor", "--out", out, "--overwrite", *QUIET)[0] == 1
     assert (out / "model.npz").read_bytes() == model and not aside.exists()
     assert (out / "checkpoint" / "checkpoint.npz").read_bytes() != b"the killed run's partial state"  # the earlier run's
+
+
+def test_evaluate_treats_a_malformed_manifest_as_none(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert run(capsys, "train", "xor", "--out", out, "--epochs", "2", *QUIET)[0] == 0
+    (out / "manifest.json").write_text('{"dataset": {"name": 7}}')
+    status, printed, _ = run(capsys, "evaluate", out / "model.npz", "xor")
+    assert status == 0 and "xor (test, 4 samples)" in printed

@@ -291,3 +291,17 @@ def test_resuming_with_a_plateau_schedule_that_watches_another_value_is_refused(
     run("val_accuracy", "max", False)
     with pytest.raises(ValueError, match=r"comes from a different run \(plateau_monitor: checkpoint 'val_accuracy', this run 'val_loss'"):
         run("val_loss", "min", True)
+
+
+def test_a_callback_may_log_the_val_value_a_later_stop_rule_watches():
+    X, y = separable(60, 0)
+    X_val, y_val = separable(30, 1)
+    model = net()
+
+    class OwnValidation(Callback):
+        def on_epoch_end(self, epoch, logs):
+            logs["val_loss"] = gn.evaluate(self.run.model, nn.CrossEntropyLoss(), X_val, y_val)["loss"]
+
+    history = gn.fit(model, nn.CrossEntropyLoss(), gn.optim.SGD(model.parameters(), lr=0.1), X, y, epochs=4,
+                     callbacks=[OwnValidation(), EarlyStopping("val_loss", patience=10)], progress=False)
+    assert len(history["val_loss"]) == 4

@@ -400,3 +400,14 @@ def test_a_file_with_layer_names_refused_today_still_loads(tmp_path):
     assert list(loaded.state_dict()) == ["fc.1.weight", "fc.1.bias", "out.weight", "out.bias"]
     x = gn.tensor(X[:, :2])
     np.testing.assert_array_equal(loaded(x).numpy(), model(x).numpy())
+
+
+def test_a_scheduler_state_from_np_load_or_with_tuples_loads_and_goes_on():
+    optimizer = sgd()
+    schedule = optim.StepLR(optimizer, 2)
+    state = schedule.state_dict()
+    schedule.load_state_dict({**state, "last_epoch": np.array(3), "base_lrs": (0.1,), "_last_lr": np.array([0.1])})
+    assert schedule.last_epoch == 3 and schedule.base_lrs == [0.1]
+    optimizer.add_param_group({"params": [nn.Parameter(np.zeros(2, np.float32))], "lr": 0.2})
+    schedule.step()  # epoch 4: both groups decay
+    assert schedule.get_last_lr() == pytest.approx([0.01, 0.02])

@@ -32,14 +32,18 @@ def load_scheduler_state(scheduler, state_dict) -> None:
     if set(state_dict) != set(own):
         raise ValueError(f"{name}: the saved state has {sorted(state_dict)}, this scheduler {sorted(own)}; "
                          "was it saved from another kind of scheduler?")
+    loaded = {}
     for key, value in own.items():
         given = state_dict[key]
-        if isinstance(value, list) != isinstance(given, (list, tuple)) or (
+        given = given.tolist() if hasattr(given, "tolist") and not isinstance(given, numbers.Number) else given
+        given = list(given) if isinstance(given, tuple) else given  # as np.load or a JSON round trip gives them back
+        if isinstance(value, list) != isinstance(given, list) or (
                 isinstance(value, numbers.Real) and not isinstance(given, numbers.Real)):
             raise TypeError(f"{name}: {key!r} must be like this scheduler's {value!r}, got {given!r:.100}")
         if isinstance(value, list) and len(given) != len(value):
             raise ValueError(f"{name}: {key!r} has {len(given)} values for {len(value)} parameter groups")
-    vars(scheduler).update(state_dict)
+        loaded[key] = given
+    vars(scheduler).update(loaded)
 
 
 def _whole_number(caller: str, name: str, value) -> int:

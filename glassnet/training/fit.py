@@ -273,8 +273,12 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs: int, batch_size: int = 32, s
             raise ValueError(f"fit: validation_data[0] has rows of shape {X_val.shape[1:]}, X has {X.shape[1:]}")
     plateau_monitor = _plateau_monitor(scheduler, validation_data is not None)
     if validation_data is None:  # a val_ value can never be logged: say so before an epoch is trained
-        watched = [(type(c).__name__, c.monitor) for c in _callback_list(callbacks)
-                   if isinstance(c, (EarlyStopping, TargetLoss))] + [("scheduler", plateau_monitor or "")]
+        watched = [("scheduler", plateau_monitor or "")]  # stepped before the callbacks, which cannot add to its logs
+        for callback in _callback_list(callbacks):
+            if not isinstance(callback, (EarlyStopping, TargetLoss, History, ProgressBar)):
+                break  # a callback of the user's may log val_ values itself for the rules after it
+            if isinstance(callback, (EarlyStopping, TargetLoss)):
+                watched.append((type(callback).__name__, callback.monitor))
         for who, monitor in watched:
             if monitor.startswith("val_"):
                 raise ValueError(f"fit: {who} watches {monitor!r}, which is logged only with validation_data; "
