@@ -268,3 +268,22 @@ def test_evaluate_treats_a_malformed_manifest_as_none(tmp_path, capsys):
     (out / "manifest.json").write_text('{"dataset": {"name": 7}}')
     status, printed, _ = run(capsys, "evaluate", out / "model.npz", "xor")
     assert status == 0 and "xor (test, 4 samples)" in printed
+
+
+def test_an_overwrite_killed_before_it_wrote_anything_still_puts_the_earlier_run_back(tmp_path, capsys, monkeypatch):
+    import glassnet.cli.train as train_command
+
+    out = tmp_path / "run"
+    assert run(capsys, "train", "xor", "--out", out, "--epochs", "3", *QUIET)[0] == 0
+    model = (out / "model.npz").read_bytes()
+    aside = out / train_command.REPLACED
+    aside.mkdir()
+    for name in ("model.npz", "metrics.json", "manifest.json", "checkpoint"):
+        os.replace(out / name, aside / name)  # killed right after setting the earlier run aside
+
+    def out_of_memory(*args, **kwargs):
+        raise MemoryError("Unable to allocate 23.8 GiB")
+
+    monkeypatch.setattr(train_command, "train_once", out_of_memory)
+    assert run(capsys, "train", "xor", "--out", out, "--overwrite", *QUIET)[0] == 1
+    assert (out / "model.npz").read_bytes() == model and not aside.exists()

@@ -150,7 +150,8 @@ def run(args) -> int:
     folder = args.out or default_folder(args.dataset)
     checkpoint = os.path.join(folder, "checkpoint")
     record = os.path.join(checkpoint, RUN_RECORD)
-    aside = _set_aside(args.out) if args.overwrite and args.out and holds_a_run(args.out) else None
+    replacing = args.overwrite and args.out and (holds_a_run(args.out) or os.path.isdir(os.path.join(args.out, REPLACED)))
+    aside = _set_aside(args.out) if replacing else None
     try:
         _train_and_keep(args, config, dtype, dataset, data, started, folder, checkpoint, record)
     except BaseException:
