@@ -91,6 +91,12 @@ def _run_entries(folder) -> list:
             if os.path.exists(os.path.join(folder, name))]
 
 
+def _remove_run_entries(folder) -> None:
+    for name in _run_entries(folder):
+        path = os.path.join(folder, name)
+        shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
+
+
 def _set_aside(folder) -> str:
     """Move the files an earlier run left in ``folder`` into ``folder/.replaced-run``; return that folder.
 
@@ -98,9 +104,7 @@ def _set_aside(folder) -> str:
     earlier run still, and what lies beside it is that killed run's, which goes."""
     aside = os.path.join(folder, REPLACED)
     if os.path.isdir(aside):
-        for name in _run_entries(folder):
-            path = os.path.join(folder, name)
-            shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
+        _remove_run_entries(folder)
         return aside
     os.makedirs(aside)
     for name in _run_entries(folder):
@@ -110,9 +114,7 @@ def _set_aside(folder) -> str:
 
 def _put_back(folder, aside: str) -> None:
     """Undo :func:`_set_aside`: the new run's files go, the earlier run's come back."""
-    for name in _run_entries(folder):
-        path = os.path.join(folder, name)
-        shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
+    _remove_run_entries(folder)
     for name in os.listdir(aside):
         os.replace(os.path.join(aside, name), os.path.join(folder, name))
     os.rmdir(aside)

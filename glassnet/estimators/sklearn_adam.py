@@ -6,6 +6,7 @@ import math
 import numpy as np
 
 from glassnet import optim
+from glassnet.estimators.velocity_sgd import refuse_options
 
 
 class ScikitLearnAdam(optim.Adam):
@@ -20,9 +21,7 @@ class ScikitLearnAdam(optim.Adam):
 
     def _validate(self, group):
         super()._validate(group)
-        if group["weight_decay"] or group["amsgrad"] or group["maximize"]:
-            raise ValueError("ScikitLearnAdam: scikit-learn's rule has no weight_decay, amsgrad or maximize "
-                             "(the estimators' L2 penalty is in their loss)")
+        refuse_options("ScikitLearnAdam", group, ("weight_decay", "amsgrad", "maximize"))
 
     def _update(self, param, grad, state, group):
         beta1, beta2 = group["betas"]

@@ -7,6 +7,13 @@ from glassnet import optim
 from glassnet.blas import axpy_
 
 
+def refuse_options(optimizer: str, group: dict, options: tuple) -> None:
+    """A ValueError when ``group`` sets any of PyTorch's ``options`` that scikit-learn's rule lacks."""
+    if any(group[option] for option in options):
+        raise ValueError(f"{optimizer}: scikit-learn's rule has no {', '.join(options[:-1])} or {options[-1]} "
+                         f"(the estimators' L2 penalty is in their loss)")
+
+
 class VelocitySGD(optim.SGD):
     """v ← μv − lr·∇;  W ← W + v  (Nesterov: W ← W + μv − lr·∇), as scikit-learn's ``SGDOptimizer``.
 
@@ -19,9 +26,7 @@ class VelocitySGD(optim.SGD):
 
     def _validate(self, group):
         super()._validate(group)
-        if group["weight_decay"] or group["dampening"] or group["maximize"]:
-            raise ValueError("VelocitySGD: scikit-learn's rule has no weight_decay, dampening or maximize "
-                             "(the estimators' L2 penalty is in their loss)")
+        refuse_options("VelocitySGD", group, ("weight_decay", "dampening", "maximize"))
 
     def _update(self, param, grad, state, group):
         lr, momentum = group["lr"], group["momentum"]

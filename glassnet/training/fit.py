@@ -355,6 +355,7 @@ def _train_epochs(model, loss_fn, optimizer, X, y, run, hooks, epochs, *, batch_
     steps_per_epoch = run.steps_per_epoch
     sums = loss_reduction(loss_fn) == "sum"  # the epoch's loss is then the sum over its samples, as evaluate's
     weights = None if sums else row_weights(loss_fn, y)  # what each row counts for in the mean (see loss_kind)
+    total_weight = n if weights is None else float(weights.sum())
     logs = {}
     for epoch in epochs:
         run.epoch = epoch
@@ -413,12 +414,10 @@ def _train_epochs(model, loss_fn, optimizer, X, y, run, hooks, epochs, *, batch_
                 if run.stop_training:  # a callback asked to stop now: end this epoch after this batch
                     break
 
-        if steps < steps_per_epoch:  # stopped in the middle: the epoch's numbers are over the rows it visited
-            visited = slice(0, steps * batch_size) if order is None else order[:steps * batch_size]
-            weight_seen = steps * batch_size if weights is None else float(weights[visited].sum())
-            scored_epoch = scored_rows(loss_fn, y[visited])
+        if steps < steps_per_epoch:  # stopped after a batch: the epoch's numbers are over the batches it took
+            scored_epoch = scored_seen  # counted for the batch logs, which is how a stop comes mid-epoch
         else:
-            weight_seen, scored_epoch = n if weights is None else float(weights.sum()), scored
+            weight_seen, scored_epoch = total_weight, scored
         logs = {"loss": _mean_loss(loss_sum, weight_seen, sums)}
         if counter is not None:
             logs["accuracy"] = correct / scored_epoch if scored_epoch else math.nan
