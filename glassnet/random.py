@@ -15,10 +15,20 @@ class _DefaultGenerator:
 
 
 def manual_seed(seed: int) -> np.random.Generator:
-    """Seed the default generator, like ``torch.manual_seed``; returns it."""
+    """Seed the default generator, like ``torch.manual_seed``; returns it.
+
+    As in PyTorch the default generator is reseeded in place: a reference to it taken earlier
+    (``default_generator()``) draws the new sequence too.
+    """
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
         raise TypeError(f"manual_seed: seed must be an int, got {type(seed).__name__}")
-    _DefaultGenerator.generator = np.random.default_rng(int(seed))
+    if seed < 0:
+        raise ValueError(f"manual_seed: seed must be >= 0, got {int(seed)}")
+    fresh = np.random.default_rng(int(seed))
+    if _DefaultGenerator.generator is None:
+        _DefaultGenerator.generator = fresh
+    else:
+        _DefaultGenerator.generator.bit_generator.state = fresh.bit_generator.state
     return _DefaultGenerator.generator
 
 

@@ -26,6 +26,7 @@ import zipfile
 import numpy as np
 
 from glassnet.files import atomic_write
+from glassnet.random import preserved_default_generator
 
 FORMAT = "glassnet-model"
 FORMAT_VERSION = 2
@@ -120,8 +121,6 @@ def tie(model, tied: dict) -> None:
 
 def _check_rebuilds(model, spec: dict, tied: dict) -> None:
     """Refuse to save what load could not rebuild: the architecture must give the same parameters."""
-    from glassnet.random import preserved_default_generator
-
     with preserved_default_generator():  # the rebuild's random weights must not change later unseeded draws
         rebuilt = build_module(spec)
     tie(rebuilt, tied)
@@ -295,7 +294,8 @@ def save(model, path) -> None:
 
 def module_from_file(meta: dict, arrays: dict, path, prefix: str = ""):
     """Rebuild the module described in ``meta["module"]`` and load its arrays (named ``prefix + name``)."""
-    model = build_module(meta.get("module"))
+    with preserved_default_generator():  # building draws initial weights; loading must not move later draws
+        model = build_module(meta.get("module"))
     tied = meta.get("tied") or {}
     if not isinstance(tied, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in tied.items()):
         raise ModelFileError(f"load: the tied-parameter entry of {os.fspath(path)!r} is malformed: {tied!r:.200}")

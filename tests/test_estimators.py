@@ -263,3 +263,21 @@ def test_saving_an_estimator_seeded_by_a_random_state_object_warns_that_it_is_no
     loaded = glassnet.load(tmp_path / "e.npz")
     assert loaded.random_state is None
     np.testing.assert_array_equal(loaded.predict(X), estimator.predict(X))
+
+
+def test_random_state_none_follows_numpys_global_seed_as_scikit_learn():
+    # scikit-learn's random_state=None is NumPy's global RandomState: np.random.seed(n) makes fit repeatable
+    from glassnet.estimators import MLPClassifier
+
+    X, y = make_classification(n_samples=60, n_features=5, random_state=0)
+
+    def fitted():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            return MLPClassifier((8,), max_iter=3).fit(X, y).coefs_[0].copy()
+
+    np.random.seed(0)
+    first = fitted()
+    np.random.seed(0)
+    np.testing.assert_array_equal(fitted(), first)
+    assert not np.array_equal(fitted(), first)  # unseeded again: the global state has moved on

@@ -318,6 +318,27 @@ def test_saving_leaves_the_default_generator_as_it_was(tmp_path):
     np.testing.assert_array_equal(nn.Linear(4, 3).weight.numpy(), after_save)
 
 
+def test_loading_leaves_the_default_generator_as_it_was(tmp_path):
+    # torch.load never touches the random state; rebuilding the architecture draws initial weights
+    gn.save(nn.Sequential(nn.Linear(30, 20)), tmp_path / "a.npz")
+    gn.manual_seed(0)
+    untouched = nn.Linear(4, 3).weight.numpy().copy()
+    gn.manual_seed(0)
+    gn.load(tmp_path / "a.npz")
+    np.testing.assert_array_equal(nn.Linear(4, 3).weight.numpy(), untouched)
+
+
+def test_manual_seed_reseeds_the_default_generator_in_place_as_pytorch():
+    held = gn.random.default_generator()
+    gn.manual_seed(5)
+    first = held.random(3)
+    gn.manual_seed(5)
+    np.testing.assert_array_equal(held.random(3), first)
+    np.testing.assert_array_equal(first, np.random.default_rng(5).random(3))
+    with pytest.raises(ValueError, match="manual_seed: seed must be >= 0, got -1"):
+        gn.manual_seed(-1)
+
+
 def test_a_resumed_schedule_goes_on_as_an_uninterrupted_one():
     """Resumed as in PyTorch: the optimizer's state loaded, the schedule built with last_epoch = steps taken - 1."""
     for make in (lambda o, e: optim.StepLR(o, 2, 0.5, last_epoch=e), lambda o, e: optim.ExponentialLR(o, 0.5, last_epoch=e),

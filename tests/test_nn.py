@@ -322,3 +322,11 @@ def test_cross_entropy_loss_takes_weight_first_as_pytorch_and_names_a_reduction_
     with pytest.raises(ValueError, match="weight must be one finite number per class"):
         nn.CrossEntropyLoss(weight=[[1.0, 2.0]])
     assert nn.CrossEntropyLoss(reduction="sum").reduction == "sum"
+
+
+def test_an_int_generator_gives_one_stream_for_weight_and_bias():
+    # the bias used to restart the seed's stream, so it repeated the first weights
+    layer = nn.Linear(3, 2, generator=5)
+    draws = np.random.default_rng(5).uniform(-1 / np.sqrt(3), 1 / np.sqrt(3), size=6 + 2)
+    np.testing.assert_array_equal(layer.weight.data, draws[:6].reshape(2, 3).astype(np.float32))
+    np.testing.assert_array_equal(layer.bias.data, draws[6:].astype(np.float32))

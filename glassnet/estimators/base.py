@@ -76,9 +76,15 @@ class ParameterList(list):
 
 
 def make_generator(random_state) -> np.random.Generator:
-    """A Generator from scikit-learn's random_state (None, int or RandomState) or a Generator."""
+    """A Generator from scikit-learn's random_state (None, int or RandomState) or a Generator.
+
+    None means what it means in scikit-learn: NumPy's global RandomState, so that
+    ``np.random.seed(n)`` before ``fit`` makes the run repeatable.
+    """
     if isinstance(random_state, np.random.Generator):
         return random_state
+    if random_state is None:
+        return np.random.default_rng(np.random.randint(0, 2**32 - 1, dtype=np.uint64))
     if isinstance(random_state, np.random.RandomState):
         return np.random.default_rng(random_state.randint(0, 2**32 - 1, dtype=np.uint64))
     return np.random.default_rng(random_state)

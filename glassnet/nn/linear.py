@@ -8,6 +8,7 @@ import numpy as np
 from glassnet import init
 from glassnet.dtypes import float_dtype_or_default
 from glassnet.errors import ShapeError
+from glassnet.random import as_generator
 from glassnet.ops import nn_ops
 from glassnet.ops.workspace import Workspace
 from glassnet.tensor import Tensor
@@ -66,6 +67,7 @@ class Linear(Module):
     def reset_parameters(self, generator=None) -> None:
         """Draw fresh initial weights: U(-1/√in, 1/√in)."""
         bound = 1.0 / math.sqrt(self.in_features)
+        generator = as_generator(generator)  # once: an int seed gives one stream for weight and bias
         init.uniform_(self.weight, -bound, bound, generator)
         if self.bias is not None:
             init.uniform_(self.bias, -bound, bound, generator)
