@@ -150,3 +150,13 @@ def test_bias_gradient_is_the_column_sum_and_fills_out(dtype, shape):
     out = np.full(shape[-1], np.nan, dtype=dtype)
     assert _bias_gradient(d, out=out) is out
     np.testing.assert_array_equal(out, got)
+
+
+def test_float32_graphs_stay_float32_through_max_and_clip():
+    # a np.float64 bound, or max's tie shares, used to turn the rest of a float32 graph float64
+    x = gn.tensor(np.array([[1.0, 3.0, 3.0], [2.0, 0.5, -1.0]], dtype=np.float32), requires_grad=True)
+    assert x.clip(np.float64(0.0)).dtype == np.float32
+    largest = reductions.max(x, axis=1)
+    passed_back = largest._vjp[0](np.ones(2, dtype=np.float32))  # what reaches the op below max
+    assert passed_back.dtype == np.float32
+    np.testing.assert_array_equal(passed_back, [[0.0, 0.5, 0.5], [1.0, 0.0, 0.0]])

@@ -282,3 +282,29 @@ def test_a_step_count_held_as_a_zero_dimensional_array_loads():
     optimizer = _stepped(optim.Adam, (3, 4))
     optimizer.load_state_dict(state)
     assert int(optimizer.state_dict()["state"][0]["step"]) == 1
+
+
+@pytest.mark.parametrize("make", [
+    lambda p, lr: optim.Adam([p], lr=lr, betas=(np.float64(0.9), 0.999)),
+    lambda p, lr: optim.RMSprop([p], lr=lr, alpha=np.float64(0.9)),
+    lambda p, lr: optim.SGD([p], lr=lr, momentum=np.float64(0.9), weight_decay=np.float64(1e-2)),
+    lambda p, lr: optim.Adagrad([p], lr=lr),
+])
+def test_numpy_float64_hyperparameters_keep_a_float32_update_in_float32(make):
+    # NumPy 2 promotes float32 arrays with np.float64 scalars to float64; PyTorch treats any number as weak
+    def train(number):
+        p = gn.Tensor(np.linspace(-1, 1, 50).astype(np.float32), requires_grad=True)
+        optimizer = make(p, number(1e-3))
+        for _ in range(4):
+            optimizer.zero_grad()
+            ((p * p).sum() * 3.7).backward()
+            optimizer.step()
+        return p.data.copy()
+
+    np.testing.assert_array_equal(train(np.float64), train(float))
+    p = gn.Tensor(np.ones(2, np.float32), requires_grad=True)
+    optimizer = make(p, 1e-3)
+    optimizer.param_groups[0]["lr"] = np.float64(1e-2)  # set by hand, e.g. from np.logspace
+    (p * p).sum().backward()
+    optimizer.step()
+    assert type(optimizer.param_groups[0]["lr"]) is float and p.dtype == np.float32

@@ -137,6 +137,8 @@ def clip(x, low=None, high=None):
     for name, bound in (("low", low), ("high", high)):
         if bound is not None and (isinstance(bound, (str, bytes)) or np.asarray(bound).dtype.kind not in "biuf"):
             raise TypeError(f"clip: {name} must be a number or None, got {bound!r}")
+    if x.dtype.kind == "f":  # bounds take x's dtype, as PyTorch's: a np.float64 bound must not make y float64
+        low, high = (None if b is None else np.asarray(b, dtype=x.dtype) for b in (low, high))
     y = np.clip(x, low, high)
     inside = np.ones(x.shape, dtype=bool)
     if low is not None:

@@ -36,7 +36,7 @@ def max(x, axis=None, keepdims=False):
     def grad(g):
         # d/dx_i max(x) = 1/k at each of the k positions holding the maximum, 0 elsewhere
         winners = x == y
-        share = winners / winners.sum(axis=axis, keepdims=True)
+        share = winners / winners.sum(axis=axis, keepdims=True, dtype=x.dtype)  # in x's dtype, not float64
         return _restore_axes(g, x.shape, axis, keepdims) * share
 
     return (y if keepdims else y.squeeze(axis=axis) if axis is not None else y.reshape(())), (grad,)

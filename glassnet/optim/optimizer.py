@@ -29,6 +29,19 @@ def check_hyperparameter(optimizer: str, name: str, value, low: float = 0.0, hig
         raise ValueError(f"{optimizer}: {name} must be in {left}{low}, {high if high is not None else 'inf'}{right}, got {value!r}")
 
 
+def _python_number(value):
+    """A NumPy scalar (or a tuple/list of them) as Python numbers, which keep a float32 update in float32.
+
+    Under NumPy 2's promotion rules ``np.float64(1e-3) * float32_array`` is float64, while a
+    Python float is weak and takes the array's dtype, as PyTorch treats any number it is given.
+    """
+    if isinstance(value, np.generic) and not isinstance(value, np.bool_):
+        return value.item()
+    if isinstance(value, (tuple, list)):
+        return type(value)(_python_number(v) for v in value)
+    return value
+
+
 class Optimizer:
     """Base class: keeps ``param_groups`` and per-parameter ``state``; subclasses define ``_update``."""
 
@@ -72,6 +85,9 @@ class Optimizer:
         self.param_groups.append(full)
 
     def _validate(self, group: dict) -> None:
+        for key, value in group.items():
+            if key != "params":
+                group[key] = _python_number(value)
         check_hyperparameter(type(self).__name__, "lr", group["lr"])
 
     def zero_grad(self, set_to_none: bool = True) -> None:
@@ -92,6 +108,8 @@ class Optimizer:
         """Update every parameter that has a gradient; ``closure`` re-evaluates and returns the loss."""
         loss = closure() if closure is not None else None
         for group in self.param_groups:
+            if type(group["lr"]) is not float:  # an lr set by hand as np.float64 would turn the step float64
+                group["lr"] = _python_number(group["lr"])
             with_grad = [p for p in group["params"] if p.grad is not None]
             if with_grad:
                 self._update_group(with_grad, group)
