@@ -7,7 +7,11 @@
     history = gn.fit(model, nn.CrossEntropyLoss(), gn.optim.SGD(model.parameters(), lr=0.5),
                      X, y, epochs=2000, batch_size=4)
 """
+import numpy as _np
+
 from glassnet import datasets, functional, init, nn, optim
+from glassnet.creation import (arange, eye, from_numpy, full, full_like, linspace, ones, ones_like, rand, randint,
+                               randn, randperm, zeros, zeros_like)
 from glassnet.dtypes import get_default_dtype, set_default_dtype
 from glassnet.errors import GradcheckError, ShapeError, StateDictError
 from glassnet.explain import explain
@@ -15,6 +19,7 @@ from glassnet.gradcheck import GradcheckReport, gradcheck
 from glassnet.grad_mode import enable_grad, is_grad_enabled, no_grad
 from glassnet.ops.elementwise import where
 from glassnet.ops.shape import concatenate, stack
+from glassnet.ops.shape import concatenate as cat
 from glassnet.random import manual_seed
 from glassnet.serialization import ModelFileError, load, save
 from glassnet.tensor import Tensor, tensor
@@ -38,9 +43,19 @@ def __getattr__(name):
 
 
 __all__ = [
-    "Tensor", "tensor", "no_grad", "enable_grad", "is_grad_enabled", "concatenate", "stack", "where",
+    "Tensor", "tensor", "from_numpy", "no_grad", "enable_grad", "is_grad_enabled", "concatenate", "cat", "stack",
+    "where", "zeros", "ones", "full", "zeros_like", "ones_like", "full_like", "eye", "arange", "linspace", "rand",
+    "randn", "randint", "randperm",
     "gradcheck", "GradcheckReport", "GradcheckError", "ShapeError", "StateDictError", "TrainingDiverged",
     "fit", "evaluate", "History", "RegularizedLoss", "explain", "save", "load", "ModelFileError",
     "manual_seed", "get_default_dtype", "set_default_dtype",
     "functional", "nn", "optim", "init", "datasets", "__version__", "MLPClassifier", "MLPRegressor",
 ]
+
+# dtype names as PyTorch spells them (gn.float32, gn.long); kept out of __all__ so that
+# ``from glassnet import *`` does not hide the builtins float, int and bool
+float32 = float = _np.dtype(_np.float32)
+float64 = double = _np.dtype(_np.float64)
+int32 = _np.dtype(_np.int32)
+int64 = long = int = _np.dtype(_np.int64)
+bool = _np.dtype(_np.bool_)

@@ -25,6 +25,13 @@ class _SetGradMode:
 
     mode = True
 
+    def __new__(cls, function=None):
+        if function is None:
+            return super().__new__(cls)
+        if not callable(function):
+            raise TypeError(f"{cls.__name__}() takes no arguments, or a function to decorate; got {function!r}")
+        return cls()(function)  # @no_grad without parentheses, as PyTorch allows
+
     def __enter__(self):
         self._previous = _GradMode.enabled
         _GradMode.enabled = self.mode
@@ -46,7 +53,7 @@ class _SetGradMode:
 class no_grad(_SetGradMode):
     """Do not record operations: for evaluation and for updating parameters.
 
-    Use as ``with glassnet.no_grad(): ...`` or as a decorator ``@glassnet.no_grad()``.
+    Use as ``with glassnet.no_grad(): ...`` or as a decorator, ``@glassnet.no_grad()`` or ``@glassnet.no_grad``.
     """
 
     mode = False

@@ -42,8 +42,15 @@ def _fans(tensor) -> tuple:
 
 
 def _check_tensor(tensor, function: str) -> None:
+    """A Tensor, or the float ndarray behind one (``layer.weight.data``, as PyTorch code passes)."""
+    if isinstance(tensor, np.ndarray):
+        if tensor.dtype.kind != "f" or not tensor.flags.writeable:
+            raise TypeError(f"{function}: an ndarray to fill must be a writeable float array, got dtype "
+                            f"{tensor.dtype}{'' if tensor.flags.writeable else ', read-only'}")
+        return
     if not isinstance(tensor, Tensor):
-        raise TypeError(f"{function}: expected a glassnet Tensor such as layer.weight, got {type(tensor).__name__}")
+        raise TypeError(f"{function}: expected a glassnet Tensor such as layer.weight (or its .data), "
+                        f"got {type(tensor).__name__}")
 
 
 def _check_number(value, name: str, function: str) -> float:
@@ -53,7 +60,8 @@ def _check_number(value, name: str, function: str) -> float:
 
 
 def _fill(tensor, values: np.ndarray):
-    tensor.data[...] = values.astype(tensor.dtype, copy=False)
+    target = tensor if isinstance(tensor, np.ndarray) else tensor.data
+    target[...] = values.astype(target.dtype, copy=False)
     return tensor
 
 
@@ -80,7 +88,7 @@ def constant_(tensor, value: float):
     _check_tensor(tensor, "constant_")
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ValueError(f"constant_: value must be a number, got {value!r}")
-    tensor.data[...] = value
+    (tensor if isinstance(tensor, np.ndarray) else tensor.data)[...] = value
     return tensor
 
 

@@ -12,7 +12,9 @@ import math
 
 import numpy as np
 
+from glassnet.device import split_to_arguments
 from glassnet.dtypes import get_default_dtype, is_floating, resolve_dtype
+from glassnet.tensor_inplace import InPlaceMethods
 
 
 _new_object = object.__new__
@@ -23,7 +25,7 @@ _creation_order = itertools.count()
 inputs, so visiting tensors from the highest number down is a valid reverse topological order."""
 
 
-class Tensor:
+class Tensor(InPlaceMethods):
     """A multi-dimensional array with reverse-mode automatic differentiation.
 
     Parameters
@@ -169,6 +171,38 @@ class Tensor:
 
     __hash__ = object.__hash__
 
+    def __format__(self, format_spec: str) -> str:
+        """``f"{loss:.4f}"``: a 0-d tensor formats as its number, as in PyTorch."""
+        if self._data.ndim == 0:
+            return format(self._data.item(), format_spec)
+        if not format_spec:
+            return str(self)
+        raise TypeError(f"format: only a 0-d tensor takes a format spec ({format_spec!r}); this one has shape "
+                        f"{self.shape}; format t.item() or t.tolist() instead")
+
+    def size(self, dim=None):
+        """The shape, or with ``dim`` the length of that dimension (PyTorch's ``size``)."""
+        return self.shape if dim is None else self.shape[_dim(dim, self.ndim, "size")]
+
+    def dim(self) -> int:
+        """Number of dimensions (PyTorch's name for ``ndim``)."""
+        return self._data.ndim
+
+    def clone(self) -> "Tensor":
+        """A copy of the data that stays in the graph: the gradient passes back unchanged."""
+        if not self.requires_grad:
+            return Tensor._from_op(self._data.copy())
+        return shape_ops.astype(self, self._data.dtype)  # NumPy's astype copies; its VJP is the identity here
+
+    def to(self, *args, dtype=None, device=None) -> "Tensor":
+        """PyTorch's ``to(dtype)``, ``to(device)``, ``to(device, dtype)``: the device must be the CPU."""
+        dtype = split_to_arguments(args, dtype, device, "Tensor.to")
+        return self if dtype is None or resolve_dtype(dtype) == self._data.dtype else self.astype(dtype)
+
+    def cpu(self) -> "Tensor":
+        """The tensor itself: glassnet computes on the CPU."""
+        return self
+
     def __repr__(self) -> str:
         body = np.array2string(self._data, separator=", ", prefix="tensor(")
         extras = []
@@ -270,29 +304,61 @@ class Tensor:
         axis, keepdims = _axis_args(axis, keepdims, dim, keepdim, self.ndim)
         return reductions.mean(self, axis=axis, keepdims=keepdims)
 
-    def var(self, axis=None, keepdims=False, *, dim=None, keepdim=None, ddof=0):
-        """Variance mean((x - mean x)^2) over ``axis`` (``ddof=1`` for the sample variance)."""
-        axis, keepdims = _axis_args(axis, keepdims, dim, keepdim, self.ndim)
-        return reductions.var(self, axis=axis, keepdims=keepdims, ddof=ddof)
+    def var(self, dim=None, keepdim=False, *, correction=None, unbiased=None, axis=None, keepdims=None,
+            ddof=None):
+        """Variance sum((x - mean x)^2) / (n - correction) over ``dim``.
 
-    def max(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
-        """Largest values over ``axis`` (values only; see ``argmax`` for positions)."""
-        axis, keepdims = _axis_args(axis, keepdims, dim, keepdim, self.ndim)
+        As in PyTorch the default is the sample variance, correction = 1 (``unbiased=False`` or
+        ``correction=0`` for the population variance). NumPy's keywords keep NumPy's meaning:
+        ``x.var(axis=0)`` divides by n, ``ddof=`` sets the correction.
+        """
+        correction = _correction(correction, unbiased, ddof, numpy_style=axis is not None or keepdims is not None)
+        axis, keepdims = _axis_args(axis, keepdim if keepdims is None else keepdims, dim, None, self.ndim)
+        return reductions.var(self, axis=axis, keepdims=keepdims, ddof=correction)
+
+    def std(self, dim=None, keepdim=False, *, correction=None, unbiased=None, axis=None, keepdims=None,
+            ddof=None):
+        """Standard deviation √var, with ``var``'s arguments and defaults (sample, as PyTorch)."""
+        return self.var(dim, keepdim, correction=correction, unbiased=unbiased, axis=axis, keepdims=keepdims,
+                        ddof=ddof).sqrt()
+
+    def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """The largest value; with an integer ``dim``, PyTorch's ``(values, indices)`` along it.
+
+        ``x.max()`` is one value. ``x.max(1)`` or ``x.max(dim=1)`` is a named pair
+        ``(values, indices)`` as in PyTorch (``_, predicted = logits.max(1)``); the gradient
+        goes to the position ``indices`` names. NumPy's ``x.max(axis=1)`` (and a tuple of
+        dimensions) gives the values only, with ties sharing the gradient equally.
+        """
+        if _is_one_dim(dim) and axis is None:
+            return _extreme_along(self, dim, keepdim if keepdims is None else keepdims, largest=True)
+        axis, keepdims = _axis_args(axis, keepdim if keepdims is None else keepdims, dim, None, self.ndim)
         return reductions.max(self, axis=axis, keepdims=keepdims)
 
-    def min(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
-        """Smallest values over ``axis``: -max(-x)."""
-        axis, keepdims = _axis_args(axis, keepdims, dim, keepdim, self.ndim)
+    def min(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """The smallest value: -max(-x); with an integer ``dim``, ``(values, indices)`` as ``max``."""
+        if _is_one_dim(dim) and axis is None:
+            return _extreme_along(self, dim, keepdim if keepdims is None else keepdims, largest=False)
+        axis, keepdims = _axis_args(axis, keepdim if keepdims is None else keepdims, dim, None, self.ndim)
         return -reductions.max(-self, axis=axis, keepdims=keepdims)
 
-    def argmax(self, axis=None, *, dim=None):
-        """Positions of the largest values (no gradient)."""
-        axis = dim if dim is not None else axis
-        return Tensor._from_op(np.argmax(self._data, axis=axis))
+    def amax(self, dim=None, keepdim=False):
+        """The largest values over ``dim`` (an int, a tuple or None), values only, as ``torch.amax``."""
+        axis, keepdims = _axis_args(None, keepdim, dim, None, self.ndim)
+        return reductions.max(self, axis=axis, keepdims=keepdims)
 
-    def argmin(self, axis=None, *, dim=None):
-        axis = dim if dim is not None else axis
-        return Tensor._from_op(np.argmin(self._data, axis=axis))
+    def amin(self, dim=None, keepdim=False):
+        """The smallest values over ``dim``, values only, as ``torch.amin``."""
+        axis, keepdims = _axis_args(None, keepdim, dim, None, self.ndim)
+        return -reductions.max(-self, axis=axis, keepdims=keepdims)
+
+    def argmax(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """Positions of the largest values (no gradient); ``dim=None`` flattens, as in both libraries."""
+        return _arg_extreme(self, np.argmax, dim, keepdim, axis, keepdims)
+
+    def argmin(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """Positions of the smallest values (no gradient)."""
+        return _arg_extreme(self, np.argmin, dim, keepdim, axis, keepdims)
 
     def exp(self):
         return elementwise.exp(self)
@@ -399,6 +465,16 @@ class Tensor:
     def double(self):
         return self.astype(np.float64)
 
+    def long(self):
+        """As int64 (class labels); no gradient."""
+        return self.astype(np.int64)
+
+    def matmul(self, other):
+        return self @ other
+
+    def pow(self, exponent):
+        return self ** exponent
+
     def softmax(self, dim: int = -1):
         return nn_ops.softmax(self, dim=dim)
 
@@ -413,8 +489,17 @@ class Tensor:
 
 
 def tensor(data, requires_grad: bool = False, dtype=None) -> Tensor:
-    """Make a tensor (``glassnet.tensor([1.0, 2.0], requires_grad=True)``)."""
-    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+    """A new tensor holding a copy of ``data`` (``glassnet.tensor([1.0, 2.0], requires_grad=True)``).
+
+    As ``torch.tensor``, it copies: training it never changes the array it came from. To wrap an
+    ndarray without copying use ``glassnet.from_numpy`` (or ``Tensor(array)``), as PyTorch's
+    ``from_numpy``.
+    """
+    made = Tensor(data, requires_grad=requires_grad, dtype=dtype)
+    source = data._data if isinstance(data, Tensor) else data
+    if isinstance(source, np.ndarray) and np.shares_memory(made._data, source):
+        made._data = made._data.copy()
+    return made
 
 
 def as_tensor(value) -> Tensor:
@@ -486,6 +571,69 @@ def _axis_args(axis, keepdims, dim, keepdim, ndim: int):
             _dim(a, 1, "reduction")  # 0 or -1, else the range error
         axis = None
     return axis, bool(keepdims)
+
+
+class ValuesAndIndices(tuple):
+    """``(values, indices)`` from ``max(dim)``/``min(dim)``, readable by name as in PyTorch."""
+
+    __slots__ = ()
+
+    def __new__(cls, values, indices):
+        return super().__new__(cls, (values, indices))
+
+    values = property(lambda self: self[0])
+    indices = property(lambda self: self[1])
+
+    def __repr__(self) -> str:
+        return f"ValuesAndIndices(values={self[0]!r}, indices={self[1]!r})"
+
+
+def _is_one_dim(dim) -> bool:
+    return isinstance(dim, (int, np.integer)) and not isinstance(dim, bool)
+
+
+def _extreme_along(x: Tensor, dim, keepdim: bool, largest: bool) -> ValuesAndIndices:
+    """The largest (or smallest) entry along ``dim`` and where it is; the values are ``x`` indexed
+    at those positions, so the gradient reaches exactly them (the first, on a tie, as PyTorch)."""
+    if x.ndim == 0:
+        _dim(dim, 1, "max" if largest else "min")
+        return ValuesAndIndices(x, Tensor._from_op(np.zeros((), dtype=np.int64)))
+    axis = _dim(dim, x.ndim, "max" if largest else "min")
+    if x.shape[axis] == 0:
+        raise IndexError(f"{'max' if largest else 'min'}: dimension {dim} of shape {x.shape} is empty")
+    positions = (np.argmax if largest else np.argmin)(x._data, axis=axis, keepdims=True)
+    index = list(np.indices(positions.shape, sparse=True))
+    index[axis] = positions
+    values = x[tuple(index)]
+    if not keepdim:
+        values, positions = values.squeeze(axis), positions.squeeze(axis)
+    return ValuesAndIndices(values, Tensor._from_op(positions))
+
+
+def _arg_extreme(x: Tensor, find, dim, keepdim, axis, keepdims) -> Tensor:
+    axis = dim if axis is None else axis
+    keep = bool(keepdim if keepdims is None else keepdims)
+    if axis is not None:
+        axis = _dim(axis, max(x.ndim, 1), find.__name__)
+        if x.ndim == 0:
+            axis = None
+    return Tensor._from_op(np.asarray(find(x._data, axis=axis, keepdims=keep)))
+
+
+def _correction(correction, unbiased, ddof, numpy_style: bool) -> int:
+    """The n - correction divisor of ``var``: PyTorch's default 1, or 0 when only NumPy's keywords are used."""
+    given = [name for name, value in (("correction", correction), ("unbiased", unbiased), ("ddof", ddof))
+             if value is not None]
+    if len(given) > 1:
+        raise TypeError(f"var: give one of correction, unbiased and ddof, got {' and '.join(given)}")
+    if unbiased is not None:
+        return 1 if unbiased else 0
+    value = correction if correction is not None else ddof
+    if value is None:
+        return 0 if numpy_style else 1
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"var: {given[0]} must be a number, got {value!r}")
+    return value
 
 
 def _array_of(value):

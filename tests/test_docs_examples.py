@@ -57,3 +57,17 @@ def test_learning_cycle_examples(tmp_path, monkeypatch):
     assert lines[0] == "(8, 2)"  # the weight's gradient has the weight's shape
     assert re.fullmatch(r"loss 0\.00\d+ reached the target 0\.01", lines[1])
     assert float(lines[2]) == 1.0
+
+
+def test_coming_from_pytorch_example(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    namespace, printed = run_python_blocks(ROOT / "docs" / "coming-from-pytorch.md")
+    line = printed[0][0]
+    assert re.fullmatch(r"test accuracy 0\.\d{3}", line)
+    assert float(line.split()[-1]) > 0.95  # the comment says 0.961
+    # the loop really trained the model it scored: the same accuracy from the weights it left
+    X_test, y_test, model = namespace["X_test"], namespace["y_test"], namespace["model"]
+    logits = namespace["gn"].tensor(X_test) @ model[0].weight.T + model[0].bias
+    hidden = np.maximum(logits.numpy(), 0)
+    scores = hidden @ model[2].weight.numpy().T + model[2].bias.numpy()
+    assert abs((scores.argmax(1) == y_test).mean() - float(line.split()[-1])) < 1e-3

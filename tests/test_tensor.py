@@ -294,7 +294,8 @@ def test_no_grad_in_another_thread_does_not_stop_this_one_recording():
     (lambda x: x.clip("a"), TypeError, "clip: low must be a number or None, got 'a'"),
     (lambda x: gn.tensor([[1, 2], [3]]), ValueError, "Tensor: expected a rectangular nested list of numbers"),
     (lambda x: gn.functional.mse_loss(x, "abc"), TypeError, "target: expected numbers, got an array of dtype <U3"),
-    (lambda x: gn.init.uniform_(np.zeros(3)), TypeError, "uniform_: expected a glassnet Tensor .* got ndarray"),
+    (lambda x: gn.init.uniform_([0.0, 0.0]), TypeError, "uniform_: expected a glassnet Tensor .* got list"),
+    (lambda x: gn.init.uniform_(np.zeros(3, dtype=int)), TypeError, "uniform_: an ndarray to fill must be a writeable float array, got dtype int"),
     (lambda x: setattr(x, "data", [3, 4]), TypeError, "data: a tensor that requires grad needs floating-point data"),
     (lambda x: gn.nn.Sequential(gn.nn.ReLU())[3], IndexError, "Sequential: index 3 is out of range for 1 layers"),
     (lambda x: gn.optim.lr_scheduler.ReduceLROnPlateau(gn.optim.SGD([x], lr=0.1)).step("x"), TypeError,
@@ -342,8 +343,132 @@ def test_size_zero_and_integer_edge_cases_follow_numpy():
 
 def test_a_zero_dimensional_tensor_reduces_over_dimension_0_or_minus_1_as_in_pytorch():
     x = gn.tensor(2.0, requires_grad=True)
-    y = x.mean(dim=0) + x.sum(dim=-1) + x.max(dim=0)  # each is x itself: y = 3x, dy/dx = 3
+    y = x.mean(dim=0) + x.sum(dim=-1) + x.max(dim=0).values  # each is x itself: y = 3x, dy/dx = 3
     y.backward()
     assert y.item() == 6.0 and x.grad.item() == 3.0
+    assert x.max(dim=0).indices.item() == 0 and x.min(-1).indices.item() == 0
     with pytest.raises(IndexError, match=r"expected to be in range of \[-1, 0\], but got 3"):
         x.mean(dim=3)
+
+
+def test_max_over_a_dim_gives_pytorchs_values_and_indices():
+    logits = np.array([[0.1, 2.0, -1.0], [3.0, 3.0, 0.0], [-2.0, -1.0, -3.0]], dtype=np.float32)
+    x = gn.tensor(logits, requires_grad=True)
+    values, indices = x.max(1)  # the MNIST tutorials' `_, predicted = outputs.max(1)`
+    np.testing.assert_array_equal(values.data, [2.0, 3.0, -1.0])
+    np.testing.assert_array_equal(indices.data, [1, 0, 1])  # a tie takes the first position, as PyTorch
+    assert x.max(dim=1).indices is not None and x.max(1)[1].dtype == np.int64
+    (values * gn.tensor([1.0, 2.0, 3.0])).sum().backward()
+    # the gradient goes to the one position chosen: row 1's tie gives it all to column 0
+    np.testing.assert_array_equal(x.grad.data, [[0, 1, 0], [2, 0, 0], [0, 3, 0]])
+    low = gn.tensor(logits).min(0, keepdim=True)
+    np.testing.assert_array_equal(low.values.data, [[-2.0, -1.0, -3.0]])
+    np.testing.assert_array_equal(low.indices.data, [[2, 2, 2]])
+    # NumPy's keyword keeps NumPy's meaning, values only, ties sharing the gradient
+    y = gn.tensor(logits, requires_grad=True)
+    y.max(axis=1).sum().backward()
+    np.testing.assert_array_equal(y.grad.data[1], [0.5, 0.5, 0.0])
+    assert gn.tensor(logits).max().item() == 3.0 and gn.tensor(logits).amax(dim=(0, 1)).item() == 3.0
+
+
+def test_max_values_over_a_dim_agree_with_central_differences():
+    x = gn.Tensor(np.random.default_rng(3).normal(size=(4, 5)), requires_grad=True)
+    gn.gradcheck(lambda t: t.max(0).values * 1.5, x)
+    gn.gradcheck(lambda t: t.min(dim=-1, keepdim=True)[0], x)
+
+
+def test_argmax_takes_dim_and_keepdim():
+    a = np.array([[1.0, 5.0, 2.0], [7.0, 0.0, 1.0]], dtype=np.float32)
+    np.testing.assert_array_equal(gn.tensor(a).argmax(dim=1, keepdim=True).data, [[1], [0]])
+    np.testing.assert_array_equal(gn.tensor(a).argmin(0).data, [0, 1, 1])
+    assert gn.tensor(a).argmax().item() == 3  # flattened, in both libraries
+
+
+def test_var_and_std_default_to_the_sample_variance_as_pytorch():
+    x = gn.tensor([1.0, 2.0, 4.0, 7.0])  # mean 3.5, squared deviations sum to 21
+    assert x.var().item() == pytest.approx(21 / 3)
+    assert x.var(unbiased=False).item() == pytest.approx(21 / 4)
+    assert x.var(correction=0).item() == pytest.approx(21 / 4)
+    assert x.std().item() == pytest.approx(np.sqrt(7.0))
+    assert x.var(axis=0).item() == pytest.approx(21 / 4)  # NumPy's keyword, NumPy's ddof=0
+    assert x.var(axis=0, ddof=1).item() == pytest.approx(7.0)
+    rows = gn.tensor([[1.0, 3.0], [2.0, 2.0]])
+    np.testing.assert_allclose(rows.var(1).data, [2.0, 0.0])
+    with pytest.raises(TypeError, match="give one of correction, unbiased and ddof"):
+        x.var(correction=1, ddof=1)
+    gn.gradcheck(lambda t: t.std(0), gn.Tensor(np.random.default_rng(0).normal(size=(5, 3)), requires_grad=True))
+
+
+def test_a_scalar_tensor_formats_like_its_number():
+    loss = gn.tensor(0.123456)
+    assert f"{loss:.3f}" == "0.123" and f"{loss}" == str(loss.item())  # as PyTorch: the number
+    assert f"{gn.tensor([1.0, 2.0])}" == str(gn.tensor([1.0, 2.0]))
+    with pytest.raises(TypeError, match=r"only a 0-d tensor takes a format spec .* shape \(2,\)"):
+        f"{gn.tensor([1.0, 2.0]):.2f}"
+
+
+def test_size_dim_clone_long_and_matmul_as_pytorch():
+    x = gn.tensor(np.arange(6.0).reshape(2, 3), requires_grad=True)
+    assert x.size() == (2, 3) and x.size(-1) == 3 and x.dim() == 2
+    copy = x.clone()
+    assert copy.data is not x.data and np.shares_memory(copy.data, x.data) is False
+    (copy * 2).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, np.full((2, 3), 2.0))
+    assert gn.tensor([1.0, 2.9]).long().dtype == np.int64
+    np.testing.assert_array_equal(x.detach().matmul(gn.ones(3, 1)).data, [[3.0], [12.0]])
+    np.testing.assert_array_equal(gn.tensor([2.0, 3.0]).pow(2).data, [4.0, 9.0])
+
+
+def test_to_and_cpu_accept_the_cpu_and_refuse_other_devices():
+    x = gn.tensor([1.0])
+    assert x.to("cpu") is x and x.cpu() is x and x.to("cpu", "float64").dtype == np.float64
+    assert x.to(dtype=np.float64).dtype == np.float64
+    model = gn.nn.Linear(2, 2)
+    assert model.to("cpu") is model and model.cpu() is model and model.weight.dtype == np.float32
+    assert model.to("cpu", np.float64).weight.dtype == np.float64
+    with pytest.raises(ValueError, match="glassnet computes on the CPU .* got device 'cuda:0'"):
+        x.to("cuda:0")
+    with pytest.raises(ValueError, match="Linear.to: glassnet computes on the CPU"):
+        model.to("mps")
+
+
+def test_no_grad_decorates_with_or_without_parentheses():
+    @gn.no_grad
+    def bare():
+        return gn.is_grad_enabled()
+
+    @gn.no_grad()
+    def called():
+        return gn.is_grad_enabled()
+
+    assert bare() is False and called() is False and gn.is_grad_enabled() is True
+    assert bare.__name__ == "bare"
+    with pytest.raises(TypeError, match="no_grad.. takes no arguments, or a function"):
+        gn.no_grad(3)
+
+
+def test_concatenate_and_stack_take_pytorchs_dim_and_cat_is_concatenate():
+    a, b = gn.ones(2, 1), gn.zeros(2, 1)
+    np.testing.assert_array_equal(gn.cat([a, b], dim=1).data, [[1.0, 0.0], [1.0, 0.0]])
+    assert gn.stack([gn.ones(2), gn.zeros(2)], dim=1).shape == (2, 2)
+    with pytest.raises(TypeError, match="give axis .* or dim"):
+        gn.concatenate([a, b], 1, dim=1)
+
+
+def test_tensor_copies_its_array_as_torch_tensor_does():
+    W0 = np.ones(3, dtype=np.float32)
+    w = gn.tensor(W0, requires_grad=True)
+    optimizer = gn.optim.SGD([w], lr=0.5)
+    (w * w).sum().backward()
+    optimizer.step()
+    np.testing.assert_array_equal(W0, 1.0)  # torch.tensor copies; the caller's array is untouched
+    np.testing.assert_array_equal(w.data, 0.0)
+
+
+def test_init_fills_a_parameters_data_array_as_pytorch_code_passes_it():
+    layer = gn.nn.Linear(4, 3)
+    assert gn.init.zeros_(layer.bias.data) is layer.bias.data
+    np.testing.assert_array_equal(layer.bias.data, 0.0)
+    gn.init.normal_(layer.weight.data, 0.0, 0.5, generator=1)
+    np.testing.assert_array_equal(layer.weight.data,
+                                  np.random.default_rng(1).normal(0.0, 0.5, size=(3, 4)).astype(np.float32))

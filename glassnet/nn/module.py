@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from glassnet.device import split_to_arguments
 from glassnet.dtypes import float_dtype_or_default
 from glassnet.errors import ShapeError, StateDictError
 from glassnet.nn.parameter import Parameter
@@ -193,13 +194,24 @@ class Module:
             own[name].data = copy
         return missing, unexpected
 
-    def to(self, dtype) -> "Module":
-        """Convert every parameter to ``dtype`` (float32 or float64) in place."""
+    def to(self, *args, dtype=None, device=None) -> "Module":
+        """Convert every parameter to ``dtype`` (float32 or float64) in place.
+
+        As in PyTorch, ``to(device)``, ``to(dtype)`` and ``to(device, dtype)`` are accepted; the
+        device must be the CPU (glassnet's only one), so ``model.to('cpu')`` changes nothing.
+        """
+        dtype = split_to_arguments(args, dtype, device, f"{type(self).__name__}.to")
+        if dtype is None:
+            return self
         dtype = float_dtype_or_default(dtype)
         for parameter in self.parameters():
             parameter.data = parameter.data.astype(dtype)
             if parameter.grad is not None:
                 parameter.grad.data = parameter.grad.data.astype(dtype)
+        return self
+
+    def cpu(self) -> "Module":
+        """The module itself: its parameters are already on the CPU."""
         return self
 
     def float(self) -> "Module":

@@ -92,18 +92,28 @@ def _concatenate(*arrays, axis=0):
 _concatenate_op = primitive(_concatenate, name="concatenate")
 
 
-def concatenate(tensors, axis: int = 0):
-    """Join a sequence of tensors along an existing ``axis`` (``numpy.concatenate``)."""
+def _axis_or_dim(axis, dim, function: str) -> int:
+    if dim is not None:
+        if axis != 0:
+            raise TypeError(f"{function}: give axis (NumPy's name) or dim (PyTorch's), not both")
+        return dim
+    return axis
+
+
+def concatenate(tensors, axis: int = 0, *, dim=None):
+    """Join a sequence of tensors along an existing ``axis`` (``numpy.concatenate``; ``torch.cat`` with ``dim``)."""
+    axis = _axis_or_dim(axis, dim, "concatenate")
     tensors = list(tensors)
     if not tensors:
         raise ValueError("concatenate: expected at least one tensor, got an empty sequence")
     return _concatenate_op(*tensors, axis=axis)
 
 
-def stack(tensors, axis: int = 0):
-    """Join tensors of equal shape along a new ``axis`` (``numpy.stack``)."""
+def stack(tensors, axis: int = 0, *, dim=None):
+    """Join tensors of equal shape along a new ``axis`` (``numpy.stack``; ``dim`` as in ``torch.stack``)."""
     from glassnet.tensor import as_tensor
 
+    axis = _axis_or_dim(axis, dim, "stack")
     tensors = [as_tensor(t) for t in tensors]
     if not tensors:
         raise ValueError("stack: expected at least one tensor, got an empty sequence")

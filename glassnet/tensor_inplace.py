@@ -1,0 +1,121 @@
+"""In-place changes of a tensor's values: ``x += y``, ``x.add_(y)``, ``p.grad.zero_()``.
+
+They write into the tensor's own array, so every holder of it (an optimizer, a NumPy array it
+wraps) sees the new values, as in PyTorch. What PyTorch refuses is refused here too: changing in
+place a tensor that requires grad while the graph is being recorded, which would make
+``backward()`` wrong; update parameters by hand inside ``with glassnet.no_grad():``, as an
+optimizer does. glassnet keeps no version counter, so a tensor changed in place after an op has
+used it and before ``backward()`` gives that op's gradient its new values.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from glassnet.errors import ShapeError
+from glassnet.grad_mode import is_grad_enabled
+
+
+class InPlaceMethods:
+    """The in-place operators and ``_``-suffixed methods of ``Tensor`` (PyTorch's names)."""
+
+    __slots__ = ()
+
+    def __iadd__(self, other):
+        return _write(self, np.add, other, "+=")
+
+    def __isub__(self, other):
+        return _write(self, np.subtract, other, "-=")
+
+    def __imul__(self, other):
+        return _write(self, np.multiply, other, "*=")
+
+    def __itruediv__(self, other):
+        return _write(self, np.true_divide, other, "/=")
+
+    def add_(self, other, *, alpha=1):
+        """x ← x + alpha·other, in place."""
+        return _write(self, np.add, _scaled(other, alpha), "add_")
+
+    def sub_(self, other, *, alpha=1):
+        """x ← x − alpha·other, in place."""
+        return _write(self, np.subtract, _scaled(other, alpha), "sub_")
+
+    def mul_(self, other):
+        """x ← x · other, in place."""
+        return _write(self, np.multiply, other, "mul_")
+
+    def div_(self, other):
+        """x ← x / other, in place."""
+        return _write(self, np.true_divide, other, "div_")
+
+    def zero_(self):
+        """x ← 0, in place."""
+        return _write(self, None, 0, "zero_")
+
+    def fill_(self, value):
+        """x ← value everywhere, in place."""
+        return _write(self, None, value, "fill_")
+
+    def copy_(self, source):
+        """x ← source (broadcast to x's shape and converted to x's dtype), in place."""
+        return _write(self, None, source, "copy_", casting="unsafe")
+
+    def clamp_(self, min=None, max=None):
+        """x ← clamp(x, min, max), in place."""
+        _check_may_change(self, "clamp_")
+        if min is None and max is None:
+            raise ValueError("clamp_: give min, max or both")
+        low, high = (None if b is None else np.asarray(_array(b), dtype=self._data.dtype) for b in (min, max))
+        return _guarded(self, "clamp_", lambda: np.clip(self._data, low, high, out=self._data))
+
+    clip_ = clamp_
+
+
+def _array(value):
+    return value._data if hasattr(value, "_data") and not isinstance(value, np.ndarray) else value
+
+
+def _scaled(other, alpha):
+    if alpha == 1:
+        return other
+    return _array(other) * alpha
+
+
+def _check_may_change(tensor, method: str) -> None:
+    if tensor.requires_grad and is_grad_enabled():
+        if tensor._vjp is None:
+            raise RuntimeError(
+                f"{method}: a leaf tensor that requires grad cannot be changed in place while gradients are "
+                f"recorded; do it inside `with glassnet.no_grad():` (as an optimizer's step does)")
+        raise RuntimeError(
+            f"{method}: this tensor is an output of {tensor._op} in the recorded graph, and changing it in "
+            f"place would make backward() wrong; write it out of place (x = x + y)")
+
+
+def _write(tensor, ufunc, other, method: str, casting: str = "same_kind"):
+    """Apply ``ufunc(x, other)`` into x's own array (``ufunc=None``: write ``other`` itself)."""
+    _check_may_change(tensor, method)
+    value = _array(other)
+    if isinstance(value, (str, bytes)) or (not isinstance(value, (int, float, complex, np.ndarray, np.generic))
+                                           and np.asarray(value).dtype.kind not in "biufc"):
+        raise TypeError(f"{method}: expected a number, an array or a Tensor, got {type(other).__name__}")
+    if ufunc is None:
+        return _guarded(tensor, method, lambda: np.copyto(tensor._data, value, casting=casting))
+    return _guarded(tensor, method, lambda: ufunc(tensor._data, value, out=tensor._data, casting=casting))
+
+
+def _guarded(tensor, method: str, write):
+    """Run ``write()``, turning NumPy's errors into ones that name the method and the tensors."""
+    data = tensor._data
+    try:
+        write()
+    except ValueError as error:
+        if not data.flags.writeable:
+            raise ValueError(f"{method}: this tensor's data is read-only (a broadcast view or a read-only "
+                             f"array); make a copy first") from None
+        raise ShapeError(f"{method}: the other operand does not broadcast to this tensor's shape {data.shape}: "
+                         f"{error}") from None
+    except TypeError as error:  # NumPy's casting error: a float result into an integer tensor, say
+        raise TypeError(f"{method}: the result cannot be stored in place in this tensor of dtype {data.dtype}: "
+                        f"{error}") from None
+    return tensor
