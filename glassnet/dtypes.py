@@ -49,11 +49,14 @@ def resolve_dtype(dtype, argument: str = "dtype") -> np.dtype | None:
         ) from None
 
 
-def float_dtype_or_default(dtype) -> np.dtype:
-    """Resolve ``dtype``; fall back to the default float dtype; insist on float32/64."""
-    resolved = resolve_dtype(dtype) or get_default_dtype()
+def float_dtype_or_default(dtype, argument: str = "dtype") -> np.dtype:
+    """Resolve ``dtype``; fall back to the default float dtype; insist on float32/64.
+
+    ``argument`` names it in the error, e.g. ``"load_csv: dtype"``.
+    """
+    resolved = resolve_dtype(dtype, argument) or get_default_dtype()
     if resolved not in _FLOAT_DTYPES:
-        raise TypeError(f"dtype: expected float32 or float64, got {resolved.name}")
+        raise TypeError(f"{argument}: expected float32 or float64, got {resolved.name}")
     return resolved
 
 

@@ -13,3 +13,16 @@ import pytest  # noqa: E402
 def rng():
     """A fixed generator so every test run draws the same numbers."""
     return np.random.default_rng(1234)
+
+
+@pytest.fixture
+def default_float64():
+    """glassnet's default dtype set to float64 for one test, and put back afterwards."""
+    import glassnet
+
+    before = glassnet.get_default_dtype()
+    glassnet.set_default_dtype("float64")
+    try:
+        yield
+    finally:
+        glassnet.set_default_dtype(before)

@@ -287,3 +287,69 @@ def test_an_overwrite_killed_before_it_wrote_anything_still_puts_the_earlier_run
     monkeypatch.setattr(train_command, "train_once", out_of_memory)
     assert run(capsys, "train", "xor", "--out", out, "--overwrite", *QUIET)[0] == 1
     assert (out / "model.npz").read_bytes() == model and not aside.exists()
+
+
+BIG = "x,price\n16777217,100000000.01\n16777219,100000001.01\n16777221,100000002.01\n"
+"""Float32 reads x as 16777216, 16777220, 16777220 and every price as 1e8."""
+BIG_X = np.array([[float("16777217")], [float("16777219")], [float("16777221")]])
+BIG_Y = np.array([float("100000000.01"), float("100000001.01"), float("100000002.01")])
+REGRESSION = ("--target", "price", "--task", "regression")
+
+
+def big_csv(tmp_path):
+    path = tmp_path / "big.csv"
+    path.write_text(BIG)
+    return f"csv:{path}"
+
+
+def test_a_float64_regression_run_trains_and_scores_on_the_tables_own_digits(tmp_path, capsys):
+    out = tmp_path / "run"
+    status, _, err = run(capsys, "train", big_csv(tmp_path), *REGRESSION, "--float64", "--epochs", "3",
+                         "--test-size", "0.2", "--out", out, *QUIET)
+    assert status == 0, err
+    model = gn.load(out / "model.npz")
+    assert {p.dtype for p in model.parameters()} == {np.dtype(np.float64)}
+    train_rows, test_rows, _, _ = gn.datasets.train_test_split(np.arange(3), np.arange(3), test_size=0.2, seed=0)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["preprocessing"]["mean"] == pytest.approx([BIG_X[train_rows, 0].mean()], rel=1e-15)
+    with gn.no_grad():
+        predicted = model(gn.Tensor(BIG_X)).numpy()[:, 0]
+    metrics = json.loads((out / "metrics.json").read_text())
+    for part, rows in (("train", train_rows), ("test", test_rows)):
+        expected = np.mean((predicted[rows] - BIG_Y[rows]) ** 2)
+        rounded = np.mean((predicted[rows] - 1e8) ** 2)  # what a price read in float32 would give
+        assert abs(rounded - expected) > 1e-9 * expected  # the check below can tell them apart
+        assert metrics[part]["loss"] == pytest.approx(expected, rel=1e-12)
+    status, printed, _ = run(capsys, "evaluate", out / "model.npz", big_csv(tmp_path), "--part", "all")
+    assert status == 0 and f"mean squared error {np.mean((predicted - BIG_Y) ** 2):.4f}" in printed
+
+
+def test_compare_with_float64_fits_the_tables_own_digits(tmp_path, capsys, monkeypatch):
+    from glassnet.cli import training_run
+
+    fitted = []
+
+    def recording_fit(model, loss, optimizer, X, y, **options):
+        fitted.append((X, y))
+        return real_fit(model, loss, optimizer, X, y, **options)
+
+    real_fit = training_run.fit
+    monkeypatch.setattr(training_run, "fit", recording_fit)
+    status, _, err = run(capsys, "compare", "--what", "regularization", "--dataset", big_csv(tmp_path), *REGRESSION,
+                         "--float64", "--epochs", "1", "--test-size", "0.2", "--no-plots")
+    assert status == 0, err
+    assert len(fitted) == 3
+    for X, y in fitted:
+        assert X.dtype == y.dtype == np.float64
+        assert set(y[:, 0].tolist()) <= set(BIG_Y.tolist()) and len(set(y[:, 0].tolist())) == 2
+
+
+def test_the_datas_checksum_is_the_same_in_float32_and_float64_runs(tmp_path, capsys):
+    from glassnet.cli.data import checksum
+
+    sums = []
+    for flags in ((), ("--float64",)):
+        out = tmp_path / f"run{len(sums)}"
+        assert run(capsys, "train", big_csv(tmp_path), *REGRESSION, *flags, "--epochs", "1", "--out", out, *QUIET)[0] == 0
+        sums.append(json.loads((out / "manifest.json").read_text())["dataset"]["sha256_X_y"])
+    assert sums[0] == sums[1] == checksum(gn.datasets.load_csv(tmp_path / "big.csv", target="price"))

@@ -99,3 +99,59 @@ def test_numbers_beyond_float32_and_a_target_name_used_twice_are_refused(tmp_pat
     np.testing.assert_array_equal(load_csv(duplicated, target=1).X, [[1, 3], [4, 6]])
     largest = load_csv(_write(tmp_path, "a,label\n3.4028235e+38,0\n1,1\n"), target="label")  # float32's max, as printed
     assert largest.X[0, 0] == np.finfo(np.float32).max
+
+
+BIG = "x,price\n16777217,100000000.01\n16777219,100000001.01\n16777221,100000002.01\n"
+"""Integers above 2**24 and prices with cents at 1e8: float32 rounds each column to fewer distinct values."""
+
+
+def _cells(text, column):
+    return [float(line.split(",")[column]) for line in text.splitlines()[1:]]
+
+
+def test_float64_keeps_the_digits_that_float32_rounds_away(tmp_path):
+    path = _write(tmp_path, BIG)
+    table = load_csv(path, target="price", dtype="float64")
+    assert table.X.dtype == table.y.dtype == np.float64 and table.class_names is None
+    assert table.X[:, 0].tolist() == _cells(BIG, 0) and table.y.tolist() == _cells(BIG, 1)
+    assert len(set(table.X[:, 0].tolist())) == len(set(table.y.tolist())) == 3
+    rounded = load_csv(path, target="price")
+    assert rounded.X.dtype == rounded.y.dtype == np.float32
+    np.testing.assert_array_equal(rounded.X, table.X.astype(np.float32))  # each cell rounded once
+    np.testing.assert_array_equal(rounded.y, table.y.astype(np.float32))
+    assert len(set(rounded.y.tolist())) == 1
+
+
+def test_task_regression_in_float64_and_through_load_dataset(tmp_path):
+    path = _write(tmp_path, "x,count\n16777217,3\n16777219,4\n16777221,5\n")
+    table = load_dataset(f"csv:{path}", task="regression", dtype=np.float64)
+    assert table.y.dtype == np.float64 and table.y.tolist() == [3.0, 4.0, 5.0]
+    assert table.X[:, 0].tolist() == [16777217.0, 16777219.0, 16777221.0]
+
+
+def test_csv_follows_the_default_dtype(tmp_path, default_float64):
+    table = load_csv(_write(tmp_path, BIG))
+    assert table.X.dtype == table.y.dtype == np.float64 and table.y.tolist() == _cells(BIG, 1)
+
+
+def test_float64_reads_numbers_beyond_float32s_range(tmp_path):
+    path = _write(tmp_path, "a,y\n1e39,0.5\n2,-4e38\n")
+    table = load_csv(path, dtype="float64")
+    assert table.X[:, 0].tolist() == [1e39, 2.0] and table.y.tolist() == [0.5, -4e38]
+    with pytest.raises(ValueError, match=r"'1e39' is beyond float32's range .*dtype='float64'"):
+        load_csv(path)
+
+
+def test_integer_class_labels_stay_integers_in_float64(tmp_path):
+    table = load_csv(_write(tmp_path, "a,label\n0.1,2\n0.2,7\n0.3,2\n"), dtype="float64")
+    assert table.y.dtype == np.int64 and table.y.tolist() == [0, 1, 0] and table.X.dtype == np.float64
+
+
+@pytest.mark.parametrize("dtype, match", [
+    ("int64", "load_csv: dtype: expected float32 or float64, got int64"),
+    ("float16", "load_csv: dtype: expected float32 or float64, got float16"),
+    ("banana", "load_csv: dtype: expected a NumPy dtype or its name"),
+])
+def test_a_bad_dtype_is_refused_naming_it(tmp_path, dtype, match):
+    with pytest.raises(TypeError, match=match):
+        load_csv(_write(tmp_path, BIG), dtype=dtype)

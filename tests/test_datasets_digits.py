@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 from sklearn.datasets import load_digits as sklearn_load_digits
 
 from glassnet.datasets import Dataset, load_dataset, load_digits
@@ -26,3 +27,19 @@ def test_digits_unpack_and_describe_themselves():
 
 def test_registry_returns_digits_by_name():
     np.testing.assert_array_equal(load_dataset("digits").y, load_digits().y)
+
+
+def test_digits_in_float64_equal_scikit_learns_copy():
+    digits = load_digits(dtype="float64")
+    assert digits.X.dtype == np.float64 and digits.y.dtype == np.int64
+    np.testing.assert_array_equal(digits.X, sklearn_load_digits().data)
+    assert load_dataset("digits", dtype=np.float64).X.dtype == np.float64
+
+
+def test_digits_follow_the_default_dtype(default_float64):
+    assert load_digits().X.dtype == np.float64
+
+
+def test_digits_refuse_an_integer_dtype():
+    with pytest.raises(TypeError, match="load_digits: dtype: expected float32 or float64, got int64"):
+        load_digits(dtype="int64")

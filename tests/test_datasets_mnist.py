@@ -249,3 +249,33 @@ def test_a_wrong_checksum_of_a_compressed_file_says_it_may_be_decompressed(tmp_p
     checksums["train-labels-idx1-ubyte.gz"] = "0" * 32
     with pytest.raises(ChecksumError, match=r"decompress it \(gunzip\): an uncompressed IDX file is checked for its structure only"):
         load_mnist(tmp_path, checksums=checksums)
+
+
+def test_pixels_over_255_are_computed_in_the_asked_dtype(tmp_path):
+    arrays = _arrays()
+    arrays[NAMES[0]][0].flat[:256] = np.arange(256)  # every grey level
+    checksums = _write_folder(tmp_path, arrays)
+    quotients = np.array([p / 255 for p in range(256)])  # Python's float64 division, correctly rounded
+    (X64, y64), (X64_test, _) = load_mnist(tmp_path, checksums=checksums, dtype="float64")
+    assert X64.dtype == X64_test.dtype == np.float64 and y64.dtype == np.int64
+    np.testing.assert_array_equal(X64, quotients[arrays[NAMES[0]].reshape(12, 784)])
+    (X32, _), _ = load_mnist(tmp_path, checksums=checksums)
+    np.testing.assert_array_equal(X32, X64.astype(np.float32))  # float32 division rounds each p / 255 once
+
+
+def test_fashion_mnist_takes_dtype_and_follows_the_default(tmp_path, default_float64):
+    checksums = _write_folder(tmp_path, _arrays())
+    train, test = load_fashion_mnist(tmp_path, checksums=checksums)
+    assert train.X.dtype == test.X.dtype == np.float64
+    train, _ = load_fashion_mnist(tmp_path, checksums=checksums, dtype=np.float32)
+    assert train.X.dtype == np.float32
+    train, _ = load_fashion_mnist(tmp_path, checksums=checksums, normalize=False, dtype="float64")
+    assert train.X.dtype == np.uint8  # raw pixels stay raw
+
+
+def test_mnist_refuses_an_integer_dtype(tmp_path):
+    checksums = _write_folder(tmp_path, _arrays())
+    with pytest.raises(TypeError, match="load_mnist: dtype: expected float32 or float64, got uint8"):
+        load_mnist(tmp_path, checksums=checksums, dtype="uint8")
+    with pytest.raises(TypeError, match="load_fashion_mnist: dtype: expected float32 or float64, got int16"):
+        load_fashion_mnist(tmp_path, checksums=checksums, dtype=np.int16)

@@ -130,3 +130,32 @@ def test_minibatches_in_order_and_drop_last():
         list(minibatches(X, np.zeros(3)))
     with pytest.raises(ValueError, match="batch_size"):
         list(minibatches(X, batch_size=0))
+
+
+def test_one_hot_takes_a_float_dtype_and_follows_the_default(default_float64):
+    y = np.array([2, 0, 1])
+    assert one_hot(y).dtype == np.float64
+    encoded = one_hot(y, dtype="float32")
+    assert encoded.dtype == np.float32
+    np.testing.assert_array_equal(encoded, np.eye(3)[y])
+    with pytest.raises(TypeError, match="one_hot: dtype: expected float32 or float64, got int64"):
+        one_hot(y, dtype=np.int64)
+
+
+def test_standardize_integers_in_the_default_dtype(default_float64):
+    X = np.array([[16777217, 1], [16777219, 2], [16777221, 6]])
+    Z = standardize(X)
+    assert Z.dtype == np.float64
+    np.testing.assert_allclose(Z, StandardScaler().fit_transform(X.astype(np.float64)), rtol=1e-12)
+    assert Standardizer().fit(X).transform(X).dtype == np.float64
+
+
+def test_standardize_with_a_dtype_rounds_once():
+    X = np.array([[0.1, 2.0], [0.2, 3.5], [0.4, 1.0]], dtype=np.float32)
+    reference = StandardScaler().fit_transform(X.astype(np.float64))
+    Z = standardize(X, dtype="float64")
+    assert Z.dtype == np.float64
+    np.testing.assert_allclose(Z, reference, rtol=1e-12)  # not rounded through float32 on the way
+    assert standardize(X).dtype == np.float32  # without dtype: X's own float dtype, as before
+    with pytest.raises(TypeError, match="standardize: dtype: expected float32 or float64, got int8"):
+        standardize(X, dtype="int8")

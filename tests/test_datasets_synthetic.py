@@ -93,3 +93,41 @@ def test_bad_arguments_are_named(kwargs, match):
 def test_shape_arguments_of_the_toy_sets_are_checked(make, options, match):
     with pytest.raises(ValueError, match=match):
         make(**options)
+
+
+GENERATORS = [datasets.moons, datasets.circles, datasets.spirals, datasets.gaussians]
+
+
+@pytest.mark.parametrize("make", GENERATORS)
+def test_float64_sets_are_the_same_draws_as_float32_before_rounding(make):
+    X32, y32 = make(n_samples=101, noise=0.1, seed=7)
+    X64, y64 = make(n_samples=101, noise=0.1, seed=7, dtype="float64")
+    assert X64.dtype == np.float64 and y64.dtype == np.int64
+    np.testing.assert_array_equal(y64, y32)
+    np.testing.assert_array_equal(X64.astype(np.float32), X32)  # the same numbers, rounded once
+    assert not np.array_equal(X64, X32.astype(np.float64))  # computed in float64, not float32 upcast
+
+
+def test_xor_in_float64():
+    X, y = datasets.xor(dtype=np.float64)
+    assert X.dtype == np.float64 and y.dtype == np.int64
+    np.testing.assert_array_equal(X, [[0, 0], [0, 1], [1, 0], [1, 1]])
+
+
+@pytest.mark.parametrize("make", [datasets.xor, *GENERATORS])
+def test_the_generators_follow_the_default_dtype(make, default_float64):
+    X, y = make()
+    assert X.dtype == np.float64 and y.dtype == np.int64
+
+
+@pytest.mark.parametrize("name", ["xor", "moons", "circles", "spirals", "gaussians"])
+def test_load_dataset_passes_dtype_to_a_generator(name):
+    assert datasets.load_dataset(name, dtype="float64").X.dtype == np.float64
+
+
+@pytest.mark.parametrize("make", [datasets.xor, *GENERATORS])
+def test_a_dtype_other_than_float32_or_float64_is_refused_naming_it(make):
+    with pytest.raises(TypeError, match=rf"{make.__name__}: dtype: expected float32 or float64, got int32"):
+        make(dtype="int32")
+    with pytest.raises(TypeError, match=rf"{make.__name__}: dtype: expected a NumPy dtype or its name"):
+        make(dtype="banana")

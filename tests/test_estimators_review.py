@@ -281,3 +281,35 @@ def test_a_refused_coefs_assignment_changes_no_layer_and_a_value_beyond_float32_
     with pytest.raises(ValueError, match=r"coefs_\[0\]: the value 1e\+39 .* exceeds the float32 range"):
         clf.coefs_[0] = np.full((4, 5), 1e39)
     np.testing.assert_array_equal(clf.coefs_[0], before[0])
+
+
+# ---------------------------------------------------------------- a float64 estimator's data is never rounded to float32
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_a_float64_estimator_fits_its_data_unrounded(monkeypatch, early_stopping):
+    from glassnet.estimators import base
+
+    fitted = []
+
+    def recording_fit(model, loss, optimizer, X, y, **options):
+        fitted.append((X, y))
+        return real_fit(model, loss, optimizer, X, y, **options)
+
+    real_fit = base.glassnet_fit
+    monkeypatch.setattr(base, "glassnet_fit", recording_fit)
+    X = 16777217.0 + 2.0 * np.arange(40).reshape(20, 2)  # odd integers above 2**24: float32 rounds every one
+    y = 100000000.01 + np.arange(20.0)  # cents at 1e8: float32 rounds them all away
+    for X_given in (X, X.astype(np.int64)):
+        fitted.clear()
+        quiet(glassnet.MLPRegressor(hidden_layer_sizes=(3,), max_iter=2, dtype="float64", random_state=0,
+                                    early_stopping=early_stopping, validation_fraction=0.2).fit, X_given, y)
+        (X_fit, y_fit), = fitted
+        assert X_fit.dtype == y_fit.dtype == np.float64
+        rows = [int(np.flatnonzero(X[:, 0] == x)[0]) for x in X_fit[:, 0]]  # each fitted row is a row of X
+        np.testing.assert_array_equal(X_fit, X[rows])
+        np.testing.assert_array_equal(y_fit[:, 0], y[rows])
+    fitted.clear()
+    labels = np.arange(20) % 2
+    quiet(glassnet.MLPClassifier(hidden_layer_sizes=(3,), max_iter=2, dtype="float64", random_state=0).fit, X, labels)
+    (X_fit, _), = fitted
+    assert X_fit.dtype == np.float64
+    np.testing.assert_array_equal(X_fit, X)

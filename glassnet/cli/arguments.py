@@ -86,7 +86,7 @@ def add_training_options(parser) -> None:
                        help="stop after this many epochs without a better loss on a 10%% validation part of the "
                             "training data (best weights restored)")
     group.add_argument("--seed", type=non_negative_int, default=0, help="seed for data, split, weights, order (default 0)")
-    group.add_argument("--float64", action="store_true", help="train in float64 instead of float32")
+    group.add_argument("--float64", action="store_true", help="train in float64 instead of float32, the data read in float64 too")
     data = parser.add_argument_group("data")
     data.add_argument("--target", help="csv:PATH only: the target column, by name or index (default: the last)")
     data.add_argument("--task", choices=TASKS, help="csv:PATH only: what the target is (default auto: text "

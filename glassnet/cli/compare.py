@@ -47,7 +47,7 @@ def run(args) -> int:
     strength = 1.0 if args.strength is None else args.strength
     base = resolve(args, args.dataset)
     dtype = "float64" if args.float64 else "float32"
-    data = prepare(load(args.dataset, args), args.test_size, args.seed, base["preprocess"], dtype)
+    data = prepare(load(args.dataset, args, dtype), args.test_size, args.seed, base["preprocess"], dtype)
     if args.what == "loss" and not data.classification:
         raise ValueError(f"compare --what loss compares squared error with cross-entropy, which needs class labels, "
                          f"but {args.dataset} has a real-valued target (regression); try --what regularization")

@@ -35,9 +35,11 @@ GENERATED = ("moons", "circles", "spirals", "gaussians")
 """The data sets drawn afresh, whose size and noise --samples and --noise set."""
 
 
-def dataset_options(name: str, args) -> dict:
-    """Keyword arguments for the loader of ``name`` from the command-line options."""
-    options = {}
+def dataset_options(name: str, args, dtype=None) -> dict:
+    """Keyword arguments for the loader of ``name`` from the command-line options; ``dtype`` (the run's,
+    'float32' or 'float64') is the dtype the loader reads the data in, so a float64 run never sees it
+    rounded to float32."""
+    options = {} if dtype is None else {"dtype": dtype}
     if name.startswith("csv:"):
         if getattr(args, "target", None) is not None:
             options["target"] = args.target
@@ -58,21 +60,28 @@ def dataset_options(name: str, args) -> dict:
     return options
 
 
-def load(name: str, args) -> Dataset:
+def load(name: str, args, dtype=None) -> Dataset:
+    """The data set ``name`` as the options say, read in ``dtype`` (None: glassnet's default, float32)."""
     for option in ("target", "task"):
         if getattr(args, option, None) is not None and not name.startswith("csv:"):
             raise ValueError(f"--{option} only applies to csv:PATH data sets, not {name!r}")
     for option in ("samples", "noise"):
         if getattr(args, option, None) is not None and name not in GENERATED:
             raise ValueError(f"--{option} only applies to the generated data sets {', '.join(GENERATED)}, not {name!r}")
-    return load_dataset(name, **dataset_options(name, args))
+    return load_dataset(name, **dataset_options(name, args, dtype))
 
 
 def checksum(dataset: Dataset) -> str:
-    """SHA-256 of the bytes of X then y (with their dtypes and shapes), to recognise the exact data."""
+    """SHA-256 of the bytes of X then y (with their dtypes and shapes), to recognise the exact data.
+
+    Floats are hashed in their float32 form, whatever dtype the command read them in: a float32 and a
+    float64 run of the same data record the same checksum, the one manifests have always recorded
+    (the loaders round once, so a float64 set cast to float32 is the float32 set bit for bit). The
+    price: two data sets that differ only beyond float32's precision have the same checksum.
+    """
     digest = hashlib.sha256()
     for array in (dataset.X, dataset.y):
-        array = np.ascontiguousarray(array)
+        array = np.ascontiguousarray(array.astype(np.float32) if array.dtype == np.float64 else array)
         digest.update(f"{array.dtype.str}{array.shape}".encode())
         digest.update(array.tobytes())
     return digest.hexdigest()
@@ -93,7 +102,10 @@ def split(dataset: Dataset, test_size: float, seed):
 
 
 def prepare(dataset: Dataset, test_size: float, seed, preprocess: str, dtype) -> PreparedData:
-    """Split, then standardize with statistics of the training part only (when asked for)."""
+    """Split, then standardize with statistics of the training part only (when asked for); X in ``dtype``.
+
+    Load ``dataset`` in ``dtype`` already (:func:`load`): the cast here only rounds the standardized
+    features, which are computed in float64."""
     X_train, X_test, y_train, y_test, description = split(dataset, test_size, seed)
     X_test_raw = X_test
     standardizer = None

@@ -39,10 +39,11 @@ def _fill(args, manifest, options, use_manifest: bool) -> None:
             setattr(args, option, default if value is None else value)
 
 
-def _load_as_trained(args, manifest):
-    """The data set, with the options left out taken from the run's manifest: how the table is read
-    (--target, --task) for any csv:PATH when the run was on one; the split (--seed, --test-size) and
-    a generated set's --samples and --noise when it is the run's data, by name or by its SHA-256."""
+def _load_as_trained(args, manifest, dtype):
+    """The data set read in ``dtype`` (the model's), with the options left out taken from the run's manifest:
+    how the table is read (--target, --task) for any csv:PATH when the run was on one; the split (--seed,
+    --test-size) and a generated set's --samples and --noise when it is the run's data, by name or by its
+    SHA-256 (which does not depend on the dtype)."""
     from glassnet.cli.data import checksum, load
     from glassnet.cli.manifest import recorded
 
@@ -51,12 +52,12 @@ def _load_as_trained(args, manifest):
     split_options = (("seed", 0), ("test_size", 0.2))  # the seed also draws a generated set
     if trained_on == args.dataset:
         _fill(args, manifest, (*split_options, ("target", None), ("task", None), ("samples", None), ("noise", None)), True)
-        return load(args.dataset, args)
+        return load(args.dataset, args, dtype)
     _fill(args, manifest, (("target", None), ("task", None), ("samples", None), ("noise", None)),
           trained_on.startswith("csv:") and args.dataset.startswith("csv:"))
     if args.seed is None and not args.dataset.startswith("csv:"):
         args.seed = 0  # a generated set is drawn before its checksum can be compared
-    dataset = load(args.dataset, args)
+    dataset = load(args.dataset, args, dtype)
     _fill(args, manifest, split_options, recorded(manifest, "dataset", "sha256_X_y") == checksum(dataset))
     return dataset
 
@@ -81,7 +82,7 @@ def run(args) -> int:
 
     model = load_network(args.model)
     manifest = manifest_beside(args.model)
-    dataset = _load_as_trained(args, manifest)
+    dataset = _load_as_trained(args, manifest, model_dtype(model))
     if args.part == "all":
         X, y = dataset.X, dataset.y
         if dataset.test is not None:  # MNIST's official test set is part of every row too
@@ -141,11 +142,16 @@ def network_inputs(model):
     return weights[0].shape[1] if weights else None
 
 
-def _outputs(model, X) -> np.ndarray:
+def model_dtype(model) -> np.dtype:
+    """The dtype of the network's parameters (glassnet's default for one without any): the data is read in it."""
     from glassnet.dtypes import get_default_dtype
+
+    return next((p.dtype for p in model.parameters()), get_default_dtype())
+
+
+def _outputs(model, X) -> np.ndarray:
     from glassnet.grad_mode import no_grad
     from glassnet.tensor import Tensor
 
-    dtype = next((p.dtype for p in model.parameters()), get_default_dtype())
     with no_grad():
-        return model(Tensor(np.asarray(X, dtype=dtype))).numpy().astype(np.float64)
+        return model(Tensor(np.asarray(X, dtype=model_dtype(model)))).numpy().astype(np.float64)

@@ -44,12 +44,13 @@ def make_loss(name: str, classification: bool):
     return nn.CrossEntropyLoss() if name == "cross-entropy" else SoftmaxSquaredError()
 
 
-def targets_for(loss_name: str, y: np.ndarray, n_classes: int | None) -> np.ndarray:
-    """What the loss compares outputs with: labels for cross-entropy, one-hot rows for squared error."""
+def targets_for(loss_name: str, y: np.ndarray, n_classes: int | None, dtype) -> np.ndarray:
+    """What the loss compares outputs with, in the run's ``dtype``: labels for cross-entropy, one-hot rows
+    for squared error, a column of regression targets (read in ``dtype``, so a float64 run keeps their digits)."""
     if n_classes is None:
-        return y.reshape(-1, 1).astype(np.float32)
+        return y.reshape(-1, 1).astype(dtype)
     if loss_name == "mse":
-        return np.eye(n_classes, dtype=np.float32)[y]
+        return np.eye(n_classes, dtype=dtype)[y]
     return y
 
 

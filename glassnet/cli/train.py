@@ -145,7 +145,7 @@ def run(args) -> int:
     _check_out(args)
     config = resolve(args, args.dataset)
     dtype = "float64" if args.float64 else "float32"
-    dataset = load(args.dataset, args)
+    dataset = load(args.dataset, args, dtype)
     data = prepare(dataset, args.test_size, args.seed, config["preprocess"], dtype)
     config = with_loss_for(config, data, args.loss)  # before the banner and the manifest say which loss
     started = {"config": json.loads(json.dumps(run_config(args, config, dtype))), "data": checksum(dataset)}

@@ -48,8 +48,8 @@ def train_once(config: dict, data, *, seed, dtype: str, progress: bool, callback
                        len(data.X_train))
     optimizer = make_optimizer(config["optimizer"], model.parameters(), config["lr"])
     scheduler = make_scheduler(optimizer, config["lr_decay"])
-    y_train = targets_for(config["loss"], data.y_train, data.n_classes)
-    y_test = targets_for(config["loss"], data.y_test, data.n_classes)
+    y_train = targets_for(config["loss"], data.y_train, data.n_classes, dtype)
+    y_test = targets_for(config["loss"], data.y_test, data.n_classes, dtype)
     X_fit, y_fit, validation = data.X_train, y_train, (data.X_test, y_test)
     if config["patience"] is not None:
         (X_fit, y_fit), validation = _validation_split(data, y_train, seed)

@@ -8,12 +8,15 @@ import os
 import numpy as np
 
 from glassnet.datasets.dataset import Dataset
+from glassnet.dtypes import float_dtype_or_default
 
 TASKS = ("auto", "classification", "regression")
 MISSING = {"", "na", "nan", "n/a", "null", "none", "?"}
 
 
-def _number(cell: str, row: int, column: str, path: str) -> float:
+def _number(cell: str, row: int, column: str, path: str, dtype: np.dtype) -> float:
+    """The cell's number as Python's float() reads the text, refused when it is missing, not finite or
+    beyond float32's range in a float32 table (it would be stored as inf)."""
     text = cell.strip()
     if text.lower() in MISSING:
         raise ValueError(
@@ -25,9 +28,9 @@ def _number(cell: str, row: int, column: str, path: str) -> float:
         raise ValueError(f"load_csv: {path}: row {row}, column {column}: {cell!r} is not a number") from None
     if not math.isfinite(value):
         raise ValueError(f"load_csv: {path}: row {row}, column {column}: {cell!r} is not a finite number")
-    if abs(value) > FLOAT32_MAX and _rounds_to_inf(value):  # it would be stored as inf
+    if dtype == np.float32 and abs(value) > FLOAT32_MAX and _rounds_to_inf(value):  # it would be stored as inf
         raise ValueError(f"load_csv: {path}: row {row}, column {column}: {cell!r} is beyond float32's range "
-                         f"(±{FLOAT32_MAX:.4g}); rescale the column first")
+                         f"(±{FLOAT32_MAX:.4g}); rescale the column first, or read it with dtype='float64'")
     return value
 
 
@@ -99,15 +102,15 @@ MANY_CLASSES = 20
 refused as class labels (prices, counts): the file must say which task it is."""
 
 
-def _targets(cells: list, numbers: list, column: str, path: str, task: str):
-    """Class labels (and their names) or float regression targets from the target column."""
+def _targets(cells: list, numbers: list, column: str, path: str, task: str, dtype):
+    """Class labels (and their names) or regression targets in ``dtype`` from the target column."""
     if task not in TASKS:
         raise ValueError(f"load_csv: task must be one of {TASKS}, got {task!r}")
     numeric = True
     values = []
     for cell, number in zip(cells, numbers):
         try:
-            values.append(_number(cell, number, column, path))
+            values.append(_number(cell, number, column, path, dtype))
         except ValueError:
             if cell.strip().lower() in MISSING:
                 raise
@@ -115,10 +118,10 @@ def _targets(cells: list, numbers: list, column: str, path: str, task: str):
             break
     if task == "regression":
         if not numeric:
-            _number(cells[len(values)], numbers[len(values)], column, path)  # raises, naming the cell
-        return np.asarray(values, dtype=np.float32), None
+            _number(cells[len(values)], numbers[len(values)], column, path, dtype)  # raises, naming the cell
+        return np.asarray(values, dtype=dtype), None
     if numeric and task == "auto" and not all(float(v).is_integer() for v in values):
-        return np.asarray(values, dtype=np.float32), None
+        return np.asarray(values, dtype=dtype), None
     for cell, number in zip(cells, numbers):
         if cell.strip().lower() in MISSING:
             raise ValueError(f"load_csv: {path}: row {number}, column {column}: missing class label")
@@ -141,7 +144,8 @@ def _targets(cells: list, numbers: list, column: str, path: str, task: str):
     return np.asarray([index[key] for key in keys], dtype=np.int64), class_names
 
 
-def load_csv(path, target=-1, delimiter: str = ",", header: bool = True, task: str = "auto") -> Dataset:
+def load_csv(path, target=-1, delimiter: str = ",", header: bool = True, task: str = "auto",
+             dtype=None) -> Dataset:
     """A table from a CSV file as a :class:`Dataset`: every column but ``target`` is a feature.
 
     Parameters
@@ -156,18 +160,25 @@ def load_csv(path, target=-1, delimiter: str = ",", header: bool = True, task: s
     task : 'auto', 'classification' or 'regression'
         'auto' treats a target of text or of whole numbers as class labels, anything
         else as a regression target.
+    dtype : None, float32 or float64 (dtype or name)
+        The dtype of X and of regression targets; None means glassnet's default
+        dtype (float32 unless :func:`glassnet.set_default_dtype` changed it). Each
+        cell is read as Python's ``float()`` reads its text and rounded once to
+        ``dtype``: float64 keeps 16777217 and 100000000.01, which float32 rounds to
+        16777216 and 1e8. In float32, a number beyond float32's range is refused.
 
     Returns
     -------
     Dataset
-        ``X`` float32 (n_rows, n_columns - 1); ``y`` int64 labels 0..K-1 for classes
-        (``class_names[k]`` is the original text of label k, sorted) or float32 for
+        ``X`` (n_rows, n_columns - 1) in ``dtype``; ``y`` int64 labels 0..K-1 for classes
+        (``class_names[k]`` is the original text of label k, sorted) or ``dtype`` for
         regression; ``feature_names`` from the header.
 
     Raises
     ------
     FileNotFoundError; ValueError naming the row and column of a non-numeric or missing cell.
     """
+    dtype = float_dtype_or_default(dtype, "load_csv: dtype")
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"load_csv: path must be a file path (str or os.PathLike), got {type(path).__name__}")
     path = os.fspath(path)
@@ -179,11 +190,11 @@ def load_csv(path, target=-1, delimiter: str = ",", header: bool = True, task: s
     column = _target_index(target, names, path)
     features = [k for k in range(len(names)) if k != column]
     numbers = [number for number, _ in rows]
-    X = np.empty((len(rows), len(features)), dtype=np.float32)
+    X = np.empty((len(rows), len(features)), dtype=dtype)
     for i, (number, row) in enumerate(rows):
         for j, k in enumerate(features):
-            X[i, j] = _number(row[k], number, repr(names[k]), path)
-    y, class_names = _targets([row[column] for _, row in rows], numbers, repr(names[column]), path, task)
+            X[i, j] = _number(row[k], number, repr(names[k]), path, dtype)
+    y, class_names = _targets([row[column] for _, row in rows], numbers, repr(names[column]), path, task, dtype)
     base = os.path.splitext(os.path.basename(path))[0]
     return Dataset(X=X, y=y, name=base, class_names=class_names,
                    feature_names=tuple(names[k] for k in features),

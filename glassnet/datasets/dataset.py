@@ -15,8 +15,8 @@ class Dataset:
 
     Attributes
     ----------
-    X : ndarray (n_samples, n_features), float32
-    y : ndarray (n_samples,), int64 class labels (float32 for regression targets)
+    X : ndarray (n_samples, n_features), float32 or float64 (the loader's ``dtype``)
+    y : ndarray (n_samples,), int64 class labels (regression targets in X's dtype)
     name : str
     class_names : tuple of str or None
         ``class_names[k]`` is what label ``k`` means (None for regression).

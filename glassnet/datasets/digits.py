@@ -16,6 +16,7 @@ import os
 import numpy as np
 
 from glassnet.datasets.dataset import Dataset
+from glassnet.dtypes import float_dtype_or_default
 
 _FILE = os.path.join(os.path.dirname(__file__), "data", "digits.npz")
 
@@ -25,20 +26,28 @@ DESCRIPTION = (
 )
 
 
-def load_digits() -> Dataset:
+def load_digits(dtype=None) -> Dataset:
     """The 1797 8x8 digit images as a :class:`Dataset`.
+
+    Parameters
+    ----------
+    dtype : None, float32 or float64 (dtype or name)
+        X's dtype; None means glassnet's default dtype (float32 unless
+        :func:`glassnet.set_default_dtype` changed it). The pixel counts 0..16 are
+        exact in either.
 
     Returns
     -------
     Dataset
-        ``X`` float32 (1797, 64) with pixel values 0..16 (row-major 8x8), ``y`` int64
+        ``X`` (1797, 64) in ``dtype`` with pixel values 0..16 (row-major 8x8), ``y`` int64
         labels 0..9, ``images`` (1797, 8, 8), ``class_names`` "0".."9".
         ``X, y = load_digits()`` unpacks it.
     """
+    dtype = float_dtype_or_default(dtype, "load_digits: dtype")
     with np.load(_FILE, allow_pickle=False) as archive:
         images, target = archive["images"], archive["target"]
     return Dataset(
-        X=images.reshape(len(images), 64).astype(np.float32),
+        X=images.reshape(len(images), 64).astype(dtype),
         y=target.astype(np.int64),
         name="digits",
         class_names=tuple(str(k) for k in range(10)),

@@ -20,6 +20,7 @@ import numpy as np
 from glassnet.datasets.dataset import Dataset
 from glassnet.datasets.fetch import ChecksumError, check_md5, download_file
 from glassnet.datasets.idx import read_idx
+from glassnet.dtypes import float_dtype_or_default
 from glassnet.files import atomic_write
 
 DATA_DIR_VARIABLE = "GLASSNET_DATA_DIR"
@@ -163,8 +164,9 @@ def _parse(paths: dict, checksums) -> dict:
 
 
 def load_idx_collection(collection: IDXCollection, path=None, download: bool = False, *, checksums="published",
-                        mirrors=None, normalize: bool = True):
+                        mirrors=None, normalize: bool = True, dtype=None):
     """Load the train and test splits of ``collection``; see :func:`load_mnist`."""
+    dtype = float_dtype_or_default(dtype, f"load_{collection.name.replace('-', '_')}: dtype")
     folder = os.fspath(path) if path is not None else default_folder(collection)
     if checksums == "published":
         checksums = collection.md5
@@ -189,19 +191,21 @@ def load_idx_collection(collection: IDXCollection, path=None, download: bool = F
         if arrays is None:
             arrays = _parse(found, checksums)
             _write_cache(cache, arrays, fingerprint)
-    return _dataset(collection, arrays, "train", normalize), _dataset(collection, arrays, "test", normalize)
+    return (_dataset(collection, arrays, "train", normalize, dtype),
+            _dataset(collection, arrays, "test", normalize, dtype))
 
 
-def _dataset(collection, arrays, split, normalize) -> Dataset:
+def _dataset(collection, arrays, split, normalize, dtype) -> Dataset:
     images, labels = arrays[f"x_{split}"], arrays[f"y_{split}"]
     X = images.reshape(len(images), -1)
-    X = X.astype(np.float32) / np.float32(255.0) if normalize else X
+    X = X.astype(dtype) / np.array(255.0, dtype=dtype) if normalize else X  # pixel / 255 in dtype itself
     return Dataset(X=X, y=labels.astype(np.int64), name=f"{collection.name}-{split}",
                    class_names=collection.class_names, image_shape=tuple(images.shape[1:]),
                    description=collection.description)
 
 
-def load_mnist(path=None, download: bool = False, *, checksums="published", mirrors=None, normalize: bool = True):
+def load_mnist(path=None, download: bool = False, *, checksums="published", mirrors=None, normalize: bool = True,
+               dtype=None):
     """The MNIST handwritten digits as ``(train, test)`` :class:`Dataset` pairs.
 
     ``(X_train, y_train), (X_test, y_test) = load_mnist()`` unpacks it, as in Keras.
@@ -221,7 +225,11 @@ def load_mnist(path=None, download: bool = False, *, checksums="published", mirr
     mirrors : sequence of URLs, optional
         Where to download from; default the published mirrors.
     normalize : bool
-        X as float32 in [0, 1] (pixel / 255, the default) or the raw uint8 pixels.
+        X as floats in [0, 1] (pixel / 255, the default) or the raw uint8 pixels.
+    dtype : None, float32 or float64 (dtype or name)
+        The dtype of the normalized X, in which pixel / 255 is computed; None means
+        glassnet's default dtype (float32 unless :func:`glassnet.set_default_dtype`
+        changed it). With ``normalize=False`` X stays uint8 (dtype is still checked).
 
     Returns
     -------
@@ -232,14 +240,17 @@ def load_mnist(path=None, download: bool = False, *, checksums="published", mirr
     ------
     FileNotFoundError, glassnet.datasets.ChecksumError, glassnet.datasets.IDXFormatError, OSError
     """
-    return load_idx_collection(MNIST, path, download, checksums=checksums, mirrors=mirrors, normalize=normalize)
+    return load_idx_collection(MNIST, path, download, checksums=checksums, mirrors=mirrors, normalize=normalize,
+                               dtype=dtype)
 
 
 def load_fashion_mnist(path=None, download: bool = False, *, checksums="published", mirrors=None,
-                       normalize: bool = True):
+                       normalize: bool = True, dtype=None):
     """Fashion-MNIST (clothing images, same layout as MNIST) as ``(train, test)``; see :func:`load_mnist`.
+
+    ``dtype`` as there: the normalized X's dtype (None: glassnet's default, float32 unless set).
 
     Default folder: ``$GLASSNET_DATA_DIR/fashion-mnist`` or ``~/.cache/glassnet/fashion-mnist``.
     """
     return load_idx_collection(FASHION_MNIST, path, download, checksums=checksums, mirrors=mirrors,
-                               normalize=normalize)
+                               normalize=normalize, dtype=dtype)

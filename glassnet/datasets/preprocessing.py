@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from glassnet.dtypes import float_dtype_or_default, get_default_dtype
 from glassnet.validation import as_array, check_features
 
 
@@ -60,16 +61,15 @@ class Standardizer:
         return X
 
     def transform(self, X) -> np.ndarray:
-        """(X - mean_) / scale_, in X's float dtype (float32 for integer input)."""
+        """(X - mean_) / scale_, computed in float64 and returned in X's float dtype (glassnet's
+        default dtype, float32 unless :func:`glassnet.set_default_dtype` changed it, for integer input)."""
         X = self._check(X, "transform")
-        dtype = X.dtype if X.dtype.kind == "f" else np.float32
-        return ((X - self.mean_) / self.scale_).astype(dtype)
+        return ((X - self.mean_) / self.scale_).astype(_float_dtype_of(X))
 
     def inverse_transform(self, Z) -> np.ndarray:
-        """Z · scale_ + mean_: back to the original units."""
+        """Z · scale_ + mean_: back to the original units, in Z's float dtype (as :meth:`transform`)."""
         Z = self._check(Z, "inverse_transform")
-        dtype = Z.dtype if Z.dtype.kind == "f" else np.float32
-        return (Z * self.scale_ + self.mean_).astype(dtype)
+        return (Z * self.scale_ + self.mean_).astype(_float_dtype_of(Z))
 
     def fit_transform(self, X) -> np.ndarray:
         return self.fit(X).transform(X)
@@ -85,12 +85,27 @@ class Standardizer:
         return f"Standardizer({fitted})"
 
 
-def standardize(X) -> np.ndarray:
-    """(X - mean) / std per feature, with the statistics of X itself (see :class:`Standardizer`)."""
-    return Standardizer().fit_transform(X)
+def _float_dtype_of(X: np.ndarray) -> np.dtype:
+    """X's dtype when it is floating, else glassnet's default dtype (for integer input)."""
+    return X.dtype if X.dtype.kind == "f" else get_default_dtype()
 
 
-def one_hot(y, n_classes: int | None = None, dtype=np.float32) -> np.ndarray:
+def standardize(X, dtype=None) -> np.ndarray:
+    """(X - mean) / std per feature, with the statistics of X itself (see :class:`Standardizer`).
+
+    The result is in ``dtype`` when given (float32 or float64, by dtype or name), else in X's float
+    dtype, or glassnet's default dtype (float32 unless set) for integer X. The statistics and the
+    division are computed in float64 either way, and rounded once to the result's dtype.
+    """
+    if dtype is None:
+        return Standardizer().fit_transform(X)
+    dtype = float_dtype_or_default(dtype, "standardize: dtype")
+    standardizer = Standardizer().fit(X)
+    X = standardizer._check(X, "transform")
+    return ((X - standardizer.mean_) / standardizer.scale_).astype(dtype)
+
+
+def one_hot(y, n_classes: int | None = None, dtype=None) -> np.ndarray:
     """Row i is all zeros except a 1 in column y[i].
 
     Parameters
@@ -98,7 +113,11 @@ def one_hot(y, n_classes: int | None = None, dtype=np.float32) -> np.ndarray:
     y : array of int (n_samples,), labels 0..n_classes-1
     n_classes : int, optional
         Number of columns; default ``max(y) + 1``.
+    dtype : None, float32 or float64 (dtype or name)
+        The rows' dtype; None means glassnet's default dtype (float32 unless
+        :func:`glassnet.set_default_dtype` changed it).
     """
+    dtype = float_dtype_or_default(dtype, "one_hot: dtype")
     y = as_array(y, "one_hot: y")
     if y.ndim != 1:
         raise ValueError(f"one_hot: y must be a 1-D array of class labels, got shape {y.shape}")
