@@ -26,3 +26,20 @@ def default_float64():
         yield
     finally:
         glassnet.set_default_dtype(before)
+
+
+@pytest.fixture
+def record_fits(monkeypatch):
+    """``record_fits(module, name)`` wraps the fit function ``module.name`` so each call's (X, y) is kept
+    in the list it returns, and the fit still runs."""
+    def install(module, name: str) -> list:
+        fitted, real_fit = [], getattr(module, name)
+
+        def recording_fit(model, loss, optimizer, X, y, **options):
+            fitted.append((X, y))
+            return real_fit(model, loss, optimizer, X, y, **options)
+
+        monkeypatch.setattr(module, name, recording_fit)
+        return fitted
+
+    return install

@@ -324,17 +324,10 @@ def test_a_float64_regression_run_trains_and_scores_on_the_tables_own_digits(tmp
     assert status == 0 and f"mean squared error {np.mean((predicted - BIG_Y) ** 2):.4f}" in printed
 
 
-def test_compare_with_float64_fits_the_tables_own_digits(tmp_path, capsys, monkeypatch):
+def test_compare_with_float64_fits_the_tables_own_digits(tmp_path, capsys, record_fits):
     from glassnet.cli import training_run
 
-    fitted = []
-
-    def recording_fit(model, loss, optimizer, X, y, **options):
-        fitted.append((X, y))
-        return real_fit(model, loss, optimizer, X, y, **options)
-
-    real_fit = training_run.fit
-    monkeypatch.setattr(training_run, "fit", recording_fit)
+    fitted = record_fits(training_run, "fit")
     status, _, err = run(capsys, "compare", "--what", "regularization", "--dataset", big_csv(tmp_path), *REGRESSION,
                          "--float64", "--epochs", "1", "--test-size", "0.2", "--no-plots")
     assert status == 0, err

@@ -285,17 +285,10 @@ def test_a_refused_coefs_assignment_changes_no_layer_and_a_value_beyond_float32_
 
 # ---------------------------------------------------------------- a float64 estimator's data is never rounded to float32
 @pytest.mark.parametrize("early_stopping", [False, True])
-def test_a_float64_estimator_fits_its_data_unrounded(monkeypatch, early_stopping):
+def test_a_float64_estimator_fits_its_data_unrounded(record_fits, early_stopping):
     from glassnet.estimators import base
 
-    fitted = []
-
-    def recording_fit(model, loss, optimizer, X, y, **options):
-        fitted.append((X, y))
-        return real_fit(model, loss, optimizer, X, y, **options)
-
-    real_fit = base.glassnet_fit
-    monkeypatch.setattr(base, "glassnet_fit", recording_fit)
+    fitted = record_fits(base, "glassnet_fit")
     X = 16777217.0 + 2.0 * np.arange(40).reshape(20, 2)  # odd integers above 2**24: float32 rounds every one
     y = 100000000.01 + np.arange(20.0)  # cents at 1e8: float32 rounds them all away
     for X_given in (X, X.astype(np.int64)):
