@@ -472,6 +472,15 @@ class Tensor(InPlaceMethods):
     def matmul(self, other):
         return self @ other
 
+    mm = matmul
+
+    def t(self):
+        """The transpose of a matrix (a tensor of at most 2 dimensions), as PyTorch's ``t()``."""
+        if self.ndim > 2:
+            raise ValueError(f"t: expects a tensor of at most 2 dimensions, got shape {self.shape}; use "
+                             f"transpose(dim0, dim1)")
+        return shape_ops.transpose(self, None)
+
     def pow(self, exponent):
         return self ** exponent
 

@@ -70,6 +70,23 @@ class InPlaceMethods:
 
     clip_ = clamp_
 
+    def __setitem__(self, index, value):
+        """``x[index] = value``, in place (``x[x < 0] = 0``), with the rule of every in-place change."""
+        _check_may_change(self, "item assignment")
+        data = self._data
+        index = index._data if hasattr(index, "_data") and not isinstance(index, np.ndarray) else index
+        if isinstance(index, tuple):
+            index = tuple(i._data if hasattr(i, "_data") and not isinstance(i, np.ndarray) else i for i in index)
+
+        def write():
+            data[index] = _array(value)
+
+        try:
+            return _guarded(self, "item assignment", write)
+        except IndexError as error:
+            raise IndexError(f"item assignment: index {index!r} does not fit a tensor of shape {data.shape}: "
+                             f"{error}") from None
+
 
 def _array(value):
     return value._data if hasattr(value, "_data") and not isinstance(value, np.ndarray) else value

@@ -472,3 +472,11 @@ def test_init_fills_a_parameters_data_array_as_pytorch_code_passes_it():
     gn.init.normal_(layer.weight.data, 0.0, 0.5, generator=1)
     np.testing.assert_array_equal(layer.weight.data,
                                   np.random.default_rng(1).normal(0.0, 0.5, size=(3, 4)).astype(np.float32))
+
+
+def test_t_and_mm_are_the_matrix_transpose_and_product():
+    a = np.arange(6.0).reshape(2, 3)
+    np.testing.assert_array_equal(gn.tensor(a).t().data, a.T)
+    np.testing.assert_array_equal(gn.tensor(a).mm(gn.tensor(a.T)).data, a @ a.T)
+    with pytest.raises(ValueError, match=r"t: expects a tensor of at most 2 dimensions, got shape \(1, 2, 3\)"):
+        gn.tensor(a[None]).t()

@@ -84,3 +84,22 @@ def test_in_place_on_a_from_numpy_tensor_changes_the_array_and_tensor_copies():
     np.testing.assert_array_equal(array, 1)
     gn.from_numpy(array).add_(1)  # torch.from_numpy shares
     np.testing.assert_array_equal(array, 2)
+
+
+def test_item_assignment_writes_in_place_under_the_same_rule():
+    a = np.array([[1.0, -2.0], [3.0, -4.0]], dtype=np.float32)
+    x = gn.tensor(a)
+    x[x < 0] = 0  # a boolean Tensor index, as PyTorch code writes it
+    x[0, 1] = 9
+    expected = a.copy()
+    expected[expected < 0] = 0
+    expected[0, 1] = 9
+    np.testing.assert_array_equal(x.data, expected)
+    with pytest.raises(IndexError, match=r"item assignment: index 5 does not fit a tensor of shape \(2, 2\)"):
+        x[5] = 1
+    w = gn.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="item assignment: a leaf tensor that requires grad"):
+        w[0] = 5
+    with gn.no_grad():
+        w[0] = 5
+    np.testing.assert_array_equal(w.data, [5.0, 2.0])
