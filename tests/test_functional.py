@@ -329,3 +329,59 @@ def test_zero_dimensional_softmax_and_a_scalar_bias_work_as_in_pytorch():
     y = F.linear(x, t64(np.ones((1, 3))), b)  # x W^T + b with b broadcast: 3.5 in each row
     y.sum().backward()
     assert y.numpy().tolist() == [[3.5], [3.5]] and b.grad.item() == 2.0
+
+
+def test_dropout_keeps_one_minus_p_of_the_elements_and_scales_survivors_exactly_by_its_inverse():
+    for dtype, p in ((np.float32, 0.3), (np.float64, 0.8)):
+        x = gn.tensor(np.ones((200, 500), dtype=dtype))
+        y = F.dropout(x, p, generator=0).numpy()
+        assert y.dtype == dtype
+        kept = y != 0
+        assert abs(kept.mean() - (1 - p)) < 4 * np.sqrt(p * (1 - p) / y.size)  # four standard errors
+        np.testing.assert_array_equal(np.unique(y[kept]), [dtype(1) / dtype(1 - p)])
+
+
+def test_dropout_with_the_same_seed_draws_the_same_mask_and_a_generator_goes_on():
+    x = gn.tensor(np.random.default_rng(0).standard_normal((6, 7)))
+    np.testing.assert_array_equal(F.dropout(x, 0.5, generator=7).numpy(), F.dropout(x, 0.5, generator=7).numpy())
+    stream = np.random.default_rng(7)
+    first, second = F.dropout(x, 0.5, generator=stream).numpy(), F.dropout(x, 0.5, generator=stream).numpy()
+    np.testing.assert_array_equal(first, F.dropout(x, 0.5, generator=7).numpy())
+    assert not np.array_equal(first != 0, second != 0)
+    gn.manual_seed(11)
+    by_default = F.dropout(x, 0.5).numpy()
+    gn.manual_seed(11)
+    np.testing.assert_array_equal(F.dropout(x, 0.5).numpy(), by_default)
+
+
+def test_dropout_is_the_identity_when_not_training_or_p_is_zero_and_zero_for_p_one():
+    x = t64(np.random.default_rng(1).standard_normal((3, 4)))
+    assert F.dropout(x, 0.5, training=False) is x
+    assert F.dropout(x, 0.0) is x
+    y = F.dropout(x, 1.0, generator=0)
+    np.testing.assert_array_equal(y.numpy(), np.zeros((3, 4)))
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), np.zeros((3, 4)))
+
+
+def test_dropout_gradient_is_the_mask_over_the_keep_probability():
+    x_data = np.random.default_rng(2).uniform(0.5, 2.0, size=(5, 6))
+    gn.gradcheck(lambda v: F.dropout(v, 0.4, generator=3), t64(x_data), atol=1e-7, rtol=1e-6)  # one mask per call
+    x = t64(x_data)
+    y = F.dropout(x, 0.4, generator=3)
+    y.sum().backward()
+    kept = y.numpy() != 0  # x > 0, so a zero output is a dropped element
+    np.testing.assert_allclose(x.grad.numpy(), kept / 0.6, rtol=1e-15)
+
+
+@pytest.mark.parametrize("p", [-0.1, 1.5, float("nan"), True, "0.5"])
+def test_dropout_refuses_a_p_outside_zero_to_one_by_name(p):
+    with pytest.raises(ValueError, match=r"dropout: p must be a probability in \[0, 1\]"):
+        F.dropout(t64(np.ones(3)), p)
+
+
+def test_dropout_refuses_a_training_flag_that_is_not_a_bool_and_integer_input():
+    with pytest.raises(TypeError, match="dropout: training must be True or False, got 'yes'"):
+        F.dropout(t64(np.ones(3)), 0.5, training="yes")
+    with pytest.raises(TypeError, match="dropout: input must be a float tensor, got dtype int64"):
+        F.dropout(np.arange(3), 0.5)

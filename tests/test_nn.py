@@ -322,3 +322,46 @@ def test_cross_entropy_loss_takes_weight_first_as_pytorch_and_names_a_reduction_
     with pytest.raises(ValueError, match="weight must be one finite number per class"):
         nn.CrossEntropyLoss(weight=[[1.0, 2.0]])
     assert nn.CrossEntropyLoss(reduction="sum").reduction == "sum"
+
+
+def test_dropout_layer_draws_a_new_mask_each_call_from_its_seed_and_is_the_identity_in_eval():
+    x = gn.tensor(np.ones((100, 100), dtype=np.float32))
+    layer = nn.Dropout(0.25, generator=0)
+    first, second = layer(x).numpy(), layer(x).numpy()
+    assert not np.array_equal(first, second)  # one stream: each call a new mask
+    assert abs((first != 0).mean() - 0.75) < 4 * np.sqrt(0.25 * 0.75 / x.numel())
+    np.testing.assert_array_equal(np.unique(first), [0.0, np.float32(1) / np.float32(0.75)])
+    again = nn.Dropout(0.25, generator=0)
+    np.testing.assert_array_equal(again(x).numpy(), first)  # the same seed, the same masks
+    np.testing.assert_array_equal(again(x).numpy(), second)
+    layer.eval()
+    assert layer(x) is x
+    assert nn.Dropout(0.0)(x) is x
+    np.testing.assert_array_equal(nn.Dropout(1.0)(x).numpy(), np.zeros((100, 100)))
+
+
+def test_dropout_layer_checks_its_arguments_and_prints_like_pytorch():
+    assert repr(nn.Dropout()) == "Dropout(p=0.5, inplace=False)"
+    assert nn.Dropout(0.2, inplace=True).inplace
+    with pytest.raises(ValueError, match=r"Dropout: p must be a probability in \[0, 1\].*got 1.2"):
+        nn.Dropout(1.2)
+    with pytest.raises(TypeError, match="Dropout: inplace must be True or False"):
+        nn.Dropout(0.5, "no")
+    with pytest.raises(TypeError, match="generator: expected None, an int seed or a numpy.random.Generator"):
+        nn.Dropout(0.5, generator="seed")
+
+
+@pytest.mark.parametrize("order", ["linear-dropout-relu", "linear-relu-dropout"])
+def test_dropout_in_a_sequential_is_applied_next_to_a_fused_linear_activation(order):
+    """Sequential fuses Linear + ReLU; a Dropout between or after them must still drop, with its own mask."""
+    x = np.random.default_rng(0).standard_normal((8, 4)).astype(np.float32)
+    linear = nn.Linear(4, 6, generator=1)
+    dropout = nn.Dropout(0.5, generator=2)
+    layers = (linear, dropout, nn.ReLU()) if order == "linear-dropout-relu" else (linear, nn.ReLU(), dropout)
+    model = nn.Sequential(*layers)
+    out = model(x).numpy()
+    z = x @ linear.weight.numpy().T + linear.bias.numpy()
+    mask = (np.random.default_rng(2).random(z.shape) >= 0.5).astype(np.float32) / np.float32(0.5)
+    np.testing.assert_allclose(out, np.maximum(z, 0) * mask, rtol=1e-6, atol=1e-7)  # relu(z)·m = relu(z·m) for m ≥ 0
+    model.eval()
+    np.testing.assert_allclose(model(x).numpy(), np.maximum(z, 0), rtol=1e-6, atol=1e-7)

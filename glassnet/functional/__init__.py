@@ -1,5 +1,6 @@
 """The maths of networks as plain functions (import as ``glassnet.functional as F``)."""
 from glassnet.functional.activations import gelu, leaky_relu, linear, log_softmax, relu, sigmoid, softmax, tanh
+from glassnet.functional.dropout import dropout
 from glassnet.functional.losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -9,7 +10,7 @@ from glassnet.functional.losses import (
 from glassnet.functional.regularization import l1_penalty, l2_penalty
 
 __all__ = [
-    "relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax", "gelu", "linear",
+    "relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax", "gelu", "linear", "dropout",
     "mse_loss", "cross_entropy", "binary_cross_entropy", "binary_cross_entropy_with_logits",
     "l1_penalty", "l2_penalty",
 ]
