@@ -365,3 +365,24 @@ def test_dropout_in_a_sequential_is_applied_next_to_a_fused_linear_activation(or
     np.testing.assert_allclose(out, np.maximum(z, 0) * mask, rtol=1e-6, atol=1e-7)  # relu(z)·m = relu(z·m) for m ≥ 0
     model.eval()
     np.testing.assert_allclose(model(x).numpy(), np.maximum(z, 0), rtol=1e-6, atol=1e-7)
+
+
+def test_identity_returns_its_input_and_takes_any_arguments():
+    x = gn.tensor(np.ones((2, 3)))
+    assert nn.Identity()(x) is x
+    assert nn.Identity(54, unused="argument")(x) is x
+    assert repr(nn.Identity()) == "Identity()" and not list(nn.Identity().parameters())
+
+
+def test_flatten_keeps_the_batch_dimension_by_default():
+    x = gn.tensor(np.arange(48.0).reshape(2, 3, 2, 4), requires_grad=True)
+    y = nn.Flatten()(x)
+    assert y.shape == (2, 24)
+    np.testing.assert_array_equal(y.numpy(), x.numpy().reshape(2, 24))
+    assert nn.Flatten(0, 1)(x).shape == (6, 2, 4) and nn.Flatten(-2)(x).shape == (2, 3, 8)
+    (y * 2).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), np.full((2, 3, 2, 4), 2.0))
+    assert nn.Flatten()(np.ones((5, 2, 2))).shape == (5, 4)
+    assert repr(nn.Flatten()) == "Flatten(start_dim=1, end_dim=-1)"
+    with pytest.raises(TypeError, match="Flatten: start_dim must be an integer, got 1.5"):
+        nn.Flatten(1.5)

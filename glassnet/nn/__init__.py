@@ -3,6 +3,8 @@ from glassnet import init
 from glassnet.nn.activation import GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from glassnet.nn.container import Sequential
 from glassnet.nn.dropout import Dropout
+from glassnet.nn.flatten import Flatten
+from glassnet.nn.identity import Identity
 from glassnet.nn.linear import Linear
 from glassnet.nn.loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss
 from glassnet.nn.module import Module
@@ -11,6 +13,6 @@ from glassnet.nn.parameter import Parameter
 __all__ = [
     "Module", "Parameter", "Linear", "Sequential",
     "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "GELU",
-    "Dropout",
+    "Dropout", "Identity", "Flatten",
     "MSELoss", "CrossEntropyLoss", "BCELoss", "BCEWithLogitsLoss", "init",
 ]
