@@ -41,6 +41,15 @@ def test_every_module_round_trips_with_identical_outputs(tmp_path, dtype):
         assert repr(glassnet.load(tmp_path / "loss.npz")) == repr(loss)
 
 
+def test_a_module_list_round_trips_through_a_file(tmp_path):
+    layers = nn.ModuleList([nn.Linear(2, 3, generator=0), nn.Tanh(), nn.Linear(3, 1, generator=1)])
+    glassnet.save(layers, tmp_path / "layers.npz")
+    loaded = glassnet.load(tmp_path / "layers.npz")
+    assert isinstance(loaded, nn.ModuleList) and repr(loaded) == repr(layers)
+    for name, value in layers.state_dict().items():
+        np.testing.assert_array_equal(loaded.state_dict()[name], value)
+
+
 def _estimators():
     from sklearn.datasets import make_classification, make_multilabel_classification, make_regression
 

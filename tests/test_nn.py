@@ -386,3 +386,63 @@ def test_flatten_keeps_the_batch_dimension_by_default():
     assert repr(nn.Flatten()) == "Flatten(start_dim=1, end_dim=-1)"
     with pytest.raises(TypeError, match="Flatten: start_dim must be an integer, got 1.5"):
         nn.Flatten(1.5)
+
+
+class Tower(nn.Module):
+    """Layers kept in a ModuleList and called in a forward of its own."""
+
+    def __init__(self, sizes, seed=0):
+        super().__init__()
+        self.layers = nn.ModuleList([nn.Linear(a, b, generator=seed + i) for i, (a, b) in enumerate(zip(sizes, sizes[1:]))])
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = layer(x).tanh()
+        return x
+
+
+def test_module_list_registers_its_layers_under_pytorch_names():
+    tower = Tower([3, 4, 2])
+    assert list(tower.state_dict()) == ["layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias"]
+    assert [name for name, _ in tower.named_parameters()] == list(tower.state_dict())
+    assert len(list(tower.parameters())) == 4
+    copy = Tower([3, 4, 2], seed=10)
+    copy.load_state_dict(tower.state_dict())
+    x = np.random.default_rng(0).standard_normal((5, 3)).astype(np.float32)
+    np.testing.assert_array_equal(copy(x).numpy(), tower(x).numpy())
+    tower.eval()
+    assert not tower.layers[1].training
+
+
+def test_module_list_edits_like_a_list_and_renumbers():
+    a, b, c, d = nn.Linear(1, 1), nn.ReLU(), nn.Tanh(), nn.Sigmoid()
+    layers = nn.ModuleList([a, b])
+    assert layers.append(c) is layers and len(layers) == 3 and list(layers) == [a, b, c]
+    layers.extend([d])
+    layers.insert(1, nn.Identity())
+    assert [type(m).__name__ for m in layers] == ["Linear", "Identity", "ReLU", "Tanh", "Sigmoid"]
+    assert [name for name, _ in layers.named_children()] == ["0", "1", "2", "3", "4"]
+    assert layers[-1] is d and layers[0] is a
+    tail = layers[2:]
+    assert isinstance(tail, nn.ModuleList) and list(tail) == [b, c, d]
+    assert [name for name, _ in tail.named_children()] == ["0", "1", "2"]  # a slice is numbered from 0
+    layers[1] = nn.GELU()
+    assert isinstance(layers[1], nn.GELU)
+    del layers[0]
+    assert [name for name, _ in layers.named_children()] == ["0", "1", "2", "3"] and layers[0] is not a
+    del layers[1:3]
+    assert [type(m).__name__ for m in layers] == ["GELU", "Sigmoid"]
+    layers += nn.ModuleList([a])
+    assert list(layers)[-1] is a and list(layers.parameters()) == [a.weight, a.bias]
+    assert list(nn.ModuleList([b]) + nn.ModuleList([c])) == [b, c]
+
+
+def test_module_list_refuses_what_is_not_a_module_and_has_no_forward():
+    with pytest.raises(TypeError, match="ModuleList.extend: item 1 must be a glassnet.nn.Module, got int"):
+        nn.ModuleList([nn.ReLU(), 3])
+    with pytest.raises(TypeError, match="ModuleList.extend: expected an iterable of glassnet.nn.Module, got ReLU"):
+        nn.ModuleList(nn.ReLU())
+    with pytest.raises(IndexError, match="ModuleList: index 2 is out of range for 2 layers"):
+        nn.ModuleList([nn.ReLU(), nn.Tanh()])[2]
+    with pytest.raises(NotImplementedError, match="ModuleList must define forward"):
+        nn.ModuleList([nn.ReLU()])(np.ones(2))

@@ -1,7 +1,7 @@
 """Layers and networks (``glassnet.nn``), named as in ``torch.nn``."""
 from glassnet import init
 from glassnet.nn.activation import GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
-from glassnet.nn.container import Sequential
+from glassnet.nn.container import ModuleList, Sequential
 from glassnet.nn.dropout import Dropout
 from glassnet.nn.flatten import Flatten
 from glassnet.nn.identity import Identity
@@ -11,7 +11,7 @@ from glassnet.nn.module import Module
 from glassnet.nn.parameter import Parameter
 
 __all__ = [
-    "Module", "Parameter", "Linear", "Sequential",
+    "Module", "Parameter", "Linear", "Sequential", "ModuleList",
     "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "GELU",
     "Dropout", "Identity", "Flatten",
     "MSELoss", "CrossEntropyLoss", "BCELoss", "BCEWithLogitsLoss", "init",
