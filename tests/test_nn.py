@@ -446,3 +446,18 @@ def test_module_list_refuses_what_is_not_a_module_and_has_no_forward():
         nn.ModuleList([nn.ReLU(), nn.Tanh()])[2]
     with pytest.raises(NotImplementedError, match="ModuleList must define forward"):
         nn.ModuleList([nn.ReLU()])(np.ones(2))
+
+
+def test_nll_and_l1_loss_modules_call_functional():
+    rng = np.random.default_rng(0)
+    log_p = gn.functional.log_softmax(gn.tensor(rng.standard_normal((5, 3))), dim=1)
+    labels = np.array([0, 2, 1, 1, 2])
+    loss = nn.NLLLoss(weight=[1.0, 2.0, 0.5], ignore_index=2)
+    assert loss(log_p, labels).item() == gn.functional.nll_loss(log_p, labels, [1.0, 2.0, 0.5], ignore_index=2).item()
+    assert repr(loss) == "NLLLoss(reduction='mean', weight=[1.0, 2.0, 0.5], ignore_index=2)"
+    target = rng.standard_normal((5, 3))
+    assert nn.L1Loss("sum")(log_p, target).item() == gn.functional.l1_loss(log_p, target, reduction="sum").item()
+    with pytest.raises(TypeError, match=r"NLLLoss: the first argument is weight.*NLLLoss\(reduction='sum'\)"):
+        nn.NLLLoss("sum")
+    with pytest.raises(ValueError, match="L1Loss: reduction must be one of"):
+        nn.L1Loss(reduction="average")

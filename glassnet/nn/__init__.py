@@ -6,7 +6,7 @@ from glassnet.nn.dropout import Dropout
 from glassnet.nn.flatten import Flatten
 from glassnet.nn.identity import Identity
 from glassnet.nn.linear import Linear
-from glassnet.nn.loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss
+from glassnet.nn.loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
 from glassnet.nn.module import Module
 from glassnet.nn.parameter import Parameter
 
@@ -14,5 +14,5 @@ __all__ = [
     "Module", "Parameter", "Linear", "Sequential", "ModuleList",
     "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "GELU",
     "Dropout", "Identity", "Flatten",
-    "MSELoss", "CrossEntropyLoss", "BCELoss", "BCEWithLogitsLoss", "init",
+    "MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss", "init",
 ]

@@ -61,9 +61,9 @@ def _prepare_targets(y, n, loss_fn, dtype, name):
 
 def _takes_labels(loss_fn) -> bool:
     from glassnet import functional as F
-    from glassnet.nn import CrossEntropyLoss
+    from glassnet.nn import CrossEntropyLoss, NLLLoss
 
-    return is_loss(loss_fn, CrossEntropyLoss, F.cross_entropy)
+    return is_loss(loss_fn, CrossEntropyLoss, F.cross_entropy) or is_loss(loss_fn, NLLLoss, F.nll_loss)
 
 
 def _loss_value(loss, caller: str) -> float:
