@@ -35,6 +35,8 @@ OPTIMIZERS = {
     "adamw": lambda p: optim.AdamW(p, lr=0.01),
     "rmsprop-centered": lambda p: optim.RMSprop(p, lr=0.01, momentum=0.5, centered=True),
     "adagrad": lambda p: optim.Adagrad(p, lr=0.1, lr_decay=0.01),
+    "sgd-multistep": lambda p: optim.SGD(p, lr=0.1, momentum=0.5),
+    "sgd-lambda": lambda p: optim.SGD(p, lr=0.1),
 }
 SCHEDULERS = {
     "sgd-nesterov": lambda o: optim.StepLR(o, step_size=2, gamma=0.5),
@@ -42,6 +44,8 @@ SCHEDULERS = {
     "adamw": lambda o: optim.CosineAnnealingLR(o, T_max=5),
     "rmsprop-centered": lambda o: optim.ExponentialLR(o, gamma=0.9),
     "adagrad": lambda o: None,
+    "sgd-multistep": lambda o: optim.MultiStepLR(o, milestones=[2, 4, 4], gamma=0.5),
+    "sgd-lambda": lambda o: optim.LambdaLR(o, lambda epoch: 1 / (1 + epoch)),  # its function is not saved, only given again
 }
 
 
