@@ -28,8 +28,9 @@ class Dropout(Module):
         Taken for PyTorch code; changes nothing (the output is always a new array).
     generator : None, int or numpy.random.Generator
         Draws the masks. None uses glassnet's default generator at each call (``glassnet.manual_seed``);
-        an int seeds one generator for this layer, whose masks then differ from call to call. It is not
-        saved by ``glassnet.save``: a loaded Dropout draws from the default generator.
+        an int seeds one generator for this layer, whose masks then differ from call to call. Its state is
+        kept in ``fit``'s checkpoints (so a resumed run draws the same masks), not by ``glassnet.save``: a
+        loaded Dropout draws from the default generator.
     """
 
     def __init__(self, p: float = 0.5, inplace: bool = False, *, generator=None):
@@ -46,3 +47,16 @@ class Dropout(Module):
 
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"
+
+
+def mask_generators(model) -> list:
+    """The generators the Dropout layers in ``model`` draw their masks from, each once, in module order:
+    a layer's own, or glassnet's default one (what a checkpoint saves so a resumed run draws the same masks)."""
+    from glassnet.random import default_generator
+
+    found = {}
+    for module in model.modules():
+        if isinstance(module, Dropout):
+            generator = module.generator if module.generator is not None else default_generator()
+            found.setdefault(id(generator), generator)
+    return list(found.values())
