@@ -434,6 +434,7 @@ def test_module_list_edits_like_a_list_and_renumbers():
     assert [type(m).__name__ for m in layers] == ["GELU", "Sigmoid"]
     layers += nn.ModuleList([a])
     assert list(layers)[-1] is a and list(layers.parameters()) == [a.weight, a.bias]
+    assert layers.pop(0) is not a and [name for name, _ in layers.named_children()] == ["0", "1"]
     assert list(nn.ModuleList([b]) + nn.ModuleList([c])) == [b, c]
 
 

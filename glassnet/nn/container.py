@@ -189,7 +189,7 @@ class ModuleList(_NumberedModules):
     gives ``state_dict`` keys ``"layers.0.weight"``, ... as in PyTorch.
 
     It has no ``forward``: the module holding it decides how its layers are called, e.g.
-    ``for layer in self.layers: x = layer(x)``. ``append``, ``extend``, ``insert``, ``+=``,
+    ``for layer in self.layers: x = layer(x)``. ``append``, ``extend``, ``insert``, ``pop``, ``+=``,
     indexing, slices (a new ModuleList, numbered from 0), assignment and ``del`` (which
     renumbers) work as on a list.
     """
@@ -201,6 +201,12 @@ class ModuleList(_NumberedModules):
 
     def _sliced(self, items: list) -> "ModuleList":
         return ModuleList([module for _, module in items])
+
+    def pop(self, index):
+        """Remove the module at ``index`` (the later ones are renumbered) and return it."""
+        module = self[index]
+        del self[index]
+        return module
 
     def __iadd__(self, modules) -> "ModuleList":
         return self.extend(modules)
