@@ -87,7 +87,7 @@ def build_module(spec: dict):
     config = spec.get("config") or {}
     if not isinstance(children, dict) or not isinstance(config, dict):
         raise ModelFileError(f"load: the {spec['type']} entry of the architecture is malformed")
-    if cls.__name__ == "Sequential":
+    if cls.__name__ in ("Sequential", "ModuleList"):  # their children are their config
         return cls._rebuilt({name: build_module(child) for name, child in children.items()})
     try:
         return cls(**config)

@@ -405,10 +405,15 @@ class Tensor(InPlaceMethods):
 
     view = reshape
 
-    def flatten(self, start_dim: int = 0):
-        """Merge dimensions from ``start_dim`` on into one."""
-        start = _dim(start_dim, max(self.ndim, 1), "flatten")
-        return self.reshape(self.shape[:start] + (math.prod(self.shape[start:]),))  # not -1: it can be 0
+    def flatten(self, start_dim: int = 0, end_dim: int = -1):
+        """Merge dimensions ``start_dim`` to ``end_dim`` (both included) into one, as in PyTorch."""
+        ndim = max(self.ndim, 1)
+        start, end = _dim(start_dim, ndim, "flatten"), _dim(end_dim, ndim, "flatten")
+        if start > end:
+            raise ValueError(f"flatten: start_dim ({start_dim}) must not come after end_dim ({end_dim}) "
+                             f"for a tensor of {self.ndim} dimensions")
+        merged = math.prod(self.shape[start:end + 1])  # not -1: it can be 0
+        return self.reshape(self.shape[:start] + (merged,) + self.shape[end + 1:])
 
     def transpose(self, *axes):
         """Two dimensions exchanged, as in PyTorch: ``x.transpose(0, 1)`` (for 2-D, ``x.T``).

@@ -35,6 +35,8 @@ OPTIMIZERS = {
     "adamw": lambda p: optim.AdamW(p, lr=0.01),
     "rmsprop-centered": lambda p: optim.RMSprop(p, lr=0.01, momentum=0.5, centered=True),
     "adagrad": lambda p: optim.Adagrad(p, lr=0.1, lr_decay=0.01),
+    "sgd-multistep": lambda p: optim.SGD(p, lr=0.1, momentum=0.5),
+    "sgd-lambda": lambda p: optim.SGD(p, lr=0.1),
 }
 SCHEDULERS = {
     "sgd-nesterov": lambda o: optim.StepLR(o, step_size=2, gamma=0.5),
@@ -42,6 +44,8 @@ SCHEDULERS = {
     "adamw": lambda o: optim.CosineAnnealingLR(o, T_max=5),
     "rmsprop-centered": lambda o: optim.ExponentialLR(o, gamma=0.9),
     "adagrad": lambda o: None,
+    "sgd-multistep": lambda o: optim.MultiStepLR(o, milestones=[2, 4, 4], gamma=0.5),
+    "sgd-lambda": lambda o: optim.LambdaLR(o, lambda epoch: 1 / (1 + epoch)),  # its function is not saved, only given again
 }
 
 
@@ -109,6 +113,27 @@ def test_resume_refuses_a_checkpoint_from_another_run(tmp_path):
     with pytest.raises(ValueError, match="checkpoint_every: expected an integer >= 1, got 0"):
         glassnet.fit(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1), X, y, epochs=1,
                      checkpoint=tmp_path, checkpoint_every=0)
+
+
+def train_with_dropout(directory, callbacks=(), resume=False):
+    """A network with one Dropout of its own generator and one drawing from the default generator."""
+    glassnet.manual_seed(4)  # a fresh process would start here too
+    X, y = data()
+    model = nn.Sequential(nn.Linear(5, 12, generator=0), nn.Tanh(), nn.Dropout(0.3, generator=8),
+                          nn.Linear(12, 12, generator=1), nn.ReLU(), nn.Dropout(0.2), nn.Linear(12, 3, generator=2))
+    optimizer = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    glassnet.fit(model, nn.CrossEntropyLoss(), optimizer, X, y, epochs=5, batch_size=10, seed=5, progress=False,
+                 callbacks=callbacks, checkpoint=directory, checkpoint_every=1, resume=resume)
+    return model
+
+
+def test_a_resumed_run_with_dropout_draws_the_masks_of_an_uninterrupted_one(tmp_path):
+    reference = train_with_dropout(tmp_path / "straight")
+    with pytest.raises(KeyboardInterrupt):
+        train_with_dropout(tmp_path / "interrupted", callbacks=[InterruptAt(epoch=2, step=3)])
+    resumed = train_with_dropout(tmp_path / "interrupted", resume=True)
+    for (key, a), (_, b) in zip(reference.state_dict().items(), resumed.state_dict().items()):
+        np.testing.assert_array_equal(a, b, err_msg=key)
 
 
 def test_a_checkpoint_whose_optimizer_state_does_not_fit_leaves_the_model_as_it_was(tmp_path):

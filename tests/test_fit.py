@@ -454,3 +454,35 @@ def test_the_logged_loss_of_ignored_or_weighted_rows_is_the_data_sets_loss_whate
     history = gn.fit(model, loss_fn, gn.optim.SGD(model.parameters(), lr=0.0), X, y, epochs=1, batch_size=8,
                      shuffle=False, progress=False)  # lr 0: the weights stay, so the epoch's loss is `whole`
     assert history["loss"][0] == pytest.approx(whole, rel=1e-6)
+
+
+def _dropout_net():
+    return nn.Sequential(nn.Linear(4, 3, generator=0), nn.Dropout(0.5, generator=1))
+
+
+def test_fit_trains_with_dropout_on_validates_with_it_off_and_leaves_the_modes_as_they_were():
+    rng = np.random.default_rng(0)
+    X, Y = rng.standard_normal((40, 4)).astype(np.float32), rng.standard_normal((40, 3)).astype(np.float32)
+    for start_in_training in (True, False):
+        model = _dropout_net()
+        model.train(start_in_training)
+        linear = model[0]
+        z = X @ linear.weight.numpy().T + linear.bias.numpy()  # lr = 0: the weights never change
+        without_dropout = float(np.mean((z - Y) ** 2))
+        history = gn.fit(model, nn.MSELoss(), gn.optim.SGD(model.parameters(), lr=0.0), X, Y, epochs=2,
+                         batch_size=40, validation_data=(X, Y), progress=False)
+        assert history["val_loss"] == pytest.approx([without_dropout] * 2, rel=1e-6)
+        assert all(abs(loss - without_dropout) > 0.05 for loss in history["loss"])  # dropout was on in training
+        assert model.training is start_in_training and model[1].training is start_in_training
+
+
+def test_evaluate_turns_dropout_off_and_keeps_each_modules_own_mode():
+    rng = np.random.default_rng(1)
+    X, Y = rng.standard_normal((16, 4)).astype(np.float32), rng.standard_normal((16, 3)).astype(np.float32)
+    model = _dropout_net()
+    z = X @ model[0].weight.numpy().T + model[0].bias.numpy()
+    assert gn.evaluate(model, nn.MSELoss(), X, Y)["loss"] == pytest.approx(float(np.mean((z - Y) ** 2)), rel=1e-6)
+    assert model.training and model[1].training
+    model[0].eval()  # a submodule kept in eval by the user stays so
+    gn.evaluate(model, nn.MSELoss(), X, Y)
+    assert model.training and not model[0].training and model[1].training

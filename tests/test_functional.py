@@ -329,3 +329,122 @@ def test_zero_dimensional_softmax_and_a_scalar_bias_work_as_in_pytorch():
     y = F.linear(x, t64(np.ones((1, 3))), b)  # x W^T + b with b broadcast: 3.5 in each row
     y.sum().backward()
     assert y.numpy().tolist() == [[3.5], [3.5]] and b.grad.item() == 2.0
+
+
+def test_dropout_keeps_one_minus_p_of_the_elements_and_scales_survivors_exactly_by_its_inverse():
+    for dtype, p in ((np.float32, 0.3), (np.float64, 0.8)):
+        x = gn.tensor(np.ones((200, 500), dtype=dtype))
+        y = F.dropout(x, p, generator=0).numpy()
+        assert y.dtype == dtype
+        kept = y != 0
+        assert abs(kept.mean() - (1 - p)) < 4 * np.sqrt(p * (1 - p) / y.size)  # four standard errors
+        np.testing.assert_array_equal(np.unique(y[kept]), [dtype(1) / dtype(1 - p)])
+
+
+def test_dropout_with_the_same_seed_draws_the_same_mask_and_a_generator_goes_on():
+    x = gn.tensor(np.random.default_rng(0).standard_normal((6, 7)))
+    np.testing.assert_array_equal(F.dropout(x, 0.5, generator=7).numpy(), F.dropout(x, 0.5, generator=7).numpy())
+    stream = np.random.default_rng(7)
+    first, second = F.dropout(x, 0.5, generator=stream).numpy(), F.dropout(x, 0.5, generator=stream).numpy()
+    np.testing.assert_array_equal(first, F.dropout(x, 0.5, generator=7).numpy())
+    assert not np.array_equal(first != 0, second != 0)
+    gn.manual_seed(11)
+    by_default = F.dropout(x, 0.5).numpy()
+    gn.manual_seed(11)
+    np.testing.assert_array_equal(F.dropout(x, 0.5).numpy(), by_default)
+
+
+def test_dropout_is_the_identity_when_not_training_or_p_is_zero_and_zero_for_p_one():
+    x = t64(np.random.default_rng(1).standard_normal((3, 4)))
+    assert F.dropout(x, 0.5, training=False) is x
+    assert F.dropout(x, 0.0) is x
+    y = F.dropout(x, 1.0, generator=0)
+    np.testing.assert_array_equal(y.numpy(), np.zeros((3, 4)))
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), np.zeros((3, 4)))
+
+
+def test_dropout_gradient_is_the_mask_over_the_keep_probability():
+    x_data = np.random.default_rng(2).uniform(0.5, 2.0, size=(5, 6))
+    gn.gradcheck(lambda v: F.dropout(v, 0.4, generator=3), t64(x_data), atol=1e-7, rtol=1e-6)  # one mask per call
+    x = t64(x_data)
+    y = F.dropout(x, 0.4, generator=3)
+    y.sum().backward()
+    kept = y.numpy() != 0  # x > 0, so a zero output is a dropped element
+    np.testing.assert_allclose(x.grad.numpy(), kept / 0.6, rtol=1e-15)
+
+
+@pytest.mark.parametrize("p", [-0.1, 1.5, float("nan"), True, "0.5"])
+def test_dropout_refuses_a_p_outside_zero_to_one_by_name(p):
+    with pytest.raises(ValueError, match=r"dropout: p must be a probability in \[0, 1\]"):
+        F.dropout(t64(np.ones(3)), p)
+
+
+def test_dropout_refuses_a_training_flag_that_is_not_a_bool_and_integer_input():
+    with pytest.raises(TypeError, match="dropout: training must be True or False, got 'yes'"):
+        F.dropout(t64(np.ones(3)), 0.5, training="yes")
+    with pytest.raises(TypeError, match="dropout: input must be a float tensor, got dtype int64"):
+        F.dropout(np.arange(3), 0.5)
+
+
+def test_l1_loss_by_hand_and_its_gradient_by_finite_differences(rng):
+    prediction = t64([[1.0, 2.0], [3.0, 5.0]])
+    target = np.array([[1.5, 0.0], [3.0, 6.0]])
+    loss = F.l1_loss(prediction, target)
+    assert loss.item() == pytest.approx((0.5 + 2 + 0 + 1) / 4)
+    assert F.l1_loss(prediction, target, reduction="sum").item() == pytest.approx(3.5)
+    np.testing.assert_allclose(F.l1_loss(prediction, target, reduction="none").numpy(), [[0.5, 2.0], [0.0, 1.0]])
+    loss.backward()
+    np.testing.assert_array_equal(prediction.grad.numpy(), [[-0.25, 0.25], [0.0, -0.25]])  # sign(x − t)/n, 0 at a tie
+    x = rng.uniform(-2, 2, size=(4, 3))
+    t = x + np.where(rng.random((4, 3)) < 0.5, -1, 1) * rng.uniform(0.2, 1.0, size=(4, 3))  # |x − t| ≥ 0.2: no kink
+    for reduction in ("mean", "sum"):
+        gn.gradcheck(lambda v: F.l1_loss(v, t, reduction=reduction), t64(x), atol=1e-7, rtol=1e-6)
+    with pytest.raises(gn.ShapeError, match=r"l1_loss: input of shape \(2, 2\) and target of shape \(4,\)"):
+        F.l1_loss(prediction, np.zeros(4))
+
+
+def test_nll_loss_against_the_formula_by_hand_with_weights_and_ignore_index():
+    probabilities = np.array([[0.7, 0.2, 0.1], [0.1, 0.6, 0.3], [0.25, 0.25, 0.5], [0.2, 0.3, 0.5]])
+    labels = np.array([0, 2, 1, 2])
+    weight = np.array([1.0, 2.0, 0.5])
+    # row 2 (label 1) is ignored; the others count w[y] = 1, 0.5, 0.5
+    row_losses = [-np.log(0.7), -0.5 * np.log(0.3), 0.0, -0.5 * np.log(0.5)]
+    log_p = t64(np.log(probabilities))
+    loss = F.nll_loss(log_p, labels, weight, ignore_index=1)
+    assert loss.item() == pytest.approx(sum(row_losses) / (1 + 0.5 + 0.5), rel=1e-14)
+    loss.backward()
+    expected = np.zeros((4, 3))
+    expected[[0, 1, 3], [0, 2, 2]] = [-1 / 2.0, -0.5 / 2.0, -0.5 / 2.0]  # −w[y_i] / Σ w[y]
+    np.testing.assert_allclose(log_p.grad.numpy(), expected, rtol=1e-14)
+    np.testing.assert_allclose(F.nll_loss(log_p, labels, weight, ignore_index=1, reduction="none").numpy(),
+                               row_losses, rtol=1e-14)
+    assert F.nll_loss(log_p, labels, weight, ignore_index=1, reduction="sum").item() == pytest.approx(sum(row_losses))
+    plain = -np.log(probabilities[np.arange(4), labels]).mean()
+    assert F.nll_loss(log_p, labels).item() == pytest.approx(plain, rel=1e-14)
+    assert np.isnan(F.nll_loss(log_p, np.array([1, 1, 1, 1]), ignore_index=1).item())  # nothing counts: 0/0
+
+
+def test_nll_loss_of_log_softmax_is_cross_entropy(rng):
+    logits = rng.standard_normal((6, 4))
+    labels = np.array([0, 3, 1, 1, 2, 0])
+    weight = np.array([0.5, 1.0, 2.0, 1.5])
+    a = F.nll_loss(F.log_softmax(t64(logits), dim=1), labels, weight, ignore_index=3)
+    b = F.cross_entropy(t64(logits), labels, weight=weight, ignore_index=3)
+    assert a.item() == pytest.approx(b.item(), rel=1e-14)
+
+
+def test_nll_loss_refuses_bad_labels_shapes_and_weights_by_name():
+    log_p = t64(np.log(np.full((2, 3), 1 / 3)))
+    with pytest.raises(TypeError, match="nll_loss: target must hold integer class labels, got dtype float64"):
+        F.nll_loss(log_p, np.array([0.0, 1.0]))
+    with pytest.raises(ValueError, match="nll_loss: class label 3 is out of range for 3 classes"):
+        F.nll_loss(log_p, np.array([0, 3]))
+    with pytest.raises(gn.ShapeError, match=r"nll_loss: integer class labels must have shape \(2,\)"):
+        F.nll_loss(log_p, np.array([0, 1, 2]))
+    with pytest.raises(gn.ShapeError, match=r"nll_loss: input must be log-probabilities of shape \(N, C\)"):
+        F.nll_loss(t64(np.zeros(3)), np.array([0]))
+    with pytest.raises(ValueError, match=r"nll_loss: weight must hold one finite number per class, shape \(3,\)"):
+        F.nll_loss(log_p, np.array([0, 1]), [1.0, 2.0])
+    with pytest.raises(TypeError, match="nll_loss: the third argument is weight"):
+        F.nll_loss(log_p, np.array([0, 1]), "sum")

@@ -41,6 +41,32 @@ def test_every_module_round_trips_with_identical_outputs(tmp_path, dtype):
         assert repr(glassnet.load(tmp_path / "loss.npz")) == repr(loss)
 
 
+def test_a_sequential_with_dropout_identity_and_flatten_round_trips(tmp_path):
+    model = nn.Sequential(nn.Flatten(), nn.Linear(12, 8, generator=0), nn.ReLU(), nn.Dropout(0.3), nn.Identity(),
+                          nn.Linear(8, 3, generator=1), nn.Dropout(p=0.1, generator=5), nn.Flatten(0, -1))
+    glassnet.save(model, tmp_path / "model.npz")
+    loaded = glassnet.load(tmp_path / "model.npz")
+    assert repr(loaded) == repr(model)
+    assert [layer.p for layer in loaded if isinstance(layer, nn.Dropout)] == [0.3, 0.1]
+    x = glassnet.tensor(np.random.default_rng(0).normal(size=(5, 3, 4)))
+    model.eval()
+    loaded.eval()
+    np.testing.assert_array_equal(loaded(x).numpy(), model(x).numpy())
+    assert loaded(x).shape == (15,)
+    for loss in (nn.L1Loss("sum"), nn.NLLLoss(weight=[1.0, 2.0, 0.5], ignore_index=1)):
+        glassnet.save(loss, tmp_path / "loss.npz")
+        assert repr(glassnet.load(tmp_path / "loss.npz")) == repr(loss)
+
+
+def test_a_module_list_round_trips_through_a_file(tmp_path):
+    layers = nn.ModuleList([nn.Linear(2, 3, generator=0), nn.Tanh(), nn.Linear(3, 1, generator=1)])
+    glassnet.save(layers, tmp_path / "layers.npz")
+    loaded = glassnet.load(tmp_path / "layers.npz")
+    assert isinstance(loaded, nn.ModuleList) and repr(loaded) == repr(layers)
+    for name, value in layers.state_dict().items():
+        np.testing.assert_array_equal(loaded.state_dict()[name], value)
+
+
 def _estimators():
     from sklearn.datasets import make_classification, make_multilabel_classification, make_regression
 

@@ -330,3 +330,143 @@ def test_an_int_generator_gives_one_stream_for_weight_and_bias():
     draws = np.random.default_rng(5).uniform(-1 / np.sqrt(3), 1 / np.sqrt(3), size=6 + 2)
     np.testing.assert_array_equal(layer.weight.data, draws[:6].reshape(2, 3).astype(np.float32))
     np.testing.assert_array_equal(layer.bias.data, draws[6:].astype(np.float32))
+
+
+def test_dropout_layer_draws_a_new_mask_each_call_from_its_seed_and_is_the_identity_in_eval():
+    x = gn.tensor(np.ones((100, 100), dtype=np.float32))
+    layer = nn.Dropout(0.25, generator=0)
+    first, second = layer(x).numpy(), layer(x).numpy()
+    assert not np.array_equal(first, second)  # one stream: each call a new mask
+    assert abs((first != 0).mean() - 0.75) < 4 * np.sqrt(0.25 * 0.75 / x.numel())
+    np.testing.assert_array_equal(np.unique(first), [0.0, np.float32(1) / np.float32(0.75)])
+    again = nn.Dropout(0.25, generator=0)
+    np.testing.assert_array_equal(again(x).numpy(), first)  # the same seed, the same masks
+    np.testing.assert_array_equal(again(x).numpy(), second)
+    layer.eval()
+    assert layer(x) is x
+    assert nn.Dropout(0.0)(x) is x
+    np.testing.assert_array_equal(nn.Dropout(1.0)(x).numpy(), np.zeros((100, 100)))
+
+
+def test_dropout_layer_checks_its_arguments_and_prints_like_pytorch():
+    assert repr(nn.Dropout()) == "Dropout(p=0.5, inplace=False)"
+    assert nn.Dropout(0.2, inplace=True).inplace
+    with pytest.raises(ValueError, match=r"Dropout: p must be a probability in \[0, 1\].*got 1.2"):
+        nn.Dropout(1.2)
+    with pytest.raises(TypeError, match="Dropout: inplace must be True or False"):
+        nn.Dropout(0.5, "no")
+    with pytest.raises(TypeError, match="generator: expected None, an int seed or a numpy.random.Generator"):
+        nn.Dropout(0.5, generator="seed")
+
+
+@pytest.mark.parametrize("order", ["linear-dropout-relu", "linear-relu-dropout"])
+def test_dropout_in_a_sequential_is_applied_next_to_a_fused_linear_activation(order):
+    """Sequential fuses Linear + ReLU; a Dropout between or after them must still drop, with its own mask."""
+    x = np.random.default_rng(0).standard_normal((8, 4)).astype(np.float32)
+    linear = nn.Linear(4, 6, generator=1)
+    dropout = nn.Dropout(0.5, generator=2)
+    layers = (linear, dropout, nn.ReLU()) if order == "linear-dropout-relu" else (linear, nn.ReLU(), dropout)
+    model = nn.Sequential(*layers)
+    out = model(x).numpy()
+    z = x @ linear.weight.numpy().T + linear.bias.numpy()
+    mask = (np.random.default_rng(2).random(z.shape) >= 0.5).astype(np.float32) / np.float32(0.5)
+    np.testing.assert_allclose(out, np.maximum(z, 0) * mask, rtol=1e-6, atol=1e-7)  # relu(z)·m = relu(z·m) for m ≥ 0
+    model.eval()
+    np.testing.assert_allclose(model(x).numpy(), np.maximum(z, 0), rtol=1e-6, atol=1e-7)
+
+
+def test_identity_returns_its_input_and_takes_any_arguments():
+    x = gn.tensor(np.ones((2, 3)))
+    assert nn.Identity()(x) is x
+    assert nn.Identity(54, unused="argument")(x) is x
+    assert repr(nn.Identity()) == "Identity()" and not list(nn.Identity().parameters())
+
+
+def test_flatten_keeps_the_batch_dimension_by_default():
+    x = gn.tensor(np.arange(48.0).reshape(2, 3, 2, 4), requires_grad=True)
+    y = nn.Flatten()(x)
+    assert y.shape == (2, 24)
+    np.testing.assert_array_equal(y.numpy(), x.numpy().reshape(2, 24))
+    assert nn.Flatten(0, 1)(x).shape == (6, 2, 4) and nn.Flatten(-2)(x).shape == (2, 3, 8)
+    (y * 2).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), np.full((2, 3, 2, 4), 2.0))
+    assert nn.Flatten()(np.ones((5, 2, 2))).shape == (5, 4)
+    assert repr(nn.Flatten()) == "Flatten(start_dim=1, end_dim=-1)"
+    with pytest.raises(TypeError, match="Flatten: start_dim must be an integer, got 1.5"):
+        nn.Flatten(1.5)
+
+
+class Tower(nn.Module):
+    """Layers kept in a ModuleList and called in a forward of its own."""
+
+    def __init__(self, sizes, seed=0):
+        super().__init__()
+        self.layers = nn.ModuleList([nn.Linear(a, b, generator=seed + i) for i, (a, b) in enumerate(zip(sizes, sizes[1:]))])
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = layer(x).tanh()
+        return x
+
+
+def test_module_list_registers_its_layers_under_pytorch_names():
+    tower = Tower([3, 4, 2])
+    assert list(tower.state_dict()) == ["layers.0.weight", "layers.0.bias", "layers.1.weight", "layers.1.bias"]
+    assert [name for name, _ in tower.named_parameters()] == list(tower.state_dict())
+    assert len(list(tower.parameters())) == 4
+    copy = Tower([3, 4, 2], seed=10)
+    copy.load_state_dict(tower.state_dict())
+    x = np.random.default_rng(0).standard_normal((5, 3)).astype(np.float32)
+    np.testing.assert_array_equal(copy(x).numpy(), tower(x).numpy())
+    tower.eval()
+    assert not tower.layers[1].training
+
+
+def test_module_list_edits_like_a_list_and_renumbers():
+    a, b, c, d = nn.Linear(1, 1), nn.ReLU(), nn.Tanh(), nn.Sigmoid()
+    layers = nn.ModuleList([a, b])
+    assert layers.append(c) is layers and len(layers) == 3 and list(layers) == [a, b, c]
+    layers.extend([d])
+    layers.insert(1, nn.Identity())
+    assert [type(m).__name__ for m in layers] == ["Linear", "Identity", "ReLU", "Tanh", "Sigmoid"]
+    assert [name for name, _ in layers.named_children()] == ["0", "1", "2", "3", "4"]
+    assert layers[-1] is d and layers[0] is a
+    tail = layers[2:]
+    assert isinstance(tail, nn.ModuleList) and list(tail) == [b, c, d]
+    assert [name for name, _ in tail.named_children()] == ["0", "1", "2"]  # a slice is numbered from 0
+    layers[1] = nn.GELU()
+    assert isinstance(layers[1], nn.GELU)
+    del layers[0]
+    assert [name for name, _ in layers.named_children()] == ["0", "1", "2", "3"] and layers[0] is not a
+    del layers[1:3]
+    assert [type(m).__name__ for m in layers] == ["GELU", "Sigmoid"]
+    layers += nn.ModuleList([a])
+    assert list(layers)[-1] is a and list(layers.parameters()) == [a.weight, a.bias]
+    assert layers.pop(0) is not a and [name for name, _ in layers.named_children()] == ["0", "1"]
+    assert list(nn.ModuleList([b]) + nn.ModuleList([c])) == [b, c]
+
+
+def test_module_list_refuses_what_is_not_a_module_and_has_no_forward():
+    with pytest.raises(TypeError, match="ModuleList.extend: item 1 must be a glassnet.nn.Module, got int"):
+        nn.ModuleList([nn.ReLU(), 3])
+    with pytest.raises(TypeError, match="ModuleList.extend: expected an iterable of glassnet.nn.Module, got ReLU"):
+        nn.ModuleList(nn.ReLU())
+    with pytest.raises(IndexError, match="ModuleList: index 2 is out of range for 2 layers"):
+        nn.ModuleList([nn.ReLU(), nn.Tanh()])[2]
+    with pytest.raises(NotImplementedError, match="ModuleList must define forward"):
+        nn.ModuleList([nn.ReLU()])(np.ones(2))
+
+
+def test_nll_and_l1_loss_modules_call_functional():
+    rng = np.random.default_rng(0)
+    log_p = gn.functional.log_softmax(gn.tensor(rng.standard_normal((5, 3))), dim=1)
+    labels = np.array([0, 2, 1, 1, 2])
+    loss = nn.NLLLoss(weight=[1.0, 2.0, 0.5], ignore_index=2)
+    assert loss(log_p, labels).item() == gn.functional.nll_loss(log_p, labels, [1.0, 2.0, 0.5], ignore_index=2).item()
+    assert repr(loss) == "NLLLoss(reduction='mean', weight=[1.0, 2.0, 0.5], ignore_index=2)"
+    target = rng.standard_normal((5, 3))
+    assert nn.L1Loss("sum")(log_p, target).item() == gn.functional.l1_loss(log_p, target, reduction="sum").item()
+    with pytest.raises(TypeError, match=r"NLLLoss: the first argument is weight.*NLLLoss\(reduction='sum'\)"):
+        nn.NLLLoss("sum")
+    with pytest.raises(ValueError, match="L1Loss: reduction must be one of"):
+        nn.L1Loss(reduction="average")

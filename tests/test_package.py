@@ -20,8 +20,10 @@ def test_public_names_exist():
         assert hasattr(gn, name), name
     for name in ("relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax", "gelu", "mse_loss",
                  "cross_entropy", "binary_cross_entropy", "binary_cross_entropy_with_logits",
-                 "l1_penalty", "l2_penalty"):
+                 "l1_penalty", "l2_penalty", "dropout", "l1_loss", "nll_loss"):
         assert callable(getattr(gn.functional, name))
+    for name in ("Dropout", "Identity", "Flatten", "ModuleList", "L1Loss", "NLLLoss"):
+        assert name in gn.nn.__all__ and isinstance(getattr(gn.nn, name), type)
 
 
 def test_atomic_write_gives_normal_permissions_and_replaces_whole(tmp_path):

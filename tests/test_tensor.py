@@ -480,3 +480,18 @@ def test_t_and_mm_are_the_matrix_transpose_and_product():
     np.testing.assert_array_equal(gn.tensor(a).mm(gn.tensor(a.T)).data, a @ a.T)
     with pytest.raises(ValueError, match=r"t: expects a tensor of at most 2 dimensions, got shape \(1, 2, 3\)"):
         gn.tensor(a[None]).t()
+
+
+def test_flatten_merges_start_dim_to_end_dim_as_pytorch():
+    x = gn.tensor(np.arange(120.0).reshape(2, 3, 4, 5), requires_grad=True)
+    assert x.flatten().shape == (120,)
+    assert x.flatten(1, 2).shape == (2, 12, 5) and x.flatten(-3, -2).shape == (2, 12, 5)
+    assert x.flatten(2, 2).shape == (2, 3, 4, 5)
+    y = x.flatten(1, 2)
+    np.testing.assert_array_equal(y.numpy(), x.numpy().reshape(2, 12, 5))
+    y.sum().backward()
+    assert x.grad.shape == (2, 3, 4, 5)
+    with pytest.raises(ValueError, match=r"flatten: start_dim \(2\) must not come after end_dim \(1\)"):
+        x.flatten(2, 1)
+    with pytest.raises(IndexError, match=r"flatten: .*\[-4, 3\], but got 4"):
+        x.flatten(0, 4)

@@ -124,7 +124,7 @@ def run(args) -> int:
 
 
 def load_network(path):
-    """The network in ``path``, a file of ``glassnet.save(module)``, or a ValueError saying what the file holds."""
+    """The network in ``path``, a file of ``glassnet.save(module)``, in eval mode, or a ValueError saying what the file holds."""
     from glassnet.nn.module import Module
     from glassnet.serialization import load as load_model
 
@@ -133,7 +133,7 @@ def load_network(path):
         raise ValueError(f"{path} holds an estimator, {type(model).__name__}, not a network; these commands "
                          f"read networks saved from a glassnet.nn.Module, so use glassnet.load({str(path)!r}).predict(X) "
                          f"in Python instead")
-    return model
+    return model.eval()  # these commands only predict: dropout off
 
 
 def network_inputs(model):

@@ -97,15 +97,10 @@ def cross_entropy(input, target, reduction: str = "mean", *, weight=None, ignore
     plain = weight is None and label_smoothing == 0.0
     if not plain:
         weight, label_smoothing = _class_options(weight, label_smoothing, input)
-    if isinstance(ignore_index, bool) or not isinstance(ignore_index, (int, np.integer)):
-        raise TypeError(f"cross_entropy: ignore_index must be an integer, got {ignore_index!r}")
+    _check_ignore_index(ignore_index, "cross_entropy")
     target_data = target.data if isinstance(target, Tensor) else np.asarray(target)
     if target_data.dtype.kind in "iu":  # integer class labels
-        if target_data.shape != (input.shape[0],):
-            raise ShapeError(
-                f"cross_entropy: integer class labels must have shape ({input.shape[0]},) to match input "
-                f"{input.shape}, got {target_data.shape}"
-            )
+        _check_label_shape(target_data, input, "cross_entropy")
         # one pass: seen as unsigned, a negative label becomes huge and fails the same test
         unsigned = target_data.view(target_data.dtype.str.replace("i", "u")) if target_data.dtype.kind == "i" else target_data
         in_range = not target_data.size or np.maximum.reduce(unsigned, axis=None) < classes
@@ -127,16 +122,42 @@ def cross_entropy(input, target, reduction: str = "mean", *, weight=None, ignore
     return _reduce(losses, reduction)
 
 
-def _class_options(weight, label_smoothing, input) -> tuple:
+def _check_ignore_index(ignore_index, function: str) -> None:
+    if isinstance(ignore_index, bool) or not isinstance(ignore_index, (int, np.integer)):
+        raise TypeError(f"{function}: ignore_index must be an integer, got {ignore_index!r}")
+
+
+def _check_label_shape(labels: np.ndarray, input, function: str) -> None:
+    """Integer class labels must be one per row of the (N, C) input: shape (N,)."""
+    if labels.shape != (input.shape[0],):
+        raise ShapeError(
+            f"{function}: integer class labels must have shape ({input.shape[0]},) to match input "
+            f"{input.shape}, got {labels.shape}"
+        )
+
+
+def _check_labels_in_range(labels: np.ndarray, classes: int, ignore_index: int, function: str) -> np.ndarray:
+    """Whether each row counts (its label is not ``ignore_index``); a counted label outside [0, C) is refused."""
+    kept = labels != ignore_index
+    bad = labels[kept & ((labels < 0) | (labels >= classes))]
+    if bad.size:
+        raise ValueError(
+            f"{function}: class label {bad[0]} is out of range for {classes} classes; labels must be "
+            f"integers in [0, {classes - 1}] (or ignore_index={ignore_index})"
+        )
+    return kept
+
+
+def _class_options(weight, label_smoothing, input, function: str = "cross_entropy") -> tuple:
     """``weight`` as a constant (C,) tensor in the input's dtype (or None), and ``label_smoothing`` checked."""
     classes = input.shape[1]
     if isinstance(label_smoothing, bool) or not isinstance(label_smoothing, (int, float, np.floating, np.integer)) \
             or not 0.0 <= label_smoothing <= 1.0:
-        raise ValueError(f"cross_entropy: label_smoothing must be a number in [0, 1], got {label_smoothing!r}")
+        raise ValueError(f"{function}: label_smoothing must be a number in [0, 1], got {label_smoothing!r}")
     if weight is not None:
         data = weight._data if isinstance(weight, Tensor) else np.asarray(weight)
         if data.shape != (classes,) or data.dtype.kind not in "biuf" or not np.all(np.isfinite(data)):
-            raise ValueError(f"cross_entropy: weight must hold one finite number per class, shape ({classes},), "
+            raise ValueError(f"{function}: weight must hold one finite number per class, shape ({classes},), "
                              f"got {getattr(data, 'dtype', '')} of shape {data.shape}")
         weight = _target_like(data, input)
     return weight, float(label_smoothing)
@@ -163,22 +184,26 @@ def _label_cross_entropy(input, labels, reduction, weight, ignore_index, label_s
     the mean is Σ L_i / Σ c_i, as PyTorch divides.
     """
     classes = input.shape[1]
-    kept = labels != ignore_index
-    bad = labels[kept & ((labels < 0) | (labels >= classes))]
-    if bad.size:
-        raise ValueError(
-            f"cross_entropy: class label {bad[0]} is out of range for {classes} classes; labels must be "
-            f"integers in [0, {classes - 1}] (or ignore_index={ignore_index})"
-        )
-    safe = np.where(kept, labels, 0).astype(np.intp)
-    dtype = input._data.dtype
-    counts = label_weights(labels, None if weight is None else weight._data, ignore_index).astype(dtype)  # c_i
+    kept = _check_labels_in_range(labels, classes, ignore_index, "cross_entropy")
     log_p = nn_ops.log_softmax(input, dim=1)
-    losses = -(log_p[np.arange(len(labels)), safe] * Tensor._from_op(counts))
+    losses, counts = _picked_log_probabilities(log_p, labels, weight, ignore_index)
     if label_smoothing:
         spread = log_p if weight is None else log_p * weight
-        smooth = -(spread.sum(axis=1) * Tensor._from_op(kept.astype(dtype)))
+        smooth = -(spread.sum(axis=1) * Tensor._from_op(kept.astype(input._data.dtype)))
         losses = losses * (1.0 - label_smoothing) + smooth * (label_smoothing / classes)
+    return _reduce_counted(losses, counts, reduction)
+
+
+def _picked_log_probabilities(log_p, labels, weight, ignore_index) -> tuple:
+    """(−c_i log p_i[y_i] per row, c_i), with c_i = w[y_i] (1 without weights; 0 when y_i is ignore_index)."""
+    kept = labels != ignore_index
+    safe = np.where(kept, labels, 0).astype(np.intp)
+    counts = label_weights(labels, None if weight is None else weight._data, ignore_index).astype(log_p._data.dtype)
+    return -(log_p[np.arange(len(labels)), safe] * Tensor._from_op(counts)), counts
+
+
+def _reduce_counted(losses, counts: np.ndarray, reduction: str):
+    """Σ L_i for 'sum', Σ L_i / Σ c_i for 'mean' (PyTorch's weighted mean), the L_i for 'none'."""
     if reduction == "none":
         return losses
     total = losses.sum()
@@ -188,6 +213,45 @@ def _label_cross_entropy(input, labels, reduction, weight, ignore_index, label_s
     if not denominator:  # no row counts: the mean of nothing is NaN, its gradient 0, as in PyTorch
         return total * 0.0 + float("nan")
     return total * (1.0 / denominator)
+
+
+def nll_loss(input, target, weight=None, *, ignore_index: int = -100, reduction: str = "mean"):
+    """Negative log-likelihood: L_i = −w[y_i] · input[i, y_i], for log-probabilities ``input`` (N, C).
+
+    ``input`` is what ``log_softmax`` gives (``nll_loss(log_softmax(x, 1), y)`` is ``cross_entropy(x, y)``);
+    ``target`` holds integer class labels of shape (N,). As in PyTorch, rows labelled
+    ``ignore_index`` count for nothing (L_i = 0), ``weight`` (C,) scales row i by w[y_i]
+    (1 without it), and the mean is Σ L_i / Σ w[y_i] over the rows not ignored (NaN when none is).
+    The gradient is dL/dinput[i, y_i] = −w[y_i] / Σ w[y] for the mean, 0 elsewhere.
+    """
+    if isinstance(weight, str) and weight in REDUCTIONS:
+        raise TypeError(f"nll_loss: the third argument is weight, as in PyTorch, got {weight!r}; give the "
+                        f"reduction by name: nll_loss(input, target, reduction={weight!r})")
+    _check_reduction(reduction, "nll_loss")
+    input = as_tensor(input)
+    if input.ndim != 2:
+        raise ShapeError(f"nll_loss: input must be log-probabilities of shape (N, C), got shape {input.shape}")
+    _check_float_input(input, "nll_loss")
+    _check_ignore_index(ignore_index, "nll_loss")
+    weight, _ = _class_options(weight, 0.0, input, "nll_loss")
+    labels = target.data if isinstance(target, Tensor) else np.asarray(target)
+    if labels.dtype.kind not in "iu":
+        raise TypeError(f"nll_loss: target must hold integer class labels, got dtype {labels.dtype}; "
+                        f"convert them with y.astype(int)")
+    _check_label_shape(labels, input, "nll_loss")
+    _check_labels_in_range(labels, input.shape[1], ignore_index, "nll_loss")
+    losses, counts = _picked_log_probabilities(input, labels, weight, ignore_index)
+    return _reduce_counted(losses, counts, reduction)
+
+
+def l1_loss(input, target, reduction: str = "mean"):
+    """Absolute error: mean(|input − target|); its gradient is sign(input − target) / n (0 where they are equal)."""
+    _check_reduction(reduction, "l1_loss")
+    input = as_tensor(input)
+    _check_float_input(input, "l1_loss")
+    target = _target_or_constant(target, input)
+    _same_shape(input, target, "l1_loss")
+    return _reduce(abs(input - target), reduction)
 
 
 def _elementwise_weight(weight, input: Tensor, name: str, function: str):

@@ -44,13 +44,7 @@ class CrossEntropyLoss(_Loss):
     def __init__(self, weight=None, reduction: str = "mean", *, ignore_index: int = -100,
                  label_smoothing: float = 0.0):
         super().__init__(reduction)
-        if isinstance(weight, str):
-            raise TypeError(f"CrossEntropyLoss: the first argument is weight, as in PyTorch, got {weight!r}; give "
-                            f"the reduction by name: CrossEntropyLoss(reduction={weight!r})")
-        self.weight = None if weight is None else np.array(getattr(weight, "_data", weight))
-        if self.weight is not None and (self.weight.ndim != 1 or self.weight.dtype.kind not in "biuf"
-                                        or not np.all(np.isfinite(self.weight))):
-            raise ValueError(f"CrossEntropyLoss: weight must be one finite number per class, got {self.weight!r}")
+        self.weight = _class_weights("CrossEntropyLoss", weight)
         self.ignore_index, self.label_smoothing = ignore_index, label_smoothing
 
     def forward(self, input, target):
@@ -68,6 +62,52 @@ class CrossEntropyLoss(_Loss):
         if self.label_smoothing:
             extra += f", label_smoothing={self.label_smoothing}"
         return super().extra_repr() + extra
+
+
+class NLLLoss(_Loss):
+    """Negative log-likelihood of log-probabilities: L_i = −w[y_i] · input[i, y_i].
+
+    Put after ``LogSoftmax(dim=1)`` (the pair is ``CrossEntropyLoss``). ``weight`` and
+    ``ignore_index`` as in PyTorch: the mean divides by the sum of w[y_i] over the rows not
+    ignored (see :func:`glassnet.functional.nll_loss`).
+    """
+
+    function = staticmethod(F.nll_loss)
+
+    def __init__(self, weight=None, reduction: str = "mean", *, ignore_index: int = -100):
+        super().__init__(reduction)
+        self.weight = _class_weights("NLLLoss", weight)
+        self.ignore_index = ignore_index
+
+    def forward(self, input, target):
+        return F.nll_loss(input, target, self.weight, ignore_index=self.ignore_index, reduction=self.reduction)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "weight": None if self.weight is None else self.weight.tolist(),
+                "ignore_index": self.ignore_index}
+
+    def extra_repr(self) -> str:
+        extra = "" if self.weight is None else f", weight={self.weight.tolist()}"
+        if self.ignore_index != -100:
+            extra += f", ignore_index={self.ignore_index}"
+        return super().extra_repr() + extra
+
+
+class L1Loss(_Loss):
+    """mean(|input - target|)."""
+
+    function = staticmethod(F.l1_loss)
+
+
+def _class_weights(loss: str, weight):
+    """A class-weight vector given to a loss module, as a 1-D array of finite numbers (or None)."""
+    if isinstance(weight, str):
+        raise TypeError(f"{loss}: the first argument is weight, as in PyTorch, got {weight!r}; give "
+                        f"the reduction by name: {loss}(reduction={weight!r})")
+    weight = None if weight is None else np.array(getattr(weight, "_data", weight))
+    if weight is not None and (weight.ndim != 1 or weight.dtype.kind not in "biuf" or not np.all(np.isfinite(weight))):
+        raise ValueError(f"{loss}: weight must be one finite number per class, got {weight!r}")
+    return weight
 
 
 def _weights(loss: str, name: str, value):

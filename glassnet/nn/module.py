@@ -136,7 +136,8 @@ class Module:
                 parameter.grad.data[...] = 0
 
     def train(self, mode: bool = True) -> "Module":
-        """Set training mode here and in every submodule (affects layers such as dropout)."""
+        """Set training mode here and in every submodule: ``Dropout`` drops elements only in training
+        mode. ``train(False)`` (or ``eval()``) switches it off; ``glassnet.fit`` does both itself."""
         if not isinstance(mode, (bool, np.bool_)):
             raise ValueError(f"train: mode must be True or False, got {mode!r}")
         for module in self.modules():

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import types
 from collections.abc import Mapping
 
 from glassnet.optim.optimizer import Optimizer, check_hyperparameter
@@ -17,14 +18,20 @@ NOT_STATE = ("optimizer", "monitor")
 which is a setting of the run, not the schedule's state (and files saved before it existed load)."""
 
 
+PER_GROUP = ("base_lrs", "_last_lr", "min_lrs")
+"""State entries holding one value per parameter group."""
+
+
 def scheduler_state(scheduler) -> dict:
-    """Every attribute of a scheduler but those in ``NOT_STATE`` (PyTorch's state_dict)."""
-    return {k: v for k, v in vars(scheduler).items() if k not in NOT_STATE}
+    """Every attribute of a scheduler but those in ``NOT_STATE`` and the functions it holds
+    (PyTorch's state_dict)."""
+    left_out = NOT_STATE + getattr(scheduler, "functions", ())
+    return {k: v for k, v in vars(scheduler).items() if k not in left_out}
 
 
 def load_scheduler_state(scheduler, state_dict) -> None:
     """Set the attributes ``scheduler_state`` returned, after checking that they are this kind of
-    scheduler's, with one entry per parameter group where it keeps one per group."""
+    scheduler's, with one entry per parameter group where it keeps one per group (``PER_GROUP``)."""
     name = f"{type(scheduler).__name__}.load_state_dict"
     own = scheduler_state(scheduler)
     if not isinstance(state_dict, Mapping):
@@ -40,7 +47,7 @@ def load_scheduler_state(scheduler, state_dict) -> None:
         if isinstance(value, list) != isinstance(given, list) or (
                 isinstance(value, numbers.Real) and not isinstance(given, numbers.Real)):
             raise TypeError(f"{name}: {key!r} must be like this scheduler's {value!r}, got {given!r:.100}")
-        if isinstance(value, list) and len(given) != len(value):
+        if key in PER_GROUP and len(given) != len(value):
             raise ValueError(f"{name}: {key!r} has {len(given)} values for {len(value)} parameter groups")
         loaded[key] = given
     vars(scheduler).update(loaded)
@@ -83,9 +90,20 @@ class LRScheduler:
         self.last_epoch = int(last_epoch)
         self._advance(initial=True)
 
+    functions = ()
+    """Attributes holding functions, which a state_dict cannot hold (LambdaLR's ``lr_lambdas``)."""
+
     def next_lr(self, lr: float, base_lr: float, epoch: int) -> float:
         """The lr of ``epoch`` from the group's lr of the epoch before (and its ``base_lr``)."""
         raise NotImplementedError
+
+    def start_lr(self, lr: float, base_lr: float) -> float:
+        """The lr of epoch 0, set when a fresh schedule is built: the group's own for most schedules."""
+        return lr
+
+    def group_lr(self, index: int, lr: float, base_lr: float, epoch: int) -> float:
+        """The lr of group ``index`` at ``epoch`` (a schedule with one rule per group overrides this)."""
+        return self.start_lr(lr, base_lr) if epoch == 0 else self.next_lr(lr, base_lr, epoch)
 
     def step(self) -> None:
         """Advance one epoch and set the new learning rates."""
@@ -95,14 +113,15 @@ class LRScheduler:
         """One epoch on. The step made when the schedule is built leaves the rates as they are: a fresh
         schedule starts at epoch 0 with them, and one resumed with ``last_epoch=k`` (PyTorch's convention:
         the index of the last epoch, k + 1 steps taken) is at epoch k + 1 with the rates the optimizer's
-        loaded state holds, which are that epoch's, as after k + 1 steps of an uninterrupted run."""
+        loaded state holds, which are that epoch's, as after k + 1 steps of an uninterrupted run. A
+        schedule whose epoch 0 differs (``start_lr``: a milestone at 0, a LambdaLR) sets it when fresh."""
         self.last_epoch += 1
         groups = self.optimizer.param_groups
         for group in groups[len(self.base_lrs):]:  # added after the schedule was built
             self.base_lrs.append(group.setdefault("initial_lr", group["lr"]))
-        if not initial:
-            for group, base_lr in zip(groups, self.base_lrs):
-                group["lr"] = self.next_lr(group["lr"], base_lr, self.last_epoch)
+        if not initial or self.last_epoch == 0:
+            for index, (group, base_lr) in enumerate(zip(groups, self.base_lrs)):
+                group["lr"] = self.group_lr(index, group["lr"], base_lr, self.last_epoch)
         self._last_lr = [group["lr"] for group in groups]
 
     def get_last_lr(self) -> list:
@@ -127,6 +146,99 @@ class StepLR(LRScheduler):
 
     def next_lr(self, lr, base_lr, epoch):
         return lr * self.gamma if epoch % self.step_size == 0 else lr
+
+
+class MultiStepLR(LRScheduler):
+    """lr = base_lr · γ^(number of milestones ≤ epoch): multiply by γ at each epoch in ``milestones``.
+
+    As in PyTorch, a milestone listed n times multiplies by γ^n, and a milestone at 0 applies
+    when the schedule is built. The milestones are kept sorted, repeats included.
+    """
+
+    def __init__(self, optimizer, milestones, gamma: float = 0.1, last_epoch: int = -1):
+        if isinstance(milestones, (str, bytes)) or not hasattr(milestones, "__iter__"):
+            raise TypeError(f"MultiStepLR: milestones must be a list of epoch numbers, got {milestones!r}")
+        milestones = list(milestones)
+        for value in milestones:
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
+                raise ValueError(f"MultiStepLR: milestones must be epoch numbers (integers >= 0), got {milestones!r}")
+        check_hyperparameter("MultiStepLR", "gamma", gamma)
+        self.milestones, self.gamma = sorted(int(value) for value in milestones), gamma
+        super().__init__(optimizer, last_epoch)
+
+    def _factor(self, epoch: int) -> float:
+        return self.gamma ** self.milestones.count(epoch)  # γ^0 = 1 off the milestones
+
+    def start_lr(self, lr, base_lr):
+        return lr * self._factor(0)
+
+    def next_lr(self, lr, base_lr, epoch):
+        return lr * self._factor(epoch) if epoch in self.milestones else lr
+
+
+class LambdaLR(LRScheduler):
+    """lr = base_lr · λ(epoch), with ``lr_lambda`` one function λ for every group or a list of one per group.
+
+    As in PyTorch this is not chainable: each step sets base_lr · λ(epoch) whatever the lr was,
+    and epoch 0's rate, base_lr · λ(0), is set when the schedule is built. A function cannot be
+    saved, so ``state_dict()`` holds None in its place under ``lr_lambdas`` (for a callable object,
+    a copy of its ``__dict__``, which ``load_state_dict`` puts back): build the schedule with the
+    same functions before loading its state.
+    """
+
+    functions = ("lr_lambdas",)
+
+    def __init__(self, optimizer, lr_lambda, last_epoch: int = -1):
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"LambdaLR: optimizer must be a glassnet.optim.Optimizer, got {type(optimizer).__name__}")
+        groups = len(optimizer.param_groups)
+        if isinstance(lr_lambda, (list, tuple)):
+            if len(lr_lambda) != groups:
+                raise ValueError(f"LambdaLR: lr_lambda has {len(lr_lambda)} functions for {groups} parameter groups; "
+                                 f"give one per group, or one function for all")
+            lambdas = list(lr_lambda)
+        else:
+            lambdas = [lr_lambda] * groups
+        for function in lambdas:
+            if not callable(function):
+                raise TypeError(f"LambdaLR: lr_lambda must be a function of the epoch (or a list of them), "
+                                f"got {function!r}")
+        self.lr_lambdas, self._one_function = lambdas, not isinstance(lr_lambda, (list, tuple))
+        super().__init__(optimizer, last_epoch)
+
+    def group_lr(self, index, lr, base_lr, epoch):
+        if index >= len(self.lr_lambdas):  # a group added after the schedule was built
+            if not self._one_function:
+                raise ValueError(f"LambdaLR: the optimizer has a parameter group {index} that lr_lambda has no "
+                                 f"function for ({len(self.lr_lambdas)} given); build the schedule after adding it")
+            self.lr_lambdas.append(self.lr_lambdas[0])
+        return base_lr * self.lr_lambdas[index](epoch)
+
+    def state_dict(self) -> dict:
+        return {**scheduler_state(self), "lr_lambdas": [_saved_attributes(function) for function in self.lr_lambdas]}
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        if not isinstance(state_dict, Mapping) or "lr_lambdas" not in state_dict:
+            raise ValueError("LambdaLR.load_state_dict: expected the dict a LambdaLR's state_dict() returns, "
+                             "with an 'lr_lambdas' entry")
+        state = dict(state_dict)  # the caller's dict is left as it is
+        saved = state.pop("lr_lambdas")
+        saved = [None] * len(self.lr_lambdas) if saved is None else list(saved)
+        if len(saved) != len(self.lr_lambdas):
+            raise ValueError(f"LambdaLR.load_state_dict: the state holds {len(saved)} lr_lambdas entries, "
+                             f"this schedule {len(self.lr_lambdas)} functions")
+        load_scheduler_state(self, state)
+        for function, attributes in zip(self.lr_lambdas, saved):
+            if attributes is not None:
+                vars(function).update(attributes)
+
+
+def _saved_attributes(function):
+    """What a state_dict keeps of an lr_lambda, as PyTorch: None for a function or lambda, a copy of a
+    callable object's ``__dict__`` (its own settings or counters)."""
+    if isinstance(function, types.FunctionType) or not hasattr(function, "__dict__"):
+        return None
+    return dict(vars(function))
 
 
 class ExponentialLR(LRScheduler):

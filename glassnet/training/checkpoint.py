@@ -4,7 +4,8 @@
 ``DIR/checkpoint.npz``, rewritten atomically every N epochs and at the end. It holds,
 at an epoch boundary: the model's parameters, the optimizer's state (momenta, Adam
 moments, step counts, learning rates), the scheduler's state, the shuffling
-generator's ``bit_generator.state`` (taken before the next epoch's permutation), the
+generator's ``bit_generator.state`` (taken before the next epoch's permutation) and those
+of the generators the model's Dropout layers draw their masks from, the
 state of stop rules such as ``EarlyStopping``, the epoch count and the history.
 Resuming restores all of it, so the resumed run's parameters are bit-identical to
 those of a run that was never interrupted.
@@ -17,6 +18,7 @@ import contextlib
 import glob
 import os
 
+from glassnet.nn.dropout import mask_generators
 from glassnet.serialization import FORMAT_VERSION, ModelFileError, load_arrays, module_spec, save_arrays
 from glassnet.state_tree import join_arrays, split_arrays
 from glassnet.training.callbacks import Callback
@@ -35,6 +37,19 @@ def _architecture(model):
         return module_spec(model)
     except TypeError:  # a custom module that is not registered: its parameters are still saved by name
         return None
+
+
+def _restore_mask_generators(model, saved) -> None:
+    """Put back the states of the generators the model's Dropout layers draw from (none saved: a
+    checkpoint written before they were kept, which resumes with the masks as they come)."""
+    if saved is None:
+        return
+    generators = mask_generators(model)
+    if len(saved) != len(generators):
+        raise ValueError(f"it holds the state of {len(saved)} dropout mask generators, this model's Dropout "
+                         f"layers draw from {len(generators)}")
+    for generator, state in zip(generators, saved):
+        generator.bit_generator.state = state
 
 
 OPTIONAL_FIT_KEYS = ("plateau_monitor",)
@@ -63,6 +78,7 @@ class Checkpoint(Callback):
     def _capture(self, completed_epochs: int, finished=None):
         state = {
             "rng": self.rng.bit_generator.state,
+            "masks": [generator.bit_generator.state for generator in mask_generators(self.run.model)],
             "optimizer": self.run.optimizer.state_dict(),
             "scheduler": self.scheduler.state_dict() if self.scheduler is not None else None,
             "callbacks": [{"type": type(c).__name__, "state": c.state_dict()} for c in self._stateful_callbacks()],
@@ -130,6 +146,7 @@ class Checkpoint(Callback):
             optimizer.load_state_dict(state["optimizer"])
             if self.scheduler is not None:
                 self.scheduler.load_state_dict(state["scheduler"])
+            _restore_mask_generators(model, state.get("masks"))
             self.rng.bit_generator.state = state["rng"]
         except (KeyError, ValueError, TypeError) as error:
             # all or nothing: what was loaded before the part that did not fit is put back

@@ -61,9 +61,9 @@ def _prepare_targets(y, n, loss_fn, dtype, name):
 
 def _takes_labels(loss_fn) -> bool:
     from glassnet import functional as F
-    from glassnet.nn import CrossEntropyLoss
+    from glassnet.nn import CrossEntropyLoss, NLLLoss
 
-    return is_loss(loss_fn, CrossEntropyLoss, F.cross_entropy)
+    return is_loss(loss_fn, CrossEntropyLoss, F.cross_entropy) or is_loss(loss_fn, NLLLoss, F.nll_loss)
 
 
 def _loss_value(loss, caller: str) -> float:
@@ -119,8 +119,21 @@ def _grad_norm(parameter) -> float:
     return math.sqrt(squares) if squares >= 0 else math.nan
 
 
+def training_modes(model) -> list:
+    """(module, its ``training`` flag) for ``model`` and every module inside it."""
+    return [(module, module.training) for module in model.modules()]
+
+
+def restore_training_modes(modes: list) -> None:
+    """Put back the flags :func:`training_modes` recorded, each module's own (a submodule kept in eval stays so)."""
+    for module, training in modes:
+        object.__setattr__(module, "training", training)
+
+
 def evaluate(model, loss_fn, X, y, batch_size: int = 1024) -> dict:
     """Loss (and accuracy for classification) of ``model`` on (X, y), without gradients.
+
+    The model runs in eval mode (dropout off) and is left in the modes it had.
 
     The loss is ``loss_fn`` over the whole of (X, y) taken in batches: the mean over the
     samples, or their sum when ``loss_fn`` has ``reduction='sum'``.
@@ -133,7 +146,7 @@ def evaluate(model, loss_fn, X, y, batch_size: int = 1024) -> dict:
     counter = accuracy_counter(loss_fn, y)
     sums = loss_reduction(loss_fn) == "sum"
     weights = None if sums else row_weights(loss_fn, y)  # what each row counts for in the mean
-    was_training = model.training
+    modes = training_modes(model)
     model.eval()
     total_loss, correct = 0.0, 0
     try:
@@ -148,7 +161,7 @@ def evaluate(model, loss_fn, X, y, batch_size: int = 1024) -> dict:
                     right = counter(out.data, yb)
                     counter, correct = (None, 0) if right is None else (counter, correct + right)
     finally:
-        model.train(was_training)
+        restore_training_modes(modes)
     result = {"loss": _mean_loss(total_loss, len(X) if weights is None else float(weights.sum()), sums)}
     if counter is not None:
         scored = scored_rows(loss_fn, y)  # the rows accuracy is counted over
@@ -171,6 +184,10 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs: int, batch_size: int = 32, s
     loss when there is no validation data); or a callback setting ``run.stop_training``
     (after the epoch, or after the batch when set in ``on_batch_end``). With ``patience`` the
     model ends with the weights of its best epoch.
+
+    Batches are trained in training mode (``model.train()``: dropout on) and the validation data
+    is scored in eval mode (``model.eval()``: dropout off), as in a PyTorch loop or Keras; at the
+    end every module is left in the mode it had before ``fit``.
 
     Parameters
     ----------
@@ -322,14 +339,18 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs: int, batch_size: int = 32, s
     hooks.on_train_begin({})
     if resumed is not None and resumed["stop_reason"]:  # it had stopped; only its ending was lost
         run.stop_training, run.stop_reason, end = True, resumed["stop_reason"], start
+    modes = training_modes(model)
     try:
-        with limit_blas_threads(blas_threads_for(model, batch_size, blas_threads)):
-            last_logs = _train_epochs(
-                model, loss_fn, optimizer, X, y, run, hooks, range(start, end), batch_size=batch_size,
-                order_rng=rng if shuffle else None, counter=counter, named=named, scheduler=scheduler,
-                plateau_monitor=plateau_monitor, clip_grad_norm=clip_grad_norm,
-                validation=(X_val, y_val) if validation_data is not None else None,
-                validation_batch_size=validation_batch_size or batch_size)
+        try:
+            with limit_blas_threads(blas_threads_for(model, batch_size, blas_threads)):
+                last_logs = _train_epochs(
+                    model, loss_fn, optimizer, X, y, run, hooks, range(start, end), batch_size=batch_size,
+                    order_rng=rng if shuffle else None, counter=counter, named=named, scheduler=scheduler,
+                    plateau_monitor=plateau_monitor, clip_grad_norm=clip_grad_norm,
+                    validation=(X_val, y_val) if validation_data is not None else None,
+                    validation_batch_size=validation_batch_size or batch_size)
+        finally:  # trained in training mode, validated in eval mode: left in the modes it came with
+            restore_training_modes(modes)
     except KeyboardInterrupt:
         history.stop_reason = run.stop_reason = "interrupted (KeyboardInterrupt)"
         hooks.on_train_end({"stop_reason": run.stop_reason, "interrupted": True})

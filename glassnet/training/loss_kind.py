@@ -50,27 +50,28 @@ def takes_float_targets(loss_fn) -> bool:
     from glassnet import functional as F
     from glassnet import nn
 
-    return (is_loss(loss_fn, nn.MSELoss, F.mse_loss) or is_loss(loss_fn, nn.BCELoss, F.binary_cross_entropy)
+    return (is_loss(loss_fn, nn.MSELoss, F.mse_loss) or is_loss(loss_fn, nn.L1Loss, F.l1_loss)
+            or is_loss(loss_fn, nn.BCELoss, F.binary_cross_entropy)
             or is_loss(loss_fn, nn.BCEWithLogitsLoss, F.binary_cross_entropy_with_logits))
 
 
 def ignored_label(loss_fn):
-    """The label a cross-entropy loss leaves out (its ``ignore_index``), or None for other losses."""
+    """The label a cross-entropy or NLL loss leaves out (its ``ignore_index``), or None for other losses."""
     from glassnet import functional as F
     from glassnet import nn
 
     for layer in _layers(loss_fn):
         if isinstance(layer, functools.partial) and "ignore_index" in layer.keywords:
             return layer.keywords["ignore_index"]
-    if isinstance(layer, nn.CrossEntropyLoss):
+    if isinstance(layer, (nn.CrossEntropyLoss, nn.NLLLoss)):
         return layer.ignore_index
-    return -100 if layer is F.cross_entropy else None
+    return -100 if layer is F.cross_entropy or layer is F.nll_loss else None
 
 
 def row_weights(loss_fn, y):
     """What each row counts for in a mean loss that is not a plain mean over rows, else None.
 
-    PyTorch's cross-entropy of labels with ``weight`` or ``ignore_index`` divides by the sum of
+    PyTorch's cross-entropy (and NLL loss) of labels with ``weight`` or ``ignore_index`` divides by the sum of
     w[y_i] over the rows it counts (0 for an ignored row), so a data set's loss is
     Σ_b mean_b · C_b / Σ_b C_b over its batches b, with C_b that sum in the batch.
     """
@@ -79,7 +80,7 @@ def row_weights(loss_fn, y):
     ignored = ignored_label(loss_fn)
     if ignored is None or y.ndim != 1 or y.dtype.kind not in "iu":
         return None
-    weight = getattr(underlying_loss(loss_fn), "weight", None)  # a CrossEntropyLoss's class weights
+    weight = getattr(underlying_loss(loss_fn), "weight", None)  # a CrossEntropyLoss's or NLLLoss's class weights
     if weight is None and not np.any(y == ignored):
         return None
     return label_weights(y, weight, ignored)
