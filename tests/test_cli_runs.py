@@ -249,6 +249,7 @@ def test_an_overwrite_that_was_killed_keeps_the_earlier_run_for_the_next_one(tmp
     aside.mkdir()
     for name in ("model.npz", "metrics.json", "manifest.json", "checkpoint"):
         os.replace(out / name, aside / name)
+    (aside / train_command.ALL_SET_ASIDE).write_text("")
     (out / "checkpoint").mkdir()
     (out / "checkpoint" / "checkpoint.npz").write_bytes(b"the killed run's partial state")
     one_line_error(run(capsys, "train", "xor", "--out", out, "--resume", *QUIET), "was stopped before it finished")
@@ -287,3 +288,131 @@ def test_an_overwrite_killed_before_it_wrote_anything_still_puts_the_earlier_run
     monkeypatch.setattr(train_command, "train_once", out_of_memory)
     assert run(capsys, "train", "xor", "--out", out, "--overwrite", *QUIET)[0] == 1
     assert (out / "model.npz").read_bytes() == model and not aside.exists()
+
+
+def test_files_a_run_would_write_are_refused_without_overwrite_naming_them(tmp_path, capsys):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "history.png").write_bytes(b"the user's own picture")
+    (out / "confusion_matrix.png").write_bytes(b"another of the user's pictures")
+    one_line_error(run(capsys, "train", "xor", "--out", out, "--epochs", "2", "--no-progress"),
+                   f"--out {out} already holds history.png, confusion_matrix.png, which this command would write; "
+                   f"replace them with --overwrite")
+    assert (out / "history.png").read_bytes() == b"the user's own picture"
+    assert sorted(os.listdir(out)) == ["confusion_matrix.png", "history.png"]
+    assert run(capsys, "train", "xor", "--out", out, "--epochs", "2", *QUIET)[0] == 0  # --no-plots writes neither
+    assert (out / "history.png").read_bytes() == b"the user's own picture"
+
+
+@pytest.mark.parametrize("command, picture", [(["descend", "--steps", "2"], "descent.gif"),
+                                              (["compare", "--epochs", "1", "--dataset", "xor"], "comparison.png")])
+def test_descend_and_compare_refuse_a_picture_already_in_out(tmp_path, capsys, command, picture):
+    (tmp_path / picture).write_bytes(b"the user's own")
+    one_line_error(run(capsys, *command, "--out", tmp_path), f"already holds {picture}, which this command would write")
+    assert (tmp_path / picture).read_bytes() == b"the user's own"
+    assert run(capsys, *command, "--out", tmp_path, "--overwrite")[0] == 0
+    assert (tmp_path / picture).read_bytes() != b"the user's own"
+
+
+@pytest.mark.parametrize("command", [["train", "xor", *QUIET], ["descend", "--steps", "2"],
+                                     ["compare", "--epochs", "1", "--dataset", "xor"]])
+def test_an_out_that_is_a_file_is_refused_before_the_work(tmp_path, capsys, monkeypatch, command):
+    import glassnet.cli.training_run as training_run
+    import glassnet.descent as descent
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("the work started")
+
+    monkeypatch.setattr(training_run, "train_once", no_work)
+    monkeypatch.setattr(descent, "gradient_descent", no_work)
+    (tmp_path / "afile").write_text("x")
+    one_line_error(run(capsys, *command, "--out", tmp_path / "afile"),
+                   f"--out {tmp_path / 'afile'}: expected a folder, but it is a file")
+    one_line_error(run(capsys, *command, "--out", tmp_path / "afile" / "below"),
+                   f"cannot make the folder: {tmp_path / 'afile'} is a file, not a folder")
+
+
+def _snapshot(folder) -> dict:
+    """Every file under ``folder`` (relative path -> bytes), the marks of a set-aside run left out."""
+    found = {}
+    for root, _, files in os.walk(folder):
+        for name in files:
+            path = os.path.join(root, name)
+            found[os.path.relpath(path, folder)] = open(path, "rb").read()
+    return found
+
+
+def _earlier_run_in(folder, aside_name) -> dict:
+    """The earlier run as it lies now: files beside ``.replaced-run`` and in it, by their path in the run."""
+    found = {}
+    for relative, data in _snapshot(folder).items():
+        parts = relative.split(os.sep)
+        if parts[0] == aside_name:
+            parts = parts[1:]
+        if parts[-1].startswith(".all-set-aside"):
+            continue
+        found.setdefault(os.path.join(*parts), []).append(data)
+    return found
+
+
+def test_an_overwrite_interrupted_at_any_rename_never_loses_the_earlier_run(tmp_path, capsys, monkeypatch):
+    import glassnet.cli.train as train_command
+
+    out = tmp_path / "run"
+    assert run(capsys, "train", "xor", "--out", out, "--epochs", "2", *QUIET)[0] == 0
+    (out / "history.png").write_bytes(b"a picture of the earlier run")
+    earlier = _snapshot(out)
+    real_replace = os.replace
+    for stop_at in range(1, 40):
+        calls = [0]
+
+        def interrupted(source, target, stop_at=stop_at, calls=calls):
+            calls[0] += 1
+            if calls[0] == stop_at:
+                raise KeyboardInterrupt
+            return real_replace(source, target)
+
+        monkeypatch.setattr(os, "replace", interrupted)
+        status = run(capsys, "train", "xor", "--out", out, "--epochs", "3", "--overwrite", *QUIET)[0]
+        monkeypatch.setattr(os, "replace", real_replace)
+        if calls[0] < stop_at:  # this many renames finish the run: every place has been tried
+            assert status == 0 and stop_at > 5
+            break
+        assert status == 130
+        now = _earlier_run_in(out, train_command.REPLACED)
+        assert all(data in now.get(name, []) for name, data in earlier.items()), stop_at
+        # the next --overwrite either replaces the run or refuses, naming both folders; it never loses it
+        def out_of_memory(*args, **kwargs):
+            raise MemoryError("Unable to allocate 23.8 GiB")
+
+        monkeypatch.setattr(train_command, "train_once", out_of_memory)
+        status, _, err = run(capsys, "train", "xor", "--out", out, "--epochs", "3", "--overwrite", *QUIET)
+        monkeypatch.undo()
+        assert status == 1
+        assert "not enough memory" in err or (str(out) in err and train_command.REPLACED in err), err
+        assert _snapshot(out) == earlier, stop_at  # put back as it was
+
+
+def test_an_overwrite_killed_while_it_set_the_earlier_run_aside_is_finished_by_the_next(tmp_path, capsys, monkeypatch):
+    import glassnet.cli.train as train_command
+
+    out = tmp_path / "run"
+    assert run(capsys, "train", "xor", "--out", out, "--epochs", "2", *QUIET)[0] == 0
+    earlier = _snapshot(out)
+    aside = out / train_command.REPLACED
+    aside.mkdir()
+    os.replace(out / "model.npz", aside / "model.npz")  # killed after the first rename: no mark yet
+    one_line_error(run(capsys, "train", "xor", "--out", out, *QUIET), "was stopped before it finished")
+
+    def out_of_memory(*args, **kwargs):
+        raise MemoryError("Unable to allocate 23.8 GiB")
+
+    monkeypatch.setattr(train_command, "train_once", out_of_memory)
+    assert run(capsys, "train", "xor", "--out", out, "--overwrite", *QUIET)[0] == 1
+    assert _snapshot(out) == earlier  # the rest was not taken for a killed new run's files
+    aside.mkdir()
+    (aside / "model.npz").write_bytes(b"which one is the earlier run's?")
+    one_line_error(run(capsys, "train", "xor", "--out", out, "--overwrite", *QUIET),
+                   f"model.npz is both there and in {out}")
+    assert (out / "model.npz").read_bytes() == earlier["model.npz"]
+    assert (aside / "model.npz").read_bytes() == b"which one is the earlier run's?"

@@ -29,6 +29,15 @@ def recorded(manifest: dict | None, *keys):
     return value
 
 
-def holds_a_run(folder) -> bool:
-    """Whether ``folder`` already holds a run's files or its checkpoint."""
-    return any(os.path.exists(os.path.join(folder, name)) for name in (*RUN_FILES, "checkpoint"))
+def run_entries(folder, pictures: bool = True) -> list:
+    """The names in ``folder`` that ``glassnet train`` writes there: its files, its checkpoint folder and,
+    with ``pictures``, every picture it may draw (whoever made them: a run or the user)."""
+    from glassnet.cli.plots import TRAINING_PICTURES
+
+    names = (*RUN_FILES, "checkpoint", *(TRAINING_PICTURES if pictures else ()))
+    return [name for name in names if os.path.lexists(os.path.join(folder, name))]
+
+
+def holds_a_run(folder, pictures: bool = True) -> bool:
+    """Whether ``folder`` already holds something a training run writes (see :func:`run_entries`)."""
+    return bool(run_entries(folder, pictures))
