@@ -263,12 +263,23 @@ def test_an_overwrite_that_was_killed_keeps_the_earlier_run_for_the_next_one(tmp
     assert (out / "checkpoint" / "checkpoint.npz").read_bytes() != b"the killed run's partial state"  # the earlier run's
 
 
-def test_evaluate_treats_a_malformed_manifest_as_none(tmp_path, capsys):
+@pytest.mark.parametrize("command", ["evaluate", "predict"])
+@pytest.mark.parametrize("text, fragment", [
+    ('{"dataset": {"name": 7}}', "'dataset.name' should be a data set name (text), got 7"),
+    ('{"config": {"seed": "0"}}', "'config.seed' should be a whole number >= 0, got '0'"),
+    ('{"config": {"test_size": "0.2"}}', "'config.test_size' should be a fraction strictly between 0 and 1, got '0.2'"),
+    ('{"dataset": {"class_names": 3}}', "'dataset.class_names' should be a list of class names, got 3"),
+    ('{"dataset": {"class_names": {"a": 1}}}', "'dataset.class_names' should be a list of class names"),
+    ('{"dataset": "xor"}', "'dataset' should be an object, got 'xor'"),
+    ('["a list"]', "expected a JSON object (what glassnet train writes), got list"),
+    ('{"seed": ', "not valid JSON (Expecting value: line 1 column 10"),
+])
+def test_a_hand_edited_manifest_is_refused_naming_the_file_and_the_entry(tmp_path, capsys, command, text, fragment):
     out = tmp_path / "run"
     assert run(capsys, "train", "xor", "--out", out, "--epochs", "2", *QUIET)[0] == 0
-    (out / "manifest.json").write_text('{"dataset": {"name": 7}}')
-    status, printed, _ = run(capsys, "evaluate", out / "model.npz", "xor")
-    assert status == 0 and "xor (test, 4 samples)" in printed
+    (out / "manifest.json").write_text(text)
+    second = "xor" if command == "evaluate" else "0,1"
+    one_line_error(run(capsys, command, out / "model.npz", second), f"{out / 'manifest.json'}: {fragment}")
 
 
 def test_an_overwrite_killed_before_it_wrote_anything_still_puts_the_earlier_run_back(tmp_path, capsys, monkeypatch):
@@ -416,3 +427,47 @@ def test_an_overwrite_killed_while_it_set_the_earlier_run_aside_is_finished_by_t
                    f"model.npz is both there and in {out}")
     assert (out / "model.npz").read_bytes() == earlier["model.npz"]
     assert (aside / "model.npz").read_bytes() == b"which one is the earlier run's?"
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("[1, 2]", "should hold a JSON object with 'config' and 'data', got list"),
+    ("{}", "'config' should be an object of options, got None"),
+    ('{"config": {}, "data": 5}', "'data' should be a SHA-256 (text), got 5"),
+    ('{"config": [], "data": "x"}', "'config' should be an object of options, got []"),
+    ("{not json", "is not valid JSON (Expecting property name"),
+])
+def test_resume_refuses_a_hand_edited_run_record_naming_the_file(tmp_path, capsys, text, fragment):
+    out = tmp_path / "run"
+    with pytest.MonkeyPatch.context() as patch:
+        import glassnet.cli.train as train_command
+
+        def interrupted(*args, **kwargs):
+            raise KeyboardInterrupt
+
+        patch.setattr(train_command, "train_once", interrupted)
+        assert run(capsys, "train", "xor", "--out", out, "--epochs", "2", *QUIET)[0] == 130
+    (out / "checkpoint" / "run.json").write_text(text)
+    one_line_error(run(capsys, "train", "xor", "--out", out, "--epochs", "2", "--resume", *QUIET),
+                   f"{out / 'checkpoint' / 'run.json'}")
+    one_line_error(run(capsys, "train", "xor", "--out", out, "--epochs", "2", "--resume", *QUIET), fragment)
+
+
+@pytest.mark.parametrize("make, fragment", [
+    (lambda p: np.save(p, np.array([[1 + 2j, 0.5]])), "expected real numbers (float or integer), got an array of "
+                                                       "complex128 (complex numbers)"),
+    (lambda p: np.save(p, np.array([[True, False]])), "got an array of bool (not numbers)"),
+    (lambda p: np.save(p, np.array([["a", "b"]])), "got an array of <U1 (not numbers)"),
+    (lambda p: np.save(p, np.array([[1, None]], dtype=object), allow_pickle=True),
+     "it holds Python objects (an object array), which glassnet does not load"),
+    (lambda p: np.save(p, np.zeros((0, 2))), "holds no rows (an array of shape (0, 2))"),
+    (lambda p: p.write_bytes(b"not numpy at all"), "not a .npy array (it does not start with NumPy's header"),
+    (lambda p: p.write_bytes(b"\x93NUMPY\x01\x00v\x00{'descr'"), "not a .npy array glassnet can read"),
+])
+def test_predict_refuses_a_npy_that_does_not_hold_rows_of_real_numbers_naming_it(tmp_path, capsys, make, fragment):
+    out = tmp_path / "run"
+    assert run(capsys, "train", "xor", "--out", out, "--epochs", "2", *QUIET)[0] == 0
+    rows = tmp_path / "rows.npy"
+    make(rows)
+    status, printed, err = run(capsys, "predict", out / "model.npz", rows)
+    one_line_error((status, printed, err), fragment)
+    assert str(rows) in err and "allow_pickle" not in err and printed == ""

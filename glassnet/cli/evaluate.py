@@ -47,7 +47,7 @@ def _load_as_trained(args, manifest):
     from glassnet.cli.manifest import recorded
 
     trained_on = recorded(manifest, "dataset", "name")
-    trained_on = trained_on if isinstance(trained_on, str) else ""  # a manifest edited by hand: as if there were none
+    trained_on = trained_on or ""
     split_options = (("seed", 0), ("test_size", 0.2))  # the seed also draws a generated set
     if trained_on == args.dataset:
         _fill(args, manifest, (*split_options, ("target", None), ("task", None), ("samples", None), ("noise", None)), True)

@@ -175,10 +175,29 @@ def _option_text(value) -> str:
     return " ".join(map(str, value)) if isinstance(value, (list, tuple)) else "unset" if value is None else str(value)
 
 
+def _read_run_record(path: str) -> dict:
+    """What run.json recorded, or a one-line ValueError naming the file and the entry that is wrong."""
+    try:
+        with open(path, encoding="utf-8") as file:
+            record = json.load(file)
+    except (OSError, UnicodeDecodeError) as error:
+        raise ValueError(f"--resume: cannot read {path} ({error})") from None
+    except ValueError as error:
+        raise ValueError(f"--resume: {path} is not valid JSON ({error}); it records the options the run started "
+                         f"with: restore it, or start afresh with --overwrite") from None
+    if not isinstance(record, dict):
+        raise ValueError(f"--resume: {path} should hold a JSON object with 'config' and 'data', got "
+                         f"{type(record).__name__}; restore it, or start afresh with --overwrite")
+    for key, kind, expected in (("config", dict, "an object of options"), ("data", str, "a SHA-256 (text)")):
+        if not isinstance(record.get(key), kind):
+            raise ValueError(f"--resume: {path}: '{key}' should be {expected}, got {record.get(key)!r:.60}; "
+                             f"restore it, or start afresh with --overwrite")
+    return record
+
+
 def _check_same_run(record_path: str, started: dict) -> None:
     """Refuse a --resume whose options or data differ from those the run started with."""
-    with open(record_path, encoding="utf-8") as file:
-        before = json.load(file)
+    before = _read_run_record(record_path)
     differ = [key for key in sorted(set(before["config"]) | set(started["config"]))
               if before["config"].get(key) != started["config"].get(key)]
     changes = [f"--{key.replace('_', '-')} {_option_text(started['config'].get(key))} "
