@@ -258,3 +258,44 @@ def test_killing_the_writer_mid_save_leaves_the_previous_file_intact(tmp_path):
         assert values[0] >= 1
         last_seen = values[0]
     assert last_seen >= 1
+
+
+def _npy_header(shape, descr="<f4") -> bytes:
+    from numpy.lib import format as npy_format
+
+    buffer = io.BytesIO()
+    npy_format.write_array_header_1_0(buffer, {"descr": descr, "fortran_order": False, "shape": shape})
+    return buffer.getvalue()
+
+
+def test_an_entry_declaring_more_than_it_holds_is_refused_before_it_is_allocated(saved, tmp_path, monkeypatch):
+    with zipfile.ZipFile(saved) as archive:
+        entries = {name: archive.read(name) for name in archive.namelist()}
+    name = next(n for n in entries if n.endswith("weight.npy"))
+    entries[name] = _npy_header((10**13,)) + b"\0" * 64
+    hostile = tmp_path / "huge.npz"
+    with zipfile.ZipFile(hostile, "w") as archive:
+        for entry, data in entries.items():
+            archive.writestr(entry, data)
+    allocated = []
+    real_empty = np.ndarray.__new__
+    monkeypatch.setattr(np.lib.format, "read_array", lambda *a, **k: allocated.append(1) or real_empty(np.ndarray, 0))
+    with pytest.raises(glassnet.ModelFileError, match=rf"entry '{name[:-4]}' of .* declares an array of shape "
+                                                      rf"\(10000000000000,\) \(40000000000000 bytes\) but holds 64 bytes"):
+        glassnet.load(hostile)
+    assert allocated == []
+
+
+def test_an_architecture_larger_than_the_files_arrays_is_refused_before_it_is_built(tmp_path, monkeypatch):
+    from glassnet.serialization import module_spec
+
+    spec = module_spec(nn.Sequential(nn.Linear(2, 3), nn.Tanh()))
+    spec["children"]["0"]["config"].update(in_features=10**6, out_features=10**6)
+    meta = {"format": "glassnet-model", "format_version": 1, "glassnet_version": "0.1.0", "module": spec}
+    np.savez(tmp_path / "v1.npz", **{META_KEY: np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)})
+    built = []
+    monkeypatch.setattr(nn.Linear, "__init__", lambda self, *a, **k: built.append(1))
+    with pytest.raises(glassnet.ModelFileError, match=r"declares layer 0 as Linear\(1000000, 1000000\) with "
+                                                      r"1000001000000 parameters, but the file holds 0 numbers"):
+        glassnet.load(tmp_path / "v1.npz")
+    assert built == []
