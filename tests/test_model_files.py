@@ -299,3 +299,57 @@ def test_an_architecture_larger_than_the_files_arrays_is_refused_before_it_is_bu
                                                       r"1000001000000 parameters, but the file holds 0 numbers"):
         glassnet.load(tmp_path / "v1.npz")
     assert built == []
+
+
+def _edited_estimator(tmp_path, edit):
+    """A fitted two-class MLPClassifier saved, then its metadata changed by ``edit`` with checksums recomputed."""
+    from glassnet.serialization import load_arrays, save_arrays
+
+    X = np.random.default_rng(0).normal(size=(40, 3))
+    y = np.array(["a", "b"] * 20)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        classifier = glassnet.MLPClassifier(hidden_layer_sizes=(4,), max_iter=5, random_state=0).fit(X, y)
+    path = tmp_path / "classifier.npz"
+    glassnet.save(classifier, path)
+    meta, arrays = load_arrays(path)
+    meta.pop("checksums")
+    edit(meta)
+    save_arrays(path, meta, arrays)
+    return path
+
+
+def _fitted(key, value):
+    return lambda meta: meta["fitted"].__setitem__(key, value)
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda m: m["fitted"]["classes_"].__setitem__("values", ["a", "b", "c"]),
+     "fitted.classes_.values should be 1 or 2 classes for a binary network with 1 output"),
+    (lambda m: m["fitted"]["classes_"].__setitem__("values", ["b", "a"]), "distinct labels in sorted order"),
+    (lambda m: m["fitted"]["classes_"].__setitem__("label_type", "weird"), "fitted.classes_.label_type should be one of"),
+    (_fitted("classes_", "ab"), "fitted.classes_ should be a dict"),
+    (_fitted("n_features_in_", "3"), "fitted.n_features_in_ should be 3, as the network has, got '3'"),
+    (_fitted("n_features_in_", 99), "fitted.n_features_in_ should be 3, as the network has, got 99"),
+    (_fitted("n_outputs_", 5), "fitted.n_outputs_ should be 1"),
+    (_fitted("out_activation_", "nonsense"), "fitted.out_activation_ should be 'logistic'"),
+    (_fitted("history", [1, 2]), "fitted.history should be a dict"),
+    (_fitted("loss_curve_", "abc"), "fitted.loss_curve_ should be a list of numbers"),
+    (_fitted("feature_names_in_", 5), "fitted.feature_names_in_ should be a list of 3 column names"),
+    (lambda m: m["params"].__setitem__("hidden_layer_sizes", 5), "params.hidden_layer_sizes should be the network's "
+                                                                 "hidden layers (4,), got (5,)"),
+    (lambda m: m.__setitem__("params", [1]), "'params' should be a dict of hyper-parameters"),
+    (lambda m: m.__setitem__("fitted", [1]), "'fitted' should be a dict of fitted attributes or null"),
+    (lambda m: m.__setitem__("estimator", ["x"]), "'estimator' should be one of ['MLPClassifier', 'MLPRegressor']"),
+    (lambda m: m.pop("optimizer"), "'optimizer' should be the optimizer's state"),
+])
+def test_a_hand_edited_estimator_file_is_refused_naming_the_entry(tmp_path, edit, message):
+    path = _edited_estimator(tmp_path, edit)
+    with pytest.raises(glassnet.ModelFileError) as error:
+        glassnet.load(path)
+    assert message in str(error.value) and str(path) in str(error.value)
+
+
+def test_an_unedited_estimator_file_still_loads(tmp_path):
+    loaded = glassnet.load(_edited_estimator(tmp_path, lambda meta: None))
+    assert loaded.classes_.tolist() == ["a", "b"] and loaded.n_features_in_ == 3
