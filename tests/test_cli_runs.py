@@ -471,3 +471,17 @@ def test_predict_refuses_a_npy_that_does_not_hold_rows_of_real_numbers_naming_it
     status, printed, err = run(capsys, "predict", out / "model.npz", rows)
     one_line_error((status, printed, err), fragment)
     assert str(rows) in err and "allow_pickle" not in err and printed == ""
+
+
+def test_noise_beyond_its_range_is_refused_when_the_options_are_read(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["train", "moons", "--noise", "1e308", *QUIET])
+    assert exit_info.value.code == 2
+    assert "--noise: expected a noise level between 0 and 1000, got '1e308'" in capsys.readouterr().err
+
+
+def test_predict_reads_only_plain_numbers_in_a_row(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert run(capsys, "train", "xor", "--out", out, "--epochs", "2", *QUIET)[0] == 0
+    one_line_error(run(capsys, "predict", out / "model.npz", "1_0,1"), "is neither a file nor comma-separated numbers")
+    assert run(capsys, "predict", out / "model.npz", "1e0,.5")[0] == 0

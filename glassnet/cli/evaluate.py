@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from glassnet.cli import report
-from glassnet.cli.arguments import TASKS, fraction, non_negative_float, non_negative_int, positive_int
+from glassnet.cli.arguments import TASKS, fraction, noise_level, non_negative_int, positive_int
 
 
 def add_parser(commands) -> None:
@@ -24,7 +24,7 @@ def add_parser(commands) -> None:
     parser.add_argument("--target", help="csv:PATH only: the target column (default: the manifest's, else the last)")
     parser.add_argument("--task", choices=TASKS, help="csv:PATH only: what the target is (default: the manifest's, else auto)")
     parser.add_argument("--samples", type=positive_int, help="toy 2-D sets: number of points used for training")
-    parser.add_argument("--noise", type=non_negative_float, help="toy 2-D sets: noise used for training")
+    parser.add_argument("--noise", type=noise_level, help="toy 2-D sets: noise used for training")
     parser.add_argument("--download", action="store_true")
     parser.add_argument("--data-dir")
     parser.set_defaults(run=run)

@@ -5,6 +5,8 @@ import os
 
 import numpy as np
 
+from glassnet.datasets.csv_table import plain_number
+
 
 def add_parser(commands) -> None:
     parser = commands.add_parser(
@@ -28,7 +30,7 @@ def read_rows(text: str) -> np.ndarray:
         raise FileNotFoundError(f"no file at {text!r}")
     else:
         try:
-            rows = np.array([[float(cell) for cell in text.split(",")]])
+            rows = np.array([[plain_number(cell) for cell in text.split(",")]])
         except ValueError:
             raise ValueError(f"INPUT {text!r} is neither a file nor comma-separated numbers such as '0.5,1'") from None
     rows = np.asarray(rows, dtype=np.float64)
@@ -73,7 +75,7 @@ def _csv_rows(path: str) -> np.ndarray:
     rows = []
     for number, row in enumerate(lines, start=1):
         try:
-            rows.append([float(cell) for cell in row])
+            rows.append([plain_number(cell) for cell in row])
         except ValueError:
             if number == 1:
                 continue  # a header
