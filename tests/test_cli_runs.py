@@ -366,7 +366,13 @@ def _earlier_run_in(folder, aside_name) -> dict:
     return found
 
 
-def test_an_overwrite_interrupted_at_any_rename_never_loses_the_earlier_run(tmp_path, capsys, monkeypatch):
+def _out_of_memory(*args, **kwargs):
+    raise MemoryError("Unable to allocate 23.8 GiB")
+
+
+@pytest.mark.parametrize("new_run_fails", [False, True], ids=["while-replacing", "while-putting-back"])
+def test_an_overwrite_interrupted_at_any_rename_never_loses_the_earlier_run(tmp_path, capsys, monkeypatch,
+                                                                            new_run_fails):
     import glassnet.cli.train as train_command
 
     out = tmp_path / "run"
@@ -383,20 +389,19 @@ def test_an_overwrite_interrupted_at_any_rename_never_loses_the_earlier_run(tmp_
                 raise KeyboardInterrupt
             return real_replace(source, target)
 
+        if new_run_fails:  # the new run fails in training, so the earlier one is put back: interrupted there
+            monkeypatch.setattr(train_command, "train_once", _out_of_memory)
         monkeypatch.setattr(os, "replace", interrupted)
         status = run(capsys, "train", "xor", "--out", out, "--epochs", "3", "--overwrite", *QUIET)[0]
-        monkeypatch.setattr(os, "replace", real_replace)
-        if calls[0] < stop_at:  # this many renames finish the run: every place has been tried
-            assert status == 0 and stop_at > 5
+        monkeypatch.undo()
+        if calls[0] < stop_at:  # this many renames finish the command: every place has been tried
+            assert status == (1 if new_run_fails else 0) and stop_at > 3
             break
         assert status == 130
         now = _earlier_run_in(out, train_command.REPLACED)
         assert all(data in now.get(name, []) for name, data in earlier.items()), stop_at
         # the next --overwrite either replaces the run or refuses, naming both folders; it never loses it
-        def out_of_memory(*args, **kwargs):
-            raise MemoryError("Unable to allocate 23.8 GiB")
-
-        monkeypatch.setattr(train_command, "train_once", out_of_memory)
+        monkeypatch.setattr(train_command, "train_once", _out_of_memory)
         status, _, err = run(capsys, "train", "xor", "--out", out, "--epochs", "3", "--overwrite", *QUIET)
         monkeypatch.undo()
         assert status == 1
