@@ -490,3 +490,8 @@ def test_predict_reads_only_plain_numbers_in_a_row(tmp_path, capsys):
     assert run(capsys, "train", "xor", "--out", out, "--epochs", "2", *QUIET)[0] == 0
     one_line_error(run(capsys, "predict", out / "model.npz", "1_0,1"), "is neither a file nor comma-separated numbers")
     assert run(capsys, "predict", out / "model.npz", "1e0,.5")[0] == 0
+
+
+def test_checking_a_new_out_folder_leaves_nothing_behind_when_the_command_then_fails(tmp_path, capsys):
+    one_line_error(run(capsys, "train", "no-such-set", "--out", tmp_path / "new" / "run", *QUIET), "unknown dataset")
+    assert os.listdir(tmp_path) == []

@@ -13,7 +13,7 @@ from glassnet.benchmarks import digits, environment, mlp, scaling, xor
 from glassnet.benchmarks.memory import measure_in_subprocess
 from glassnet.benchmarks.timing import interleaved, median_interval
 from glassnet.cli.arguments import positive_int
-from glassnet.cli.out_folder import make_out_folder
+from glassnet.cli.out_folder import check_out_folder
 from glassnet.files import atomic_write
 
 SIZES = [784, 256, 128, 10]
@@ -281,7 +281,7 @@ def main(argv=None) -> int:
         settings["repeats"] = args.repeats
     workloads = args.only or ["mlp", "xor", "digits", "scaling"]
     try:
-        make_out_folder(args.out)  # before the benchmarks, which take minutes
+        check_out_folder(args.out)  # before the benchmarks, which take minutes
     except ValueError as error:
         print(f"glassnet: error: {error}", file=sys.stderr)
         return 1

@@ -4,23 +4,30 @@ from __future__ import annotations
 import os
 
 
-def make_out_folder(path, option: str = "--out") -> None:
-    """Make ``path`` (and the folders above it), or refuse it in one line naming ``option``: a file there
-    or above it, or a folder that cannot be made."""
+def check_out_folder(path, option: str = "--out") -> None:
+    """Refuse, in one line naming ``option``, a ``path`` that is a file, lies below a file, or is a folder
+    that cannot be made. A missing folder is made to be sure and removed again: nothing is left behind
+    by a command that then fails (the folder is made for good when the first file is written)."""
     path = os.fspath(path)
     if os.path.isdir(path):
         return
     if os.path.lexists(path):
         raise ValueError(f"{option} {path}: expected a folder, but it is a file; give a folder (new or existing)")
-    above = os.path.dirname(os.path.abspath(path))
-    while not os.path.lexists(above) and os.path.dirname(above) != above:
-        above = os.path.dirname(above)
+    missing = [os.path.abspath(path)]
+    while not os.path.lexists(os.path.dirname(missing[-1])) and os.path.dirname(missing[-1]) != missing[-1]:
+        missing.append(os.path.dirname(missing[-1]))
+    above = os.path.dirname(missing[-1])
     if not os.path.isdir(above):
         raise ValueError(f"{option} {path}: cannot make the folder: {above} is a file, not a folder")
     try:
-        os.makedirs(path, exist_ok=True)
+        os.makedirs(path)
     except OSError as error:
         raise ValueError(f"{option} {path}: cannot make the folder: {error.strerror or error}") from None
+    for folder in missing:  # deepest first; each is empty, as it was made just now
+        try:
+            os.rmdir(folder)
+        except OSError:
+            break  # another process put something there meanwhile: leave it
 
 
 def refuse_files_there(folder, names, option: str = "--out") -> None:

@@ -34,11 +34,11 @@ def picture_path(args, name: str, filename: str, what: str):
 def check_picture_out(args, filename: str) -> None:
     """Before the work: refuse an ``--out`` that is a file or cannot be made, or that already holds
     ``filename`` (unless ``--overwrite``). Nothing to check with ``--no-plots`` or no ``--out``."""
-    from glassnet.cli.out_folder import make_out_folder, refuse_files_there
+    from glassnet.cli.out_folder import check_out_folder, refuse_files_there
 
     if args.no_plots or not args.out:
         return
-    make_out_folder(args.out)
+    check_out_folder(args.out)
     if not args.overwrite:
         refuse_files_there(args.out, [filename])
 

@@ -12,7 +12,7 @@ from glassnet.cli.arguments import add_training_options
 from glassnet.cli.data import checksum, load, prepare
 from glassnet.cli.manifest import holds_a_run, run_entries
 from glassnet.cli.network import fold_standardization
-from glassnet.cli.out_folder import make_out_folder, refuse_files_there
+from glassnet.cli.out_folder import check_out_folder, refuse_files_there
 from glassnet.cli.presets import resolve
 from glassnet.cli.training_run import train_once, with_loss_for
 
@@ -73,7 +73,7 @@ def _check_out(args) -> None:
         raise ValueError("--resume continues the run in --out, --overwrite replaces it: give one of them")
     if not args.out:
         return
-    make_out_folder(args.out)
+    check_out_folder(args.out)
     if not args.overwrite and os.path.isdir(os.path.join(args.out, REPLACED)):
         raise ValueError(f"an --overwrite of {args.out} was stopped before it finished and left the earlier run in "
                          f"{os.path.join(args.out, REPLACED)}; repeat the --overwrite command, or move that "
