@@ -12,14 +12,12 @@ def _umask() -> int:
     return mask
 
 
-@contextlib.contextmanager
-def atomic_write(path, mode: str = "wb"):
-    """Open a temporary file beside ``path``; on success fsync it and rename it over ``path``.
+def writable_target(path) -> tuple:
+    """Check that ``path`` can be replaced by a new file; return (file to replace, its folder, permissions).
 
-    A crash or exception before the rename leaves any previous ``path`` untouched. A file
-    that is already there keeps its permissions, and one that nobody may write is refused
-    (PermissionError); a symbolic link is written through, so the file it points to is
-    replaced and the link stays.
+    The checks :func:`atomic_write` makes before it writes, for a writer that first does long work
+    (drawing an animation) and should fail before it: a directory at ``path`` or a read-only file is
+    refused, a symbolic link resolves to the file it points to, and the folder is made.
     """
     path = os.fspath(path)
     if os.path.islink(path):
@@ -36,6 +34,19 @@ def atomic_write(path, mode: str = "wb"):
     if exists and not permissions & 0o222:  # nobody may write it: its owner protected it, and a rename would replace it anyway
         raise PermissionError(f"cannot write the file {path!r}: it is read-only; make it writable "
                               f"(chmod u+w) or write to another path")
+    return path, folder, permissions
+
+
+@contextlib.contextmanager
+def atomic_write(path, mode: str = "wb"):
+    """Open a temporary file beside ``path``; on success fsync it and rename it over ``path``.
+
+    A crash or exception before the rename leaves any previous ``path`` untouched. A file
+    that is already there keeps its permissions, and one that nobody may write is refused
+    (PermissionError); a symbolic link is written through, so the file it points to is
+    replaced and the link stays.
+    """
+    path, folder, permissions = writable_target(path)
     handle, temporary = tempfile.mkstemp(prefix=".tmp-" + os.path.basename(path) + "-", dir=folder)
     try:
         os.chmod(temporary, permissions)  # mkstemp makes 0600; keep the old file's, else the usual ones

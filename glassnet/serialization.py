@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import math
 import os
 import zipfile
 
@@ -177,12 +178,47 @@ def _what_it_looks_like(path: str) -> str:
     return "not a zip archive"
 
 
+DEFLATE_MOST_RATIO = 1032
+"""The most that deflate expands: a compressed entry holds at most this many bytes per stored byte."""
+
+
+def _check_declared_size(archive, info, path: str) -> None:
+    """Refuse an entry whose .npy header declares more bytes than the entry holds, before NumPy allocates
+    them (a hostile header can declare 10^13 elements in a file of a few bytes)."""
+    from numpy.lib import format as npy_format
+
+    name = info.filename[:-len(".npy")]
+    held = info.file_size if info.compress_type == zipfile.ZIP_STORED else min(
+        info.file_size, DEFLATE_MOST_RATIO * info.compress_size)
+    try:
+        with archive.open(info) as entry:
+            version = npy_format.read_magic(entry)
+            if version not in ((1, 0), (2, 0)):
+                raise ModelFileError(f"load: entry {name!r} of {path!r} is a .npy of version {version}, which "
+                                     f"glassnet does not write")
+            read_header = npy_format.read_array_header_1_0 if version == (1, 0) else npy_format.read_array_header_2_0
+            shape, _, dtype = read_header(entry)
+            header_bytes = entry.tell()
+    except ModelFileError:
+        raise
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as error:
+        raise ModelFileError(f"load: entry {name!r} of {path!r} has an unreadable .npy header ({error})") from None
+    if dtype.kind not in "biuf":
+        raise ModelFileError(f"load: entry {name!r} of {path!r} has dtype {dtype}; only numeric arrays are accepted")
+    declared = math.prod(int(n) for n in shape) * dtype.itemsize
+    if header_bytes + declared > held:
+        raise ModelFileError(f"load: entry {name!r} of {path!r} declares an array of shape {tuple(shape)} "
+                             f"({declared} bytes) but holds {max(held - header_bytes, 0)} bytes: the file is "
+                             f"truncated, corrupted or hand-edited")
+
+
 def _read_archive(path: str) -> tuple:
     """(meta text, digest text or None, arrays) from the archive, refusing anything but numeric .npy entries."""
     with zipfile.ZipFile(path) as archive:
         for info in archive.infolist():
             if not info.filename.endswith(".npy"):
                 raise ModelFileError(f"load: {path!r} holds {info.filename!r}, which is not an .npy array; not a glassnet file")
+            _check_declared_size(archive, info, path)
     with np.load(path, allow_pickle=False) as archive:
         if META_KEY not in archive.files:
             raise ModelFileError(f"load: {path!r} is an .npz archive but not a glassnet file (no {META_KEY} entry)")
@@ -292,8 +328,37 @@ def save(model, path) -> None:
                     f"got {type(model).__name__}")
 
 
+def _declared_parameters(spec, where: str):
+    """(count, where) of the largest layer an architecture entry declares, counted from its config before
+    anything is allocated (Linear layers; others count 0), or None when the entry is malformed (the
+    rebuild then says how)."""
+    if not isinstance(spec, dict):
+        return None
+    config, children = spec.get("config") or {}, spec.get("children") or {}
+    if not isinstance(config, dict) or not isinstance(children, dict):
+        return None
+    largest = (0, where)
+    if spec.get("type") == "Linear":
+        n_in, n_out = config.get("in_features"), config.get("out_features")
+        if all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in (n_in, n_out)):
+            largest = (n_in * n_out + (n_out if config.get("bias", True) else 0),
+                       f"{where} as Linear({n_in}, {n_out})")
+    for name, child in children.items():
+        found = _declared_parameters(child, f"layer {name}")
+        if found is None:
+            return None
+        largest = max(largest, found, key=lambda pair: pair[0])
+    return largest
+
+
 def module_from_file(meta: dict, arrays: dict, path, prefix: str = ""):
     """Rebuild the module described in ``meta["module"]`` and load its arrays (named ``prefix + name``)."""
+    stored = sum(value.size for name, value in arrays.items() if name.startswith(prefix))
+    declared = _declared_parameters(meta.get("module"), "the network")
+    if declared is not None and declared[0] > stored:
+        raise ModelFileError(f"load: the architecture in {os.fspath(path)!r} declares {declared[1]} with "
+                             f"{declared[0]} parameters, but the file holds {stored} numbers: it does not fit its "
+                             f"arrays (a damaged or hand-edited file)")
     with preserved_default_generator():  # building draws initial weights; loading must not move later draws
         model = build_module(meta.get("module"))
     tied = meta.get("tied") or {}

@@ -411,3 +411,17 @@ def test_the_gemm_floor_does_the_products_of_every_batch_the_short_last_one_incl
     run()
     assert sum(done) == mlp.flops_per_epoch(sizes, samples)
     assert len(done) == 8 * -(-samples // batch)  # 3 forward, 3 dL/dW, 2 dL/dh a batch
+
+
+def test_bench_refuses_an_out_that_is_a_file_before_it_measures_anything(tmp_path, capsys, monkeypatch):
+    from glassnet.benchmarks import cli
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("the benchmark started")
+
+    monkeypatch.setattr(cli.environment, "measure_sgemm_gflops", no_work)
+    (tmp_path / "afile").write_text("x")
+    assert cli.main(["--quick", "--only", "xor", "--out", str(tmp_path / "afile")]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"glassnet: error: --out {tmp_path / 'afile'}: expected a folder, but it is a file; "
+                   f"give a folder (new or existing)"]

@@ -212,3 +212,64 @@ def test_sigkill_at_random_points_then_resume_is_bit_identical(tmp_path, seed, e
     reference, resumed = glassnet.load(tmp_path / "reference.npz"), glassnet.load(tmp_path / "killed.npz")
     for (key, a), (_, b) in zip(reference.state_dict().items(), resumed.state_dict().items()):
         np.testing.assert_array_equal(a, b, err_msg=f"{key} after {kills} kills")
+
+
+def test_resume_refuses_a_checkpoint_of_another_architecture_naming_the_layer(tmp_path):
+    with pytest.raises(KeyboardInterrupt):
+        train("adagrad", 0, tmp_path, callbacks=[InterruptAt(epoch=2, step=1)])
+    X, y = data()
+    model = nn.Sequential(nn.Linear(5, 12, generator=0), nn.ReLU(), nn.Linear(12, 3, generator=1))
+    before = {name: value.copy() for name, value in model.state_dict().items()}
+    with pytest.raises(ValueError, match=r"another architecture \(layer 1: checkpoint Tanh, this model ReLU\)"):
+        glassnet.fit(model, nn.CrossEntropyLoss(), OPTIMIZERS["adagrad"](model.parameters()), X, y, epochs=7,
+                     batch_size=10, seed=5, validation_data=data(30, seed=1), progress=False, checkpoint=tmp_path,
+                     resume=True)
+    for name, value in model.state_dict().items():
+        np.testing.assert_array_equal(value, before[name])
+
+
+def _edited_checkpoint(directory, edit):
+    """Rewrite the checkpoint in ``directory`` with ``edit(meta)`` applied and its checksums recomputed."""
+    from glassnet.serialization import load_arrays, save_arrays
+
+    path = checkpoint_path(directory)
+    meta, arrays = load_arrays(path, "glassnet-checkpoint")
+    meta.pop("checksums", None)
+    edit(meta)
+    save_arrays(path, meta, arrays)
+
+
+def _set(path, value):
+    def edit(meta):
+        *parents, last = path
+        target = meta
+        for key in parents:
+            target = target[key]
+        if value is KeyError:
+            del target[last]
+        else:
+            target[last] = value
+    return edit
+
+
+@pytest.mark.parametrize("where, value, message", [
+    (("epoch",), KeyError, "'epoch' should be the number of finished epochs (0..7), got None"),
+    (("epoch",), 99, "'epoch' should be the number of finished epochs (0..7), got 99"),
+    (("epoch",), -1, "got -1"),
+    (("epoch",), "two", "got 'two'"),
+    (("epoch",), 1, "state.history.epoch should be a list of at most 1 epoch numbers"),
+    (("fit",), KeyError, "'fit' should be the dict of fit's settings"),
+    (("state", "history"), [1], "state.history should be a dict"),
+    (("state", "history", "history"), [1], "state.history.history should be a dict"),
+    (("state", "history", "history", "loss"), "abc", "state.history.history['loss'] should be a list of numbers"),
+    (("state", "callbacks"), "abc", "state.callbacks should be a list"),
+    (("state", "optimizer", "state", "0", "step"), "x", "state.optimizer.state['0'].step should be a count of steps"),
+    (("state", "optimizer", "state", "0", "step"), -5, "got -5"),
+])
+def test_a_hand_edited_checkpoint_is_refused_naming_the_entry(tmp_path, where, value, message):
+    with pytest.raises(KeyboardInterrupt):
+        train("adam-amsgrad", 0, tmp_path, callbacks=[InterruptAt(epoch=3, step=1)])
+    _edited_checkpoint(tmp_path, _set(where, value))
+    with pytest.raises(glassnet.ModelFileError) as error:
+        train("adam-amsgrad", 0, tmp_path, resume=True)
+    assert message in str(error.value) and checkpoint_path(tmp_path) in str(error.value)

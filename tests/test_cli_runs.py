@@ -249,6 +249,7 @@ def test_an_overwrite_that_was_killed_keeps_the_earlier_run_for_the_next_one(tmp
     aside.mkdir()
     for name in ("model.npz", "metrics.json", "manifest.json", "checkpoint"):
         os.replace(out / name, aside / name)
+    (aside / train_command.ALL_SET_ASIDE).write_text("")
     (out / "checkpoint").mkdir()
     (out / "checkpoint" / "checkpoint.npz").write_bytes(b"the killed run's partial state")
     one_line_error(run(capsys, "train", "xor", "--out", out, "--resume", *QUIET), "was stopped before it finished")
@@ -262,12 +263,23 @@ def test_an_overwrite_that_was_killed_keeps_the_earlier_run_for_the_next_one(tmp
     assert (out / "checkpoint" / "checkpoint.npz").read_bytes() != b"the killed run's partial state"  # the earlier run's
 
 
-def test_evaluate_treats_a_malformed_manifest_as_none(tmp_path, capsys):
+@pytest.mark.parametrize("command", ["evaluate", "predict"])
+@pytest.mark.parametrize("text, fragment", [
+    ('{"dataset": {"name": 7}}', "'dataset.name' should be a data set name (text), got 7"),
+    ('{"config": {"seed": "0"}}', "'config.seed' should be a whole number >= 0, got '0'"),
+    ('{"config": {"test_size": "0.2"}}', "'config.test_size' should be a fraction strictly between 0 and 1, got '0.2'"),
+    ('{"dataset": {"class_names": 3}}', "'dataset.class_names' should be a list of class names, got 3"),
+    ('{"dataset": {"class_names": {"a": 1}}}', "'dataset.class_names' should be a list of class names"),
+    ('{"dataset": "xor"}', "'dataset' should be an object, got 'xor'"),
+    ('["a list"]', "expected a JSON object (what glassnet train writes), got list"),
+    ('{"seed": ', "not valid JSON (Expecting value: line 1 column 10"),
+])
+def test_a_hand_edited_manifest_is_refused_naming_the_file_and_the_entry(tmp_path, capsys, command, text, fragment):
     out = tmp_path / "run"
     assert run(capsys, "train", "xor", "--out", out, "--epochs", "2", *QUIET)[0] == 0
-    (out / "manifest.json").write_text('{"dataset": {"name": 7}}')
-    status, printed, _ = run(capsys, "evaluate", out / "model.npz", "xor")
-    assert status == 0 and "xor (test, 4 samples)" in printed
+    (out / "manifest.json").write_text(text)
+    second = "xor" if command == "evaluate" else "0,1"
+    one_line_error(run(capsys, command, out / "model.npz", second), f"{out / 'manifest.json'}: {fragment}")
 
 
 def test_an_overwrite_killed_before_it_wrote_anything_still_puts_the_earlier_run_back(tmp_path, capsys, monkeypatch):
@@ -346,3 +358,199 @@ def test_the_datas_checksum_is_the_same_in_float32_and_float64_runs(tmp_path, ca
         assert run(capsys, "train", big_csv(tmp_path), *REGRESSION, *flags, "--epochs", "1", "--out", out, *QUIET)[0] == 0
         sums.append(json.loads((out / "manifest.json").read_text())["dataset"]["sha256_X_y"])
     assert sums[0] == sums[1] == checksum(gn.datasets.load_csv(tmp_path / "big.csv", target="price"))
+
+
+def test_files_a_run_would_write_are_refused_without_overwrite_naming_them(tmp_path, capsys):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "history.png").write_bytes(b"the user's own picture")
+    (out / "confusion_matrix.png").write_bytes(b"another of the user's pictures")
+    one_line_error(run(capsys, "train", "xor", "--out", out, "--epochs", "2", "--no-progress"),
+                   f"--out {out} already holds history.png, confusion_matrix.png, which this command would write; "
+                   f"replace them with --overwrite")
+    assert (out / "history.png").read_bytes() == b"the user's own picture"
+    assert sorted(os.listdir(out)) == ["confusion_matrix.png", "history.png"]
+    assert run(capsys, "train", "xor", "--out", out, "--epochs", "2", *QUIET)[0] == 0  # --no-plots writes neither
+    assert (out / "history.png").read_bytes() == b"the user's own picture"
+
+
+@pytest.mark.parametrize("command, picture", [(["descend", "--steps", "2"], "descent.gif"),
+                                              (["compare", "--epochs", "1", "--dataset", "xor"], "comparison.png")])
+def test_descend_and_compare_refuse_a_picture_already_in_out(tmp_path, capsys, command, picture):
+    (tmp_path / picture).write_bytes(b"the user's own")
+    one_line_error(run(capsys, *command, "--out", tmp_path), f"already holds {picture}, which this command would write")
+    assert (tmp_path / picture).read_bytes() == b"the user's own"
+    assert run(capsys, *command, "--out", tmp_path, "--overwrite")[0] == 0
+    assert (tmp_path / picture).read_bytes() != b"the user's own"
+
+
+@pytest.mark.parametrize("command", [["train", "xor", *QUIET], ["descend", "--steps", "2"],
+                                     ["compare", "--epochs", "1", "--dataset", "xor"]])
+def test_an_out_that_is_a_file_is_refused_before_the_work(tmp_path, capsys, monkeypatch, command):
+    import glassnet.cli.training_run as training_run
+    import glassnet.descent as descent
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("the work started")
+
+    monkeypatch.setattr(training_run, "train_once", no_work)
+    monkeypatch.setattr(descent, "gradient_descent", no_work)
+    (tmp_path / "afile").write_text("x")
+    one_line_error(run(capsys, *command, "--out", tmp_path / "afile"),
+                   f"--out {tmp_path / 'afile'}: expected a folder, but it is a file")
+    one_line_error(run(capsys, *command, "--out", tmp_path / "afile" / "below"),
+                   f"cannot make the folder: {tmp_path / 'afile'} is a file, not a folder")
+
+
+def _snapshot(folder) -> dict:
+    """Every file under ``folder`` (relative path -> bytes), the marks of a set-aside run left out."""
+    found = {}
+    for root, _, files in os.walk(folder):
+        for name in files:
+            path = os.path.join(root, name)
+            found[os.path.relpath(path, folder)] = open(path, "rb").read()
+    return found
+
+
+def _earlier_run_in(folder, aside_name) -> dict:
+    """The earlier run as it lies now: files beside ``.replaced-run`` and in it, by their path in the run."""
+    found = {}
+    for relative, data in _snapshot(folder).items():
+        parts = relative.split(os.sep)
+        if parts[0] == aside_name:
+            parts = parts[1:]
+        if parts[-1].startswith(".all-set-aside"):
+            continue
+        found.setdefault(os.path.join(*parts), []).append(data)
+    return found
+
+
+def _out_of_memory(*args, **kwargs):
+    raise MemoryError("Unable to allocate 23.8 GiB")
+
+
+@pytest.mark.parametrize("new_run_fails", [False, True], ids=["while-replacing", "while-putting-back"])
+def test_an_overwrite_interrupted_at_any_rename_never_loses_the_earlier_run(tmp_path, capsys, monkeypatch,
+                                                                            new_run_fails):
+    import glassnet.cli.train as train_command
+
+    out = tmp_path / "run"
+    assert run(capsys, "train", "xor", "--out", out, "--epochs", "2", *QUIET)[0] == 0
+    (out / "history.png").write_bytes(b"a picture of the earlier run")
+    earlier = _snapshot(out)
+    real_replace = os.replace
+    for stop_at in range(1, 40):
+        calls = [0]
+
+        def interrupted(source, target, stop_at=stop_at, calls=calls):
+            calls[0] += 1
+            if calls[0] == stop_at:
+                raise KeyboardInterrupt
+            return real_replace(source, target)
+
+        if new_run_fails:  # the new run fails in training, so the earlier one is put back: interrupted there
+            monkeypatch.setattr(train_command, "train_once", _out_of_memory)
+        monkeypatch.setattr(os, "replace", interrupted)
+        status = run(capsys, "train", "xor", "--out", out, "--epochs", "3", "--overwrite", *QUIET)[0]
+        monkeypatch.undo()
+        if calls[0] < stop_at:  # this many renames finish the command: every place has been tried
+            assert status == (1 if new_run_fails else 0) and stop_at > 3
+            break
+        assert status == 130
+        now = _earlier_run_in(out, train_command.REPLACED)
+        assert all(data in now.get(name, []) for name, data in earlier.items()), stop_at
+        # the next --overwrite either replaces the run or refuses, naming both folders; it never loses it
+        monkeypatch.setattr(train_command, "train_once", _out_of_memory)
+        status, _, err = run(capsys, "train", "xor", "--out", out, "--epochs", "3", "--overwrite", *QUIET)
+        monkeypatch.undo()
+        assert status == 1
+        assert "not enough memory" in err or (str(out) in err and train_command.REPLACED in err), err
+        assert _snapshot(out) == earlier, stop_at  # put back as it was
+
+
+def test_an_overwrite_killed_while_it_set_the_earlier_run_aside_is_finished_by_the_next(tmp_path, capsys, monkeypatch):
+    import glassnet.cli.train as train_command
+
+    out = tmp_path / "run"
+    assert run(capsys, "train", "xor", "--out", out, "--epochs", "2", *QUIET)[0] == 0
+    earlier = _snapshot(out)
+    aside = out / train_command.REPLACED
+    aside.mkdir()
+    os.replace(out / "model.npz", aside / "model.npz")  # killed after the first rename: no mark yet
+    one_line_error(run(capsys, "train", "xor", "--out", out, *QUIET), "was stopped before it finished")
+
+    def out_of_memory(*args, **kwargs):
+        raise MemoryError("Unable to allocate 23.8 GiB")
+
+    monkeypatch.setattr(train_command, "train_once", out_of_memory)
+    assert run(capsys, "train", "xor", "--out", out, "--overwrite", *QUIET)[0] == 1
+    assert _snapshot(out) == earlier  # the rest was not taken for a killed new run's files
+    aside.mkdir()
+    (aside / "model.npz").write_bytes(b"which one is the earlier run's?")
+    one_line_error(run(capsys, "train", "xor", "--out", out, "--overwrite", *QUIET),
+                   f"model.npz is both there and in {out}")
+    assert (out / "model.npz").read_bytes() == earlier["model.npz"]
+    assert (aside / "model.npz").read_bytes() == b"which one is the earlier run's?"
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("[1, 2]", "should hold a JSON object with 'config' and 'data', got list"),
+    ("{}", "'config' should be an object of options, got None"),
+    ('{"config": {}, "data": 5}', "'data' should be a SHA-256 (text), got 5"),
+    ('{"config": [], "data": "x"}', "'config' should be an object of options, got []"),
+    ("{not json", "is not valid JSON (Expecting property name"),
+])
+def test_resume_refuses_a_hand_edited_run_record_naming_the_file(tmp_path, capsys, text, fragment):
+    out = tmp_path / "run"
+    with pytest.MonkeyPatch.context() as patch:
+        import glassnet.cli.train as train_command
+
+        def interrupted(*args, **kwargs):
+            raise KeyboardInterrupt
+
+        patch.setattr(train_command, "train_once", interrupted)
+        assert run(capsys, "train", "xor", "--out", out, "--epochs", "2", *QUIET)[0] == 130
+    (out / "checkpoint" / "run.json").write_text(text)
+    one_line_error(run(capsys, "train", "xor", "--out", out, "--epochs", "2", "--resume", *QUIET),
+                   f"{out / 'checkpoint' / 'run.json'}")
+    one_line_error(run(capsys, "train", "xor", "--out", out, "--epochs", "2", "--resume", *QUIET), fragment)
+
+
+@pytest.mark.parametrize("make, fragment", [
+    (lambda p: np.save(p, np.array([[1 + 2j, 0.5]])), "expected real numbers (float or integer), got an array of "
+                                                       "complex128 (complex numbers)"),
+    (lambda p: np.save(p, np.array([[True, False]])), "got an array of bool (not numbers)"),
+    (lambda p: np.save(p, np.array([["a", "b"]])), "got an array of <U1 (not numbers)"),
+    (lambda p: np.save(p, np.array([[1, None]], dtype=object), allow_pickle=True),
+     "it holds Python objects (an object array), which glassnet does not load"),
+    (lambda p: np.save(p, np.zeros((0, 2))), "holds no rows (an array of shape (0, 2))"),
+    (lambda p: p.write_bytes(b"not numpy at all"), "not a .npy array (it does not start with NumPy's header"),
+    (lambda p: p.write_bytes(b"\x93NUMPY\x01\x00v\x00{'descr'"), "not a .npy array glassnet can read"),
+])
+def test_predict_refuses_a_npy_that_does_not_hold_rows_of_real_numbers_naming_it(tmp_path, capsys, make, fragment):
+    out = tmp_path / "run"
+    assert run(capsys, "train", "xor", "--out", out, "--epochs", "2", *QUIET)[0] == 0
+    rows = tmp_path / "rows.npy"
+    make(rows)
+    status, printed, err = run(capsys, "predict", out / "model.npz", rows)
+    one_line_error((status, printed, err), fragment)
+    assert str(rows) in err and "allow_pickle" not in err and printed == ""
+
+
+def test_noise_beyond_its_range_is_refused_when_the_options_are_read(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["train", "moons", "--noise", "1e308", *QUIET])
+    assert exit_info.value.code == 2
+    assert "--noise: expected a noise level between 0 and 1000, got '1e308'" in capsys.readouterr().err
+
+
+def test_predict_reads_only_plain_numbers_in_a_row(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert run(capsys, "train", "xor", "--out", out, "--epochs", "2", *QUIET)[0] == 0
+    one_line_error(run(capsys, "predict", out / "model.npz", "1_0,1"), "is neither a file nor comma-separated numbers")
+    assert run(capsys, "predict", out / "model.npz", "1e0,.5")[0] == 0
+
+
+def test_checking_a_new_out_folder_leaves_nothing_behind_when_the_command_then_fails(tmp_path, capsys):
+    one_line_error(run(capsys, "train", "no-such-set", "--out", tmp_path / "new" / "run", *QUIET), "unknown dataset")
+    assert os.listdir(tmp_path) == []

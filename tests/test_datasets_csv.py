@@ -155,3 +155,16 @@ def test_integer_class_labels_stay_integers_in_float64(tmp_path):
 def test_a_bad_dtype_is_refused_naming_it(tmp_path, dtype, match):
     with pytest.raises(TypeError, match=match):
         load_csv(_write(tmp_path, BIG), dtype=dtype)
+
+
+@pytest.mark.parametrize("cell", ["1_000", "\uff11\uff12", "\u0661\u0662", "0x10", "1e", "--1"])
+def test_only_plain_decimal_numbers_are_read_as_numpy_loadtxt_reads_them(tmp_path, cell):
+    path = _write(tmp_path, f"a,b,y\n{cell},2,0\n3,4,1\n5,6,0\n7,8,1\n")
+    with pytest.raises(ValueError, match=f"row 2, column 'a': '{cell}' is not a number"):
+        load_csv(path, target="y")
+
+
+def test_plain_numbers_in_every_notation_are_read(tmp_path):
+    path = _write(tmp_path, "a,b,y\n1000,-.5,0\n+1.5e-3,2.,1\n1E3, 7 ,0\n-0,4,1\n")
+    table = load_csv(path, target="y")
+    np.testing.assert_array_equal(table.X, np.array([[1000, -0.5], [1.5e-3, 2.0], [1e3, 7], [0, 4]], dtype=table.X.dtype))

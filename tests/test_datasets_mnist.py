@@ -81,7 +81,7 @@ def test_load_mnist_reads_the_four_files(tmp_path):
 def test_uncompressed_files_work_and_a_cache_is_written(tmp_path):
     arrays = _arrays(1)
     _write_folder(tmp_path, arrays, compress=False)
-    train, _ = load_mnist(tmp_path, checksums=None)
+    train, _ = load_mnist(tmp_path)  # uncompressed: checked for their structure, as the published checksums say
     assert (tmp_path / "mnist.npz").is_file()
     for name in NAMES:  # the cache alone is enough once written
         os.unlink(tmp_path / name)
@@ -279,3 +279,37 @@ def test_mnist_refuses_an_integer_dtype(tmp_path):
         load_mnist(tmp_path, checksums=checksums, dtype="uint8")
     with pytest.raises(TypeError, match="load_fashion_mnist: dtype: expected float32 or float64, got int16"):
         load_fashion_mnist(tmp_path, checksums=checksums, dtype=np.int16)
+
+
+def test_a_cache_written_without_checksums_does_not_stand_in_for_a_checked_load(tmp_path):
+    _write_folder(tmp_path, _arrays(0))
+    load_mnist(tmp_path, checksums=None)
+    for name in NAMES:
+        os.remove(tmp_path / (name + ".gz"))
+    with pytest.raises(FileNotFoundError, match="mnist.npz is not used: it was written from files checked otherwise"):
+        load_mnist(tmp_path)
+    load_mnist(tmp_path, checksums=None)  # asked for no check: the cache is enough
+
+
+def test_a_cache_with_arrays_the_idx_files_could_not_hold_is_not_used(tmp_path):
+    arrays = _arrays(0)
+    _write_folder(tmp_path, arrays, compress=False)
+    load_mnist(tmp_path, checksums=None)
+    for name in NAMES:
+        os.remove(tmp_path / name)
+    with np.load(tmp_path / "mnist.npz") as archive:
+        cached = dict(archive)
+    for key, bad in (("x_train", cached["x_train"].astype(np.float64)), ("y_test", cached["y_test"][:2]),
+                     ("x_test", cached["x_test"].reshape(5, -1))):
+        with open(tmp_path / "mnist.npz", "wb") as file:
+            np.savez(file, **{**cached, key: bad})
+        with pytest.raises(FileNotFoundError, match="or it is damaged"):
+            load_mnist(tmp_path, checksums=None)
+
+
+def test_idx_files_of_no_images_are_refused_naming_the_file(tmp_path):
+    arrays = _arrays(0)
+    arrays[NAMES[0]], arrays[NAMES[1]] = arrays[NAMES[0]][:0], arrays[NAMES[1]][:0]
+    _write_folder(tmp_path, arrays, compress=False)
+    with pytest.raises(ValueError, match="train-images-idx3-ubyte: holds no images"):
+        load_mnist(tmp_path, checksums=None)

@@ -284,3 +284,98 @@ def test_killing_the_writer_mid_save_leaves_the_previous_file_intact(tmp_path):
         assert values[0] >= 1
         last_seen = values[0]
     assert last_seen >= 1
+
+
+def _npy_header(shape, descr="<f4") -> bytes:
+    from numpy.lib import format as npy_format
+
+    buffer = io.BytesIO()
+    npy_format.write_array_header_1_0(buffer, {"descr": descr, "fortran_order": False, "shape": shape})
+    return buffer.getvalue()
+
+
+def test_an_entry_declaring_more_than_it_holds_is_refused_before_it_is_allocated(saved, tmp_path, monkeypatch):
+    with zipfile.ZipFile(saved) as archive:
+        entries = {name: archive.read(name) for name in archive.namelist()}
+    name = next(n for n in entries if n.endswith("weight.npy"))
+    entries[name] = _npy_header((10**13,)) + b"\0" * 64
+    hostile = tmp_path / "huge.npz"
+    with zipfile.ZipFile(hostile, "w") as archive:
+        for entry, data in entries.items():
+            archive.writestr(entry, data)
+    allocated = []
+    real_empty = np.ndarray.__new__
+    monkeypatch.setattr(np.lib.format, "read_array", lambda *a, **k: allocated.append(1) or real_empty(np.ndarray, 0))
+    with pytest.raises(glassnet.ModelFileError, match=rf"entry '{name[:-4]}' of .* declares an array of shape "
+                                                      rf"\(10000000000000,\) \(40000000000000 bytes\) but holds 64 bytes"):
+        glassnet.load(hostile)
+    assert allocated == []
+
+
+def test_an_architecture_larger_than_the_files_arrays_is_refused_before_it_is_built(tmp_path, monkeypatch):
+    from glassnet.serialization import module_spec
+
+    spec = module_spec(nn.Sequential(nn.Linear(2, 3), nn.Tanh()))
+    spec["children"]["0"]["config"].update(in_features=10**6, out_features=10**6)
+    meta = {"format": "glassnet-model", "format_version": 1, "glassnet_version": "0.1.0", "module": spec}
+    np.savez(tmp_path / "v1.npz", **{META_KEY: np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)})
+    built = []
+    monkeypatch.setattr(nn.Linear, "__init__", lambda self, *a, **k: built.append(1))
+    with pytest.raises(glassnet.ModelFileError, match=r"declares layer 0 as Linear\(1000000, 1000000\) with "
+                                                      r"1000001000000 parameters, but the file holds 0 numbers"):
+        glassnet.load(tmp_path / "v1.npz")
+    assert built == []
+
+
+def _edited_estimator(tmp_path, edit):
+    """A fitted two-class MLPClassifier saved, then its metadata changed by ``edit`` with checksums recomputed."""
+    from glassnet.serialization import load_arrays, save_arrays
+
+    X = np.random.default_rng(0).normal(size=(40, 3))
+    y = np.array(["a", "b"] * 20)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        classifier = glassnet.MLPClassifier(hidden_layer_sizes=(4,), max_iter=5, random_state=0).fit(X, y)
+    path = tmp_path / "classifier.npz"
+    glassnet.save(classifier, path)
+    meta, arrays = load_arrays(path)
+    meta.pop("checksums")
+    edit(meta)
+    save_arrays(path, meta, arrays)
+    return path
+
+
+def _fitted(key, value):
+    return lambda meta: meta["fitted"].__setitem__(key, value)
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda m: m["fitted"]["classes_"].__setitem__("values", ["a", "b", "c"]),
+     "fitted.classes_.values should be 1 or 2 classes for a binary network with 1 output"),
+    (lambda m: m["fitted"]["classes_"].__setitem__("values", ["b", "a"]), "distinct labels in sorted order"),
+    (lambda m: m["fitted"]["classes_"].__setitem__("label_type", "weird"), "fitted.classes_.label_type should be one of"),
+    (_fitted("classes_", "ab"), "fitted.classes_ should be a dict"),
+    (_fitted("n_features_in_", "3"), "fitted.n_features_in_ should be 3, as the network has, got '3'"),
+    (_fitted("n_features_in_", 99), "fitted.n_features_in_ should be 3, as the network has, got 99"),
+    (_fitted("n_outputs_", 5), "fitted.n_outputs_ should be 1"),
+    (_fitted("out_activation_", "nonsense"), "fitted.out_activation_ should be 'logistic'"),
+    (_fitted("history", [1, 2]), "fitted.history should be a dict"),
+    (_fitted("loss_curve_", "abc"), "fitted.loss_curve_ should be a list of numbers"),
+    (_fitted("feature_names_in_", 5), "fitted.feature_names_in_ should be a list of 3 column names"),
+    (lambda m: m["params"].__setitem__("hidden_layer_sizes", 5), "params.hidden_layer_sizes should be the network's "
+                                                                 "hidden layers (4,), got (5,)"),
+    (lambda m: m.__setitem__("params", [1]), "'params' should be a dict of hyper-parameters"),
+    (lambda m: m.__setitem__("fitted", [1]), "'fitted' should be a dict of fitted attributes or null"),
+    (lambda m: m.__setitem__("estimator", ["x"]), "'estimator' should be one of ['MLPClassifier', 'MLPRegressor']"),
+    (lambda m: m.pop("optimizer"), "'optimizer' should be the optimizer's state"),
+])
+def test_a_hand_edited_estimator_file_is_refused_naming_the_entry(tmp_path, edit, message):
+    path = _edited_estimator(tmp_path, edit)
+    with pytest.raises(glassnet.ModelFileError) as error:
+        glassnet.load(path)
+    assert message in str(error.value) and str(path) in str(error.value)
+
+
+def test_an_unedited_estimator_file_still_loads(tmp_path):
+    loaded = glassnet.load(_edited_estimator(tmp_path, lambda meta: None))
+    assert loaded.classes_.tolist() == ["a", "b"] and loaded.n_features_in_ == 3

@@ -281,3 +281,43 @@ def test_plot_finite_difference_error(tmp_path):
         viz.plot_finite_difference_error(lambda t: np.sin(np.asarray(t, dtype=float)))
     fig = viz.plot_finite_difference_error(lambda t: np.sin(np.asarray(t, dtype=float)), derivative=np.cos)
     assert titled(fig)
+
+
+def test_animation_is_saved_as_pictures_are(tmp_path, monkeypatch):
+    """A GIF gets atomic_write's guarantees: the usual mode, a link kept, a read-only file or a
+    directory refused before any frame is drawn, fsync before the rename, no half file."""
+    result = gradient_descent("profit", steps=2)
+    old_mask = os.umask(0o022)
+    try:
+        path = viz.animate_descent_1d(result, tmp_path / "d.gif", dpi=20)
+    finally:
+        os.umask(old_mask)
+    assert os.stat(path).st_mode & 0o777 == 0o644
+    (tmp_path / "real").mkdir()
+    viz.animate_descent_1d(result, tmp_path / "real" / "t.gif", dpi=20)
+    os.symlink(tmp_path / "real" / "t.gif", tmp_path / "link.gif")
+    viz.animate_descent_1d(result, tmp_path / "link.gif", dpi=20)
+    assert os.path.islink(tmp_path / "link.gif")
+    drawn = []
+
+    os.chmod(path, 0o444)
+    monkeypatch.setattr(plt.Figure, "savefig", lambda *a, **k: drawn.append(1) or None)
+    with pytest.raises(PermissionError, match="read-only"):
+        viz.animate_descent_1d(result, path, dpi=20)
+    (tmp_path / "dir.gif").mkdir()
+    with pytest.raises(IsADirectoryError, match="directory"):
+        viz.animate_descent_1d(result, tmp_path / "dir.gif", dpi=20)
+    assert drawn == []  # refused before the first frame
+    monkeypatch.undo()
+    os.chmod(path, 0o644)
+    before = open(path, "rb").read()
+    synced = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: synced.append(fd) or real_fsync(fd))
+    viz.animate_descent_1d(result, path, dpi=20)
+    assert synced
+    monkeypatch.setattr(os, "fsync", lambda fd: (_ for _ in ()).throw(OSError(28, "No space left on device")))
+    with pytest.raises(OSError, match="No space"):
+        viz.animate_descent_1d(result, path, dpi=20)
+    assert open(path, "rb").read() == before
+    assert [name for name in os.listdir(tmp_path) if name.startswith(".tmp-")] == []

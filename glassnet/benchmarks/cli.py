@@ -13,6 +13,7 @@ from glassnet.benchmarks import digits, environment, mlp, scaling, xor
 from glassnet.benchmarks.memory import measure_in_subprocess
 from glassnet.benchmarks.timing import interleaved, median_interval
 from glassnet.cli.arguments import positive_int
+from glassnet.cli.out_folder import check_out_folder
 from glassnet.files import atomic_write
 
 SIZES = [784, 256, 128, 10]
@@ -279,6 +280,11 @@ def main(argv=None) -> int:
     if args.repeats:
         settings["repeats"] = args.repeats
     workloads = args.only or ["mlp", "xor", "digits", "scaling"]
+    try:
+        check_out_folder(args.out)  # before the benchmarks, which take minutes
+    except ValueError as error:
+        print(f"glassnet: error: {error}", file=sys.stderr)
+        return 1
 
     def report(message):
         print(message, file=sys.stderr, flush=True)

@@ -21,6 +21,17 @@ def non_negative_float(text: str) -> float:
     return value
 
 
+NOISE_LIMIT = 1000.0
+"""The largest --noise: the toy sets' points lie within about ±2, so more is noise alone (and far more overflows)."""
+
+
+def noise_level(text: str) -> float:
+    value = _float(text)
+    if not 0 <= value <= NOISE_LIMIT:
+        raise argparse.ArgumentTypeError(f"expected a noise level between 0 and {NOISE_LIMIT:g}, got {text!r}")
+    return value
+
+
 def decay_factor(text: str) -> float:
     value = _float(text)
     if not 0 < value <= 1:
@@ -93,6 +104,6 @@ def add_training_options(parser) -> None:
                                                     "and whole numbers are classes, other numbers regression)")
     data.add_argument("--test-size", type=fraction, default=0.2, help="held-out fraction (default 0.2)")
     data.add_argument("--samples", type=positive_int, help="toy 2-D sets: number of points")
-    data.add_argument("--noise", type=non_negative_float, help="toy 2-D sets: noise level")
+    data.add_argument("--noise", type=noise_level, help="toy 2-D sets: noise level")
     data.add_argument("--download", action="store_true", help="mnist/fashion-mnist: download missing files")
     data.add_argument("--data-dir", help="mnist/fashion-mnist: folder of the IDX files")

@@ -26,6 +26,8 @@ def add_parser(commands) -> None:
     add_training_options(parser)
     parser.add_argument("--out", metavar="DIR", help="folder for comparison.png (default runs/compare-<what>-<time>)")
     parser.add_argument("--no-plots", action="store_true")
+    parser.add_argument("--overwrite", action="store_true", help="replace a comparison.png already in --out DIR "
+                                                                  "(without it such a folder is refused)")
     parser.set_defaults(run=run)
 
 
@@ -44,6 +46,7 @@ def _refuse_options_the_variants_set(args) -> None:
 
 def run(args) -> int:
     _refuse_options_the_variants_set(args)
+    plots.check_picture_out(args, "comparison.png")
     strength = 1.0 if args.strength is None else args.strength
     base = resolve(args, args.dataset)
     dtype = "float64" if args.float64 else "float32"

@@ -22,6 +22,8 @@ def add_parser(commands) -> None:
                         help="print every k-th step (default: all steps up to 50, else about 25 lines)")
     parser.add_argument("--out", metavar="DIR", help="folder for the animation (default runs/descend-<function>-<time>)")
     parser.add_argument("--no-plots", action="store_true", help="write no animation")
+    parser.add_argument("--overwrite", action="store_true", help="replace a descent.gif already in --out DIR "
+                                                                  "(without it such a folder is refused)")
     parser.set_defaults(run=run)
 
 
@@ -37,6 +39,7 @@ def _point(values, names) -> str:
 def run(args) -> int:
     from glassnet.descent import gradient_descent
 
+    plots.check_picture_out(args, "descent.gif")
     result = gradient_descent(args.function, start=args.start, lr=args.lr, steps=args.steps)
     objective = result.function
     names = [name.split(" ")[0] for name in objective.variable_names]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from glassnet.cli import report
-from glassnet.cli.arguments import TASKS, fraction, non_negative_float, non_negative_int, positive_int
+from glassnet.cli.arguments import TASKS, fraction, noise_level, non_negative_int, positive_int
 
 
 def add_parser(commands) -> None:
@@ -24,7 +24,7 @@ def add_parser(commands) -> None:
     parser.add_argument("--target", help="csv:PATH only: the target column (default: the manifest's, else the last)")
     parser.add_argument("--task", choices=TASKS, help="csv:PATH only: what the target is (default: the manifest's, else auto)")
     parser.add_argument("--samples", type=positive_int, help="toy 2-D sets: number of points used for training")
-    parser.add_argument("--noise", type=non_negative_float, help="toy 2-D sets: noise used for training")
+    parser.add_argument("--noise", type=noise_level, help="toy 2-D sets: noise used for training")
     parser.add_argument("--download", action="store_true")
     parser.add_argument("--data-dir")
     parser.set_defaults(run=run)
@@ -48,7 +48,7 @@ def _load_as_trained(args, manifest, dtype):
     from glassnet.cli.manifest import recorded
 
     trained_on = recorded(manifest, "dataset", "name")
-    trained_on = trained_on if isinstance(trained_on, str) else ""  # a manifest edited by hand: as if there were none
+    trained_on = trained_on or ""
     split_options = (("seed", 0), ("test_size", 0.2))  # the seed also draws a generated set
     if trained_on == args.dataset:
         _fill(args, manifest, (*split_options, ("target", None), ("task", None), ("samples", None), ("noise", None)), True)

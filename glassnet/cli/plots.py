@@ -31,6 +31,18 @@ def picture_path(args, name: str, filename: str, what: str):
     return os.path.join(folder, filename)
 
 
+def check_picture_out(args, filename: str) -> None:
+    """Before the work: refuse an ``--out`` that is a file or cannot be made, or that already holds
+    ``filename`` (unless ``--overwrite``). Nothing to check with ``--no-plots`` or no ``--out``."""
+    from glassnet.cli.out_folder import check_out_folder, refuse_files_there
+
+    if args.no_plots or not args.out:
+        return
+    check_out_folder(args.out)
+    if not args.overwrite:
+        refuse_files_there(args.out, [filename])
+
+
 def run_folder(out, name: str) -> str:
     """``out`` if given, else a new folder ``runs/<name>-<YYYYmmdd-HHMMSS>``, made here; when two runs
     start in the same second the later one gets ``-2``, ``-3``, ... (the folder is made atomically, so

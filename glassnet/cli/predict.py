@@ -5,6 +5,8 @@ import os
 
 import numpy as np
 
+from glassnet.datasets.csv_table import plain_number
+
 
 def add_parser(commands) -> None:
     parser = commands.add_parser(
@@ -21,21 +23,47 @@ def read_rows(text: str) -> np.ndarray:
     """The rows INPUT stands for, as a 2-D float array."""
     if os.path.isfile(text):
         if text.endswith(".npy"):
-            rows = np.load(text, allow_pickle=False)
+            rows = _npy_rows(text)
         else:
             rows = _csv_rows(text)
     elif text.endswith((".csv", ".npy", ".txt")):
         raise FileNotFoundError(f"no file at {text!r}")
     else:
         try:
-            rows = np.array([[float(cell) for cell in text.split(",")]])
+            rows = np.array([[plain_number(cell) for cell in text.split(",")]])
         except ValueError:
             raise ValueError(f"INPUT {text!r} is neither a file nor comma-separated numbers such as '0.5,1'") from None
     rows = np.asarray(rows, dtype=np.float64)
+    if rows.size == 0:
+        raise ValueError(f"INPUT {text!r} holds no rows (an array of shape {rows.shape}); give at least one row")
     if rows.ndim == 1:
         rows = rows.reshape(1, -1)
     if rows.ndim != 2 or not np.isfinite(rows).all():
-        raise ValueError(f"INPUT must hold finite numbers in rows, got an array of shape {rows.shape}")
+        raise ValueError(f"INPUT {text!r} must hold finite numbers in rows, got an array of shape {rows.shape}"
+                         + ("" if rows.ndim != 2 else " with a value that is not finite"))
+    return rows
+
+
+def _npy_rows(path: str) -> np.ndarray:
+    """The array in a .npy file, refused in one line naming the file unless it holds real numbers."""
+    try:
+        rows = np.load(path, allow_pickle=False)
+    except ValueError as error:
+        if "Object arrays" in str(error):  # NumPy's messages would suggest the unsafe way to load it
+            raise ValueError(f"INPUT {path}: it holds Python objects (an object array), which glassnet does not "
+                             f"load; save the rows as a numeric array (e.g. X.astype(float))") from None
+        if "pickle" in str(error):
+            raise ValueError(f"INPUT {path}: not a .npy array (it does not start with NumPy's header, and glassnet "
+                             f"never loads pickles); save the rows with numpy.save") from None
+        raise ValueError(f"INPUT {path}: not a .npy array glassnet can read ({error})") from None
+    except (OSError, EOFError) as error:
+        raise ValueError(f"INPUT {path}: not a .npy array glassnet can read ({error or 'it ends too soon'})") from None
+    if not isinstance(rows, np.ndarray):
+        rows.close()
+        raise ValueError(f"INPUT {path}: expected one array (.npy), got a .npz archive; give one of its arrays")
+    if rows.dtype.kind not in "iuf":
+        raise ValueError(f"INPUT {path}: expected real numbers (float or integer), got an array of {rows.dtype} "
+                         f"({'complex numbers' if rows.dtype.kind == 'c' else 'not numbers'})")
     return rows
 
 
@@ -47,7 +75,7 @@ def _csv_rows(path: str) -> np.ndarray:
     rows = []
     for number, row in enumerate(lines, start=1):
         try:
-            rows.append([float(cell) for cell in row])
+            rows.append([plain_number(cell) for cell in row])
         except ValueError:
             if number == 1:
                 continue  # a header

@@ -10,8 +10,9 @@ import sys
 from glassnet.cli import plots, report
 from glassnet.cli.arguments import add_training_options
 from glassnet.cli.data import checksum, load, prepare
-from glassnet.cli.manifest import RUN_FILES, holds_a_run
+from glassnet.cli.manifest import holds_a_run, run_entries
 from glassnet.cli.network import fold_standardization
+from glassnet.cli.out_folder import check_out_folder, refuse_files_there
 from glassnet.cli.presets import resolve
 from glassnet.cli.training_run import train_once, with_loss_for
 
@@ -70,64 +71,133 @@ def _check_out(args) -> None:
         raise ValueError("--resume needs --out DIR, the folder of the run to continue")
     if args.resume and args.overwrite:
         raise ValueError("--resume continues the run in --out, --overwrite replaces it: give one of them")
-    if args.out and not args.overwrite and os.path.isdir(os.path.join(args.out, REPLACED)):
+    if not args.out:
+        return
+    check_out_folder(args.out)
+    if not args.overwrite and os.path.isdir(os.path.join(args.out, REPLACED)):
         raise ValueError(f"an --overwrite of {args.out} was stopped before it finished and left the earlier run in "
                          f"{os.path.join(args.out, REPLACED)}; repeat the --overwrite command, or move that "
                          f"folder's files back into {args.out}")
-    if args.out and not args.resume and holds_a_run(args.out) and not args.overwrite:
-        if os.path.isfile(os.path.join(args.out, "manifest.json")):
-            raise ValueError(f"--out {args.out} already holds a finished run; replace it with --overwrite, or "
-                             f"choose another folder")
+    if args.resume or args.overwrite:
+        return
+    written = run_entries(args.out, pictures=not args.no_plots)
+    if "manifest.json" in written:
+        raise ValueError(f"--out {args.out} already holds a finished run; replace it with --overwrite, or "
+                         f"choose another folder")
+    if "checkpoint" in written:
         raise ValueError(f"--out {args.out} already holds a run; continue it with --resume, replace it with "
                          f"--overwrite, or choose another folder")
+    refuse_files_there(args.out, written)
 
 
 REPLACED = ".replaced-run"
 """Where --overwrite keeps the earlier run's files until the new run is saved (put back if it fails)."""
 
-
-def _run_entries(folder) -> list:
-    return [name for name in (*RUN_FILES, *plots.TRAINING_PICTURES, "checkpoint")
-            if os.path.exists(os.path.join(folder, name))]
+ALL_SET_ASIDE = ".all-set-aside"
+"""Made in ``.replaced-run`` once every file of the earlier run is in it: from then on, what lies beside
+``.replaced-run`` is the new run's. Without it, what lies beside is the rest of the earlier run."""
 
 
 def _remove_run_entries(folder) -> None:
-    for name in _run_entries(folder):
+    for name in run_entries(folder):
         path = os.path.join(folder, name)
-        shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
+        shutil.rmtree(path) if os.path.isdir(path) and not os.path.islink(path) else os.remove(path)
+
+
+def _mark_all_set_aside(aside: str) -> None:
+    with open(os.path.join(aside, ALL_SET_ASIDE), "w", encoding="utf-8") as file:
+        file.write("every file of the earlier run is in this folder\n")
+        file.flush()
+        os.fsync(file.fileno())
 
 
 def _set_aside(folder) -> str:
     """Move the files an earlier run left in ``folder`` into ``folder/.replaced-run``; return that folder.
 
-    A ``.replaced-run`` that is already there was left by an --overwrite that was killed: it holds the
-    earlier run still, and what lies beside it is that killed run's, which goes."""
+    Safe to stop at any point: a move stopped by an exception is undone here, and one stopped by a kill
+    is finished by the next --overwrite. A ``.replaced-run`` that is already there was left by an
+    --overwrite that was stopped: with its mark, what lies beside it is the stopped new run's, which goes;
+    without, it is the rest of the earlier run, moved in now. A name in both places is refused.
+    """
     aside = os.path.join(folder, REPLACED)
     if os.path.isdir(aside):
-        _remove_run_entries(folder)
-        return aside
-    os.makedirs(aside)
-    for name in _run_entries(folder):
-        os.replace(os.path.join(folder, name), os.path.join(aside, name))
+        if os.path.exists(os.path.join(aside, ALL_SET_ASIDE)):
+            _remove_run_entries(folder)
+            return aside
+        both = [name for name in run_entries(folder) if os.path.lexists(os.path.join(aside, name))]
+        if both:
+            raise ValueError(f"--overwrite: an earlier --overwrite of {folder} was stopped while it moved the "
+                             f"earlier run into {aside}, and {', '.join(both)} is both there and in {folder}; "
+                             f"keep the copy you want in {folder}, delete {aside}, and repeat the command")
+    else:
+        os.makedirs(aside)
+    moved = []
+    try:
+        for name in run_entries(folder):
+            os.replace(os.path.join(folder, name), os.path.join(aside, name))
+            moved.append(name)
+        _mark_all_set_aside(aside)
+    except BaseException:
+        for name in reversed(moved):
+            os.replace(os.path.join(aside, name), os.path.join(folder, name))
+        if not os.listdir(aside):
+            os.rmdir(aside)
+        raise
     return aside
 
 
 def _put_back(folder, aside: str) -> None:
-    """Undo :func:`_set_aside`: the new run's files go, the earlier run's come back."""
+    """Undo :func:`_set_aside`: the new run's files go, the earlier run's come back.
+
+    The mark goes after the new run's files and before the earlier run's first file moves back, so a
+    kill at any point leaves a state the next --overwrite reads right."""
     _remove_run_entries(folder)
+    os.remove(os.path.join(aside, ALL_SET_ASIDE))
     for name in os.listdir(aside):
         os.replace(os.path.join(aside, name), os.path.join(folder, name))
     os.rmdir(aside)
+
+
+def _drop_set_aside(folder, aside: str) -> None:
+    """The new run is saved: the earlier run's files go (renamed first, so a kill leaves no .replaced-run)."""
+    discarded = os.path.join(folder, DISCARDED)
+    if os.path.isdir(discarded):
+        shutil.rmtree(discarded)
+    os.replace(aside, discarded)
+    shutil.rmtree(discarded)
+
+
+DISCARDED = ".replaced-run-discarded"
+"""What ``.replaced-run`` is renamed to once the new run is saved, just before it is deleted."""
 
 
 def _option_text(value) -> str:
     return " ".join(map(str, value)) if isinstance(value, (list, tuple)) else "unset" if value is None else str(value)
 
 
+def _read_run_record(path: str) -> dict:
+    """What run.json recorded, or a one-line ValueError naming the file and the entry that is wrong."""
+    try:
+        with open(path, encoding="utf-8") as file:
+            record = json.load(file)
+    except (OSError, UnicodeDecodeError) as error:
+        raise ValueError(f"--resume: cannot read {path} ({error})") from None
+    except ValueError as error:
+        raise ValueError(f"--resume: {path} is not valid JSON ({error}); it records the options the run started "
+                         f"with: restore it, or start afresh with --overwrite") from None
+    if not isinstance(record, dict):
+        raise ValueError(f"--resume: {path} should hold a JSON object with 'config' and 'data', got "
+                         f"{type(record).__name__}; restore it, or start afresh with --overwrite")
+    for key, kind, expected in (("config", dict, "an object of options"), ("data", str, "a SHA-256 (text)")):
+        if not isinstance(record.get(key), kind):
+            raise ValueError(f"--resume: {path}: '{key}' should be {expected}, got {record.get(key)!r:.60}; "
+                             f"restore it, or start afresh with --overwrite")
+    return record
+
+
 def _check_same_run(record_path: str, started: dict) -> None:
     """Refuse a --resume whose options or data differ from those the run started with."""
-    with open(record_path, encoding="utf-8") as file:
-        before = json.load(file)
+    before = _read_run_record(record_path)
     differ = [key for key in sorted(set(before["config"]) | set(started["config"]))
               if before["config"].get(key) != started["config"].get(key)]
     changes = [f"--{key.replace('_', '-')} {_option_text(started['config'].get(key))} "
@@ -154,6 +224,8 @@ def run(args) -> int:
     record = os.path.join(checkpoint, RUN_RECORD)
     replacing = args.overwrite and args.out and (holds_a_run(args.out) or os.path.isdir(os.path.join(args.out, REPLACED)))
     aside = _set_aside(args.out) if replacing else None
+    if os.path.isdir(os.path.join(folder, DISCARDED)):  # a kill while the last --overwrite deleted the run it replaced
+        shutil.rmtree(os.path.join(folder, DISCARDED))
     try:
         _train_and_keep(args, config, dtype, dataset, data, started, folder, checkpoint, record)
     except BaseException:
@@ -162,7 +234,7 @@ def run(args) -> int:
             print(f"the earlier run in {shlex.quote(args.out)} is kept as it was", file=sys.stderr)
         raise
     if aside is not None:
-        shutil.rmtree(aside)
+        _drop_set_aside(args.out, aside)
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import math
 import os
+import re
 
 import numpy as np
 
@@ -14,18 +15,32 @@ TASKS = ("auto", "classification", "regression")
 MISSING = {"", "na", "nan", "n/a", "null", "none", "?"}
 
 
+PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?(inf|infinity|nan)", re.IGNORECASE)
+"""A number as NumPy's loadtxt reads one: ASCII digits, decimal point, exponent (no ``1_000``, no other scripts'
+digits, which Python's float() would take)."""
+
+
+def plain_number(text: str) -> float:
+    """``float(text)`` for a plain decimal or scientific number; ValueError for anything else."""
+    text = text.strip()
+    if not PLAIN_NUMBER.fullmatch(text):
+        raise ValueError(f"{text!r} is not a plain number")
+    return float(text)
+
+
 def _number(cell: str, row: int, column: str, path: str, dtype: np.dtype) -> float:
-    """The cell's number as Python's float() reads the text, refused when it is missing, not finite or
-    beyond float32's range in a float32 table (it would be stored as inf)."""
+    """The cell's number (a plain decimal or scientific one, read as Python's float() reads it), refused
+    when it is missing, not finite or beyond float32's range in a float32 table (it would be stored as inf)."""
     text = cell.strip()
     if text.lower() in MISSING:
         raise ValueError(
             f"load_csv: {path}: row {row}, column {column}: missing value ({cell!r}); fill or drop it first"
         )
     try:
-        value = float(text)
+        value = plain_number(text)
     except ValueError:
-        raise ValueError(f"load_csv: {path}: row {row}, column {column}: {cell!r} is not a number") from None
+        raise ValueError(f"load_csv: {path}: row {row}, column {column}: {cell!r} is not a number (expected digits "
+                         f"0-9 with an optional point and exponent, e.g. 1000 or 1.5e-3)") from None
     if not math.isfinite(value):
         raise ValueError(f"load_csv: {path}: row {row}, column {column}: {cell!r} is not a finite number")
     if dtype == np.float32 and abs(value) > FLOAT32_MAX and _rounds_to_inf(value):  # it would be stored as inf

@@ -98,6 +98,10 @@ def _missing_message(collection, folder, missing) -> str:
     )
 
 
+def _checked(checksums) -> str:
+    return "unchecked" if checksums is None else ",".join(f"{k}={v}" for k, v in sorted(checksums.items()))
+
+
 def _fingerprint(paths: list, checksums) -> np.ndarray:
     """File names, sizes and modification times, and the checksums they were checked against.
 
@@ -105,18 +109,37 @@ def _fingerprint(paths: list, checksums) -> np.ndarray:
     is not trusted by a later call that asks for the published checksums.
     """
     text = "|".join(f"{os.path.basename(p)}:{os.path.getsize(p)}:{os.stat(p).st_mtime_ns}" for p in paths)
-    checked = "unchecked" if checksums is None else ",".join(f"{k}={v}" for k, v in sorted(checksums.items()))
-    return np.frombuffer(f"v{CACHE_VERSION}|{text}|{checked}".encode("utf-8"), dtype=np.uint8)
+    return np.frombuffer(f"v{CACHE_VERSION}|{text}|{_checked(checksums)}".encode("utf-8"), dtype=np.uint8)
 
 
-def _read_cache(cache: str, fingerprint):
+def _checked_as_asked(stored: np.ndarray, checksums) -> bool:
+    """Whether a cache's fingerprint says its files were checked as this call asks (any way, for None):
+    what stands in for IDX files that are gone, where sizes and times cannot be compared."""
+    try:
+        text = stored.tobytes().decode("utf-8")
+    except (AttributeError, UnicodeDecodeError):
+        return False
+    return text.startswith(f"v{CACHE_VERSION}|") and (checksums is None or text.endswith("|" + _checked(checksums)))
+
+
+def _read_cache(cache: str, fingerprint=None, checksums=None):
+    """The cached arrays, or None when the cache is unreadable, does not match ``fingerprint`` (when
+    given; else it must have been checked as ``checksums`` asks) or holds arrays the IDX files could not."""
     try:
         with np.load(cache, allow_pickle=False) as archive:
-            if fingerprint is not None and not np.array_equal(archive["fingerprint"], fingerprint):
+            stored = archive["fingerprint"]
+            if fingerprint is not None and not np.array_equal(stored, fingerprint):
                 return None
-            return {key: archive[key] for key in ("x_train", "y_train", "x_test", "y_test")}
+            if fingerprint is None and not _checked_as_asked(stored, checksums):
+                return None
+            arrays = {key: archive[key] for key in ("x_train", "y_train", "x_test", "y_test")}
+        for split in ("train", "test"):
+            _check_pair(arrays[f"x_{split}"], arrays[f"y_{split}"], f"{cache} x_{split}", f"{cache} y_{split}")
+        if arrays["x_train"].shape[1:] != arrays["x_test"].shape[1:]:
+            return None
     except (OSError, ValueError, KeyError, EOFError):
         return None  # unreadable cache: parse the IDX files again
+    return arrays
 
 
 def _write_cache(cache: str, arrays: dict, fingerprint) -> None:
@@ -134,6 +157,8 @@ def _check_pair(images, labels, images_path, labels_path) -> None:
         raise ValueError(f"{labels_path}: expected uint8 labels of shape (n,), got {labels.dtype} {labels.shape}")
     if len(images) != len(labels):
         raise ValueError(f"{images_path} holds {len(images)} images but {labels_path} holds {len(labels)} labels")
+    if len(images) == 0:
+        raise ValueError(f"{images_path}: holds no images (0 rows); expected a data set of at least one image")
     if labels.size and labels.max() > 9:
         raise ValueError(f"{labels_path}: labels must be 0..9, found {int(labels.max())}")
 
@@ -177,10 +202,14 @@ def load_idx_collection(collection: IDXCollection, path=None, download: bool = F
     cache = os.path.join(folder, collection.name + ".npz")
     arrays = None
     if len(missing) == len(PARTS) and not download and os.path.isfile(cache):
-        arrays = _read_cache(cache, None)  # the IDX files were removed after caching (with some left, they are used)
+        # the IDX files were removed after caching (with some left, they are used)
+        arrays = _read_cache(cache, checksums=checksums)
     if arrays is None and missing:
         if not download:
-            raise FileNotFoundError(_missing_message(collection, folder, missing))
+            unused = (f"; {cache} is not used: it was written from files checked otherwise than this load asks "
+                      f"(e.g. with checksums=None), or it is damaged" if len(missing) == len(PARTS)
+                      and os.path.isfile(cache) else "")
+            raise FileNotFoundError(_missing_message(collection, folder, missing) + unused)
         for part in missing:
             name = part + ".gz"
             expected = None if checksums is None else checksums.get(name)

@@ -13,6 +13,7 @@ import warnings
 import numpy as np
 from sklearn.preprocessing import LabelBinarizer
 
+from glassnet.estimators.file_checks import check_fitted, check_header
 from glassnet.serialization import ModelFileError, module_from_file, module_spec
 from glassnet.state_tree import join_arrays, split_arrays
 
@@ -74,11 +75,11 @@ def estimator_from_payload(meta: dict, arrays: dict, path):
     from glassnet.estimators import ESTIMATORS
     from glassnet.training.history import History
 
-    name = meta.get("estimator")
-    if name not in ESTIMATORS:
-        raise ModelFileError(f"load: {os.fspath(path)!r} holds an unknown estimator {name!r}; known: {sorted(ESTIMATORS)}")
+    check_header(meta, path, ESTIMATORS)
+    name = meta["estimator"]
     params = dict(meta.get("params") or {})
-    params["hidden_layer_sizes"] = tuple(params.get("hidden_layer_sizes", (100,)))
+    sizes = params.get("hidden_layer_sizes", (100,))
+    params["hidden_layer_sizes"] = tuple(sizes) if isinstance(sizes, (list, tuple)) else sizes  # the estimator checks it
     try:
         estimator = ESTIMATORS[name](**params)
         settings = estimator._settings()
@@ -91,6 +92,7 @@ def estimator_from_payload(meta: dict, arrays: dict, path):
         fitted = join_arrays(fitted, arrays)
         estimator.model_ = module_from_file(meta, arrays, path, prefix="module/")
         estimator.model_.eval()
+        check_fitted(estimator, fitted, path)
         for attribute in FITTED:
             if attribute in fitted:
                 setattr(estimator, attribute, fitted[attribute])
@@ -102,7 +104,7 @@ def estimator_from_payload(meta: dict, arrays: dict, path):
         if "history" in fitted:
             estimator.history_ = History()
             estimator.history_.history = fitted["history"]
-            estimator.history_.epoch = list(range(len(fitted["history"].get("loss", []))))
+            estimator.history_.epoch = list(range(max(map(len, fitted["history"].values()), default=0)))
         estimator._optimizer = estimator._make_optimizer(settings)
         estimator._optimizer.load_state_dict(join_arrays(meta["optimizer"], arrays))
     except ModelFileError:

@@ -1,8 +1,6 @@
 """Dropout: a layer that zeroes random elements while the model trains and passes values through in eval mode."""
 from __future__ import annotations
 
-import numpy as np
-
 from glassnet import functional as F
 from glassnet.functional.dropout import check_probability
 from glassnet.nn.activation import _check_inplace

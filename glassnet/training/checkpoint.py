@@ -137,7 +137,9 @@ class Checkpoint(Callback):
         if not os.path.exists(self.path):
             return None
         meta, arrays = load_arrays(self.path, expected_format=CHECKPOINT_FORMAT)
+        _check_meta(meta, self.path, self.fit_config.get("end_epoch"))
         self._check_same_run(meta, optimizer)
+        self._check_same_architecture(meta, model)
         before = (model.state_dict(), optimizer.state_dict(),
                   self.scheduler.state_dict() if self.scheduler is not None else None)
         try:
@@ -160,6 +162,16 @@ class Checkpoint(Callback):
         self.restored_callbacks = state["callbacks"]
         return {"epoch": int(meta["epoch"]), "stop_reason": meta.get("stop_reason"), "finished": meta.get("finished")}
 
+    def _check_same_architecture(self, meta: dict, model) -> None:
+        stored, found = meta.get("module"), _architecture(model)
+        if stored is None or found is None:  # a custom module: its parameters are still checked by name and shape
+            return
+        where, old, new = _first_difference(stored, found, "the network")
+        if where is not None:
+            raise ValueError(f"fit: the checkpoint {self.path!r} was written for another architecture ({where}: "
+                             f"checkpoint {old}, this model {new}); resume with the network it was written for, or "
+                             f"use another checkpoint directory or resume=False to start afresh")
+
     def _check_same_run(self, meta: dict, optimizer) -> None:
         found = dict(meta.get("fit") or {}, optimizer=meta.get("optimizer_type"), scheduler=meta.get("scheduler_type"))
         expected = dict(self.fit_config, optimizer=type(optimizer).__name__,
@@ -170,3 +182,75 @@ class Checkpoint(Callback):
             detail = ", ".join(f"{key}: checkpoint {old!r}, this run {new!r}" for key, (old, new) in different.items())
             raise ValueError(f"fit: the checkpoint {self.path!r} comes from a different run ({detail}); "
                              f"use another checkpoint directory or resume=False to start afresh")
+
+
+def _first_difference(stored, found, where: str):
+    """(where, stored part, found part) of the first place two architectures differ, or (None, None, None)."""
+    if not isinstance(stored, dict) or stored.get("type") != found["type"]:
+        return where, stored.get("type") if isinstance(stored, dict) else repr(stored), found["type"]
+    if stored.get("config") != found["config"]:
+        return f"{where} ({found['type']})", stored.get("config"), found["config"]
+    children = stored.get("children")
+    if not isinstance(children, dict) or list(children) != list(found["children"]):
+        return f"{where}'s layers", list(children) if isinstance(children, dict) else children, list(found["children"])
+    for name, child in found["children"].items():
+        difference = _first_difference(children[name], child, f"layer {name}")
+        if difference[0] is not None:
+            return difference
+    return None, None, None
+
+
+def _whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_meta(meta: dict, path: str, end_epoch) -> None:
+    """Refuse, naming the entry, a checkpoint whose metadata is not what :meth:`Checkpoint._capture` writes
+    (hand-edited, with its checksums recomputed): before any of it is loaded into the run."""
+    def refuse(key, expected, value):
+        raise ModelFileError(f"fit: the checkpoint {path!r} is malformed: {key} should be {expected}, "
+                             f"got {value!r:.80}; delete it or resume=False to start afresh")
+
+    epoch = meta.get("epoch")
+    last = end_epoch if _whole(end_epoch) else None
+    if not _whole(epoch) or epoch < 0 or (last is not None and epoch > last):
+        refuse("'epoch'", f"the number of finished epochs (0..{last if last is not None else 'the last'})", epoch)
+    for key in ("stop_reason", "finished"):
+        if meta.get(key) is not None and not isinstance(meta[key], str):
+            refuse(repr(key), "a text or null", meta[key])
+    if not isinstance(meta.get("fit"), dict):
+        refuse("'fit'", "the dict of fit's settings", meta.get("fit"))
+    state = meta.get("state")
+    if not isinstance(state, dict):
+        refuse("'state'", "a dict with rng, optimizer, scheduler, callbacks and history", state)
+    for key in ("rng", "optimizer"):
+        if not isinstance(state.get(key), dict):
+            refuse(f"state.{key}", "a dict", state.get(key))
+    if state.get("scheduler") is not None and not isinstance(state["scheduler"], dict):
+        refuse("state.scheduler", "a dict or null", state["scheduler"])
+    callbacks = state.get("callbacks")
+    if not isinstance(callbacks, list) or not all(
+            isinstance(c, dict) and isinstance(c.get("type"), str) and isinstance(c.get("state"), dict) for c in callbacks):
+        refuse("state.callbacks", "a list of {'type': name, 'state': dict}", callbacks)
+    history = state.get("history")
+    if not isinstance(history, dict):
+        refuse("state.history", "a dict with 'history' and 'epoch'", history)
+    curves, epochs = history.get("history"), history.get("epoch")
+    if not isinstance(curves, dict):
+        refuse("state.history.history", "a dict name -> per-epoch list", curves)
+    for name, values in curves.items():
+        if not isinstance(values, list) or not all(v is None or isinstance(v, (int, float)) for v in values):
+            refuse(f"state.history.history[{name!r}]", "a list of numbers", values)
+    if not isinstance(epochs, list) or not all(_whole(e) and 0 <= e < epoch for e in epochs) or len(epochs) > epoch:
+        refuse("state.history.epoch", f"a list of at most {epoch} epoch numbers below {epoch} (the 'epoch' entry)",
+               epochs)
+    for name, values in curves.items():
+        if len(values) > len(epochs):
+            refuse(f"state.history.history[{name!r}]", f"at most one value per recorded epoch ({len(epochs)})",
+                   values)
+    optimizer_state = state["optimizer"].get("state")
+    if isinstance(optimizer_state, dict):
+        for index, entry in optimizer_state.items():
+            step = entry.get("step") if isinstance(entry, dict) else None
+            if isinstance(entry, dict) and "step" in entry and not (_whole(step) and step >= 0):
+                refuse(f"state.optimizer.state[{index!r}].step", "a count of steps (a whole number >= 0)", step)

@@ -5,10 +5,8 @@ matplotlib is imported here, inside functions, so ``import glassnet`` (and
 """
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
-import tempfile
 
 import numpy as np
 
@@ -58,21 +56,6 @@ def finish(fig, path, dpi: int):
     return fig
 
 
-@contextlib.contextmanager
-def _temporary_beside(path: str, suffix: str):
-    """A temporary file name in ``path``'s folder, renamed over ``path`` when the block succeeds."""
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".tmp-" + os.path.basename(path) + "-", suffix=suffix, dir=folder)
-    os.close(handle)
-    try:
-        yield temporary
-        os.replace(temporary, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-
-
 def _shared_palette(frames: list) -> list:
     """The frames in one 256-colour palette taken from the first and last, without dithering.
 
@@ -97,12 +80,14 @@ def _holding_pillow_writer(fps: float, hold_last: float):
 
     class HoldingPillowWriter(PillowWriter):
         def finish(self):
-            if not getattr(self, "_frames", None):  # a matplotlib whose writer keeps frames elsewhere
-                return super().finish()
+            from glassnet.files import atomic_write
+
             frames = _shared_palette(self._frames)
             frame_ms = int(round(1000 / self.fps))
             durations = [frame_ms] * (len(frames) - 1) + [max(frame_ms, int(round(1000 * hold_last)))]
-            frames[0].save(self.outfile, save_all=True, append_images=frames[1:], duration=durations, loop=0)
+            with atomic_write(self.outfile) as file:  # as every picture: temporary file, fsync, rename
+                frames[0].save(file, format="GIF", save_all=True, append_images=frames[1:], duration=durations,
+                               loop=0)
 
     return HoldingPillowWriter(fps=fps)
 
@@ -111,7 +96,8 @@ def save_animation(fig, draw_frame, frames, path, fps: float, dpi: int, hold_las
     """Write a GIF: ``draw_frame(frame)`` updates ``fig`` for each item of ``frames``.
 
     The last frame is held for ``hold_last`` seconds so the end can be read.
-    Written with matplotlib's PillowWriter to a temporary file, then renamed.
+    Drawn with matplotlib's PillowWriter and saved as :func:`finish` saves a picture
+    (:func:`glassnet.files.atomic_write`); ``path`` is checked before the first frame is drawn.
     """
     if path is None:
         raise ValueError("path: an animation needs a file name ending in .gif")
@@ -122,13 +108,15 @@ def save_animation(fig, draw_frame, frames, path, fps: float, dpi: int, hold_las
     frames = list(frames)
     if not frames:
         raise ValueError("animation: there are no frames to draw")
+    from glassnet.files import writable_target
+
     writer = _holding_pillow_writer(fps=fps, hold_last=hold_last)
     try:
-        with _temporary_beside(path, ".gif") as temporary:
-            with writer.saving(fig, temporary, dpi):
-                for frame in frames:
-                    draw_frame(frame)
-                    writer.grab_frame()
+        writable_target(path)  # a directory or a read-only file there is found before the drawing
+        with writer.saving(fig, path, dpi):
+            for frame in frames:
+                draw_frame(frame)
+                writer.grab_frame()
     finally:
         pyplot().close(fig)
     return path
