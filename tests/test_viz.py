@@ -321,3 +321,24 @@ def test_animation_is_saved_as_pictures_are(tmp_path, monkeypatch):
         viz.animate_descent_1d(result, path, dpi=20)
     assert open(path, "rb").read() == before
     assert [name for name in os.listdir(tmp_path) if name.startswith(".tmp-")] == []
+
+
+def test_an_animation_stopped_while_drawing_leaves_the_earlier_gif_as_it_was(tmp_path, monkeypatch):
+    # matplotlib's writer.saving() calls finish() even when a frame fails, which would save the frames
+    # drawn so far over the user's file
+    result = gradient_descent("profit", steps=3)
+    path = viz.animate_descent_1d(result, tmp_path / "d.gif", dpi=20)
+    before = open(path, "rb").read()
+    real_savefig, calls = plt.Figure.savefig, []
+
+    def failing_savefig(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # Ctrl-C at the second frame
+        return real_savefig(self, *args, **kwargs)
+
+    monkeypatch.setattr(plt.Figure, "savefig", failing_savefig)
+    with pytest.raises(KeyboardInterrupt):
+        viz.animate_descent_1d(result, path, dpi=20)
+    assert open(path, "rb").read() == before
+    assert [name for name in os.listdir(tmp_path) if name.startswith(".tmp-")] == []

@@ -110,13 +110,19 @@ def save_animation(fig, draw_frame, frames, path, fps: float, dpi: int, hold_las
         raise ValueError("animation: there are no frames to draw")
     from glassnet.files import writable_target
 
+    import matplotlib
+
     writer = _holding_pillow_writer(fps=fps, hold_last=hold_last)
     try:
         writable_target(path)  # a directory or a read-only file there is found before the drawing
-        with writer.saving(fig, path, dpi):
+        # not writer.saving(): it calls finish() even when a frame fails, which would save the frames
+        # drawn so far over the file; here the file is written only once every frame is drawn
+        writer.setup(fig, path, dpi)
+        with matplotlib.rc_context({"savefig.bbox": None}):  # as saving() does: every frame the same size
             for frame in frames:
                 draw_frame(frame)
                 writer.grab_frame()
+        writer.finish()
     finally:
         pyplot().close(fig)
     return path
