@@ -498,7 +498,7 @@ def test_an_overwrite_killed_while_it_set_the_earlier_run_aside_is_finished_by_t
     ("{}", "'config' should be an object of options, got None"),
     ('{"config": {}, "data": 5}', "'data' should be a SHA-256 (text), got 5"),
     ('{"config": [], "data": "x"}', "'config' should be an object of options, got []"),
-    ("{not json", "is not valid JSON (Expecting property name"),
+    ("{not json", "run.json: not valid JSON (Expecting property name"),
 ])
 def test_resume_refuses_a_hand_edited_run_record_naming_the_file(tmp_path, capsys, text, fragment):
     out = tmp_path / "run"

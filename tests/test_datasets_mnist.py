@@ -226,12 +226,17 @@ def test_with_some_idx_files_present_the_old_cache_is_not_used(tmp_path):
         load_mnist(tmp_path, checksums=None)
 
 
+def _only_the_cache_left(folder, arrays) -> None:
+    """Write uncompressed IDX files, load them once unchecked (which writes mnist.npz), then delete them."""
+    _write_folder(folder, arrays, compress=False)
+    load_mnist(folder, checksums=None)
+    for name in NAMES:
+        os.remove(folder / name)
+
+
 def test_the_cache_stands_in_when_every_idx_file_is_gone(tmp_path):
     arrays = _arrays(0)
-    _write_folder(tmp_path, arrays, compress=False)
-    load_mnist(tmp_path, checksums=None)
-    for name in NAMES:
-        os.remove(tmp_path / name)
+    _only_the_cache_left(tmp_path, arrays)
     train, test = load_mnist(tmp_path, checksums=None, normalize=False)
     np.testing.assert_array_equal(test.X.reshape(-1, 28, 28), arrays[NAMES[2]])
 
@@ -292,11 +297,7 @@ def test_a_cache_written_without_checksums_does_not_stand_in_for_a_checked_load(
 
 
 def test_a_cache_with_arrays_the_idx_files_could_not_hold_is_not_used(tmp_path):
-    arrays = _arrays(0)
-    _write_folder(tmp_path, arrays, compress=False)
-    load_mnist(tmp_path, checksums=None)
-    for name in NAMES:
-        os.remove(tmp_path / name)
+    _only_the_cache_left(tmp_path, _arrays(0))
     with np.load(tmp_path / "mnist.npz") as archive:
         cached = dict(archive)
     for key, bad in (("x_train", cached["x_train"].astype(np.float64)), ("y_test", cached["y_test"][:2]),

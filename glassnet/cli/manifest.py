@@ -20,15 +20,20 @@ def manifest_beside(model_path) -> dict | None:
     path = os.path.join(os.path.dirname(os.path.abspath(model_path)), "manifest.json")
     if not os.path.exists(path):
         return None
-    try:
-        with open(path, encoding="utf-8") as file:
-            manifest = json.load(file)
-    except (OSError, UnicodeDecodeError) as error:
-        raise ValueError(f"{path}: cannot read it ({error}); fix or remove it") from None
-    except ValueError as error:
-        raise ValueError(f"{path}: not valid JSON ({error}); fix or remove it") from None
+    manifest = read_json_file(path, "fix or remove it")
     check_manifest(manifest, path)
     return manifest
+
+
+def read_json_file(path: str, remedy: str):
+    """The JSON in ``path``, or a one-line ValueError naming the file, what is wrong and ``remedy``."""
+    try:
+        with open(path, encoding="utf-8") as file:
+            return json.load(file)
+    except (OSError, UnicodeDecodeError) as error:
+        raise ValueError(f"{path}: cannot read it ({error}); {remedy}") from None
+    except ValueError as error:
+        raise ValueError(f"{path}: not valid JSON ({error}); {remedy}") from None
 
 
 def _whole(value, minimum: int) -> bool:

@@ -10,7 +10,7 @@ import sys
 from glassnet.cli import plots, report
 from glassnet.cli.arguments import add_training_options
 from glassnet.cli.data import checksum, load, prepare
-from glassnet.cli.manifest import holds_a_run, run_entries
+from glassnet.cli.manifest import holds_a_run, read_json_file, run_entries
 from glassnet.cli.network import fold_standardization
 from glassnet.cli.out_folder import check_out_folder, refuse_files_there
 from glassnet.cli.presets import resolve
@@ -177,14 +177,8 @@ def _option_text(value) -> str:
 
 def _read_run_record(path: str) -> dict:
     """What run.json recorded, or a one-line ValueError naming the file and the entry that is wrong."""
-    try:
-        with open(path, encoding="utf-8") as file:
-            record = json.load(file)
-    except (OSError, UnicodeDecodeError) as error:
-        raise ValueError(f"--resume: cannot read {path} ({error})") from None
-    except ValueError as error:
-        raise ValueError(f"--resume: {path} is not valid JSON ({error}); it records the options the run started "
-                         f"with: restore it, or start afresh with --overwrite") from None
+    record = read_json_file(path, "it records the options the run started with: restore it, or start afresh "
+                                  "with --overwrite")
     if not isinstance(record, dict):
         raise ValueError(f"--resume: {path} should hold a JSON object with 'config' and 'data', got "
                          f"{type(record).__name__}; restore it, or start afresh with --overwrite")
