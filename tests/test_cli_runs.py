@@ -1,6 +1,7 @@
 """Run folders, --resume, evaluate's split and classes: what a command line user relies on not to be lost or mixed up."""
 import json
 import os
+import shutil
 
 import numpy as np
 import pytest
@@ -554,3 +555,96 @@ def test_predict_reads_only_plain_numbers_in_a_row(tmp_path, capsys):
 def test_checking_a_new_out_folder_leaves_nothing_behind_when_the_command_then_fails(tmp_path, capsys):
     one_line_error(run(capsys, "train", "no-such-set", "--out", tmp_path / "new" / "run", *QUIET), "unknown dataset")
     assert os.listdir(tmp_path) == []
+
+
+def _stopped_overwrite(out, train_command) -> None:
+    """What an --overwrite killed during training leaves: the earlier run set aside and marked, and the
+    stopped new run's checkpoint beside it."""
+    aside = out / train_command.REPLACED
+    aside.mkdir()
+    names = train_command.run_entries(out)
+    for name in names:
+        os.replace(out / name, aside / name)
+    (aside / train_command.ALL_SET_ASIDE).write_text("".join(name + "\n" for name in names))
+    (out / "checkpoint").mkdir()
+    (out / "checkpoint" / "checkpoint.npz").write_bytes(b"the stopped run's partial state")
+
+
+def test_an_earlier_run_moved_back_by_hand_is_never_taken_for_the_stopped_one(tmp_path, capsys, monkeypatch):
+    # a reviewer followed the refusal's advice (mv .replaced-run/* back, which leaves the hidden mark), then
+    # ran --overwrite again, which failed: the mark made it delete the run just put back, saying it was kept
+    import glassnet.cli.train as train_command
+
+    out = tmp_path / "run"
+    assert run(capsys, "train", "xor", "--out", out, "--epochs", "2", *QUIET)[0] == 0
+    (out / "notes.txt").write_text("mine")
+    earlier = _snapshot(out)
+    _stopped_overwrite(out, train_command)
+    status, _, err = run(capsys, "train", "xor", "--out", out, *QUIET)
+    assert status == 1 and "deleting what the stopped run wrote beside it (checkpoint)" in err
+    shutil.rmtree(out / "checkpoint")
+    for name in os.listdir(out / train_command.REPLACED):
+        if name != train_command.ALL_SET_ASIDE:
+            os.replace(out / train_command.REPLACED / name, out / name)
+    one_line_error(run(capsys, "train", "xor", "--out", out, *QUIET), "already holds a finished run")  # not the aside
+    assert not (out / train_command.REPLACED).exists()
+    _stopped_overwrite(out, train_command)
+    shutil.rmtree(out / "checkpoint")
+    for name in os.listdir(out / train_command.REPLACED):
+        if name != train_command.ALL_SET_ASIDE:
+            os.replace(out / train_command.REPLACED / name, out / name)
+    monkeypatch.setattr(train_command, "train_once", _out_of_memory)
+    assert run(capsys, "train", "xor", "--out", out, "--overwrite", *QUIET)[0] == 1
+    assert _snapshot(out) == earlier and not (out / train_command.REPLACED).exists()
+
+
+def test_an_earlier_run_partly_moved_out_of_its_folder_is_refused_naming_what_is_missing(tmp_path, capsys):
+    import glassnet.cli.train as train_command
+
+    out = tmp_path / "run"
+    assert run(capsys, "train", "xor", "--out", out, "--epochs", "2", *QUIET)[0] == 0
+    _stopped_overwrite(out, train_command)
+    os.replace(out / train_command.REPLACED / "model.npz", out / "model.npz")
+    model = (out / "model.npz").read_bytes()
+    one_line_error(run(capsys, "train", "xor", "--out", out, "--overwrite", *QUIET),
+                   "no longer holds all of the earlier run (model.npz moved out of it)")
+    assert (out / "model.npz").read_bytes() == model
+
+
+def test_a_set_aside_folder_left_empty_by_a_kill_does_not_block_the_next_command(tmp_path, capsys):
+    import glassnet.cli.train as train_command
+
+    out = tmp_path / "run"
+    assert run(capsys, "train", "xor", "--out", out, "--epochs", "2", *QUIET)[0] == 0
+    (out / train_command.REPLACED).mkdir()  # killed right after making it
+    one_line_error(run(capsys, "train", "xor", "--out", out, *QUIET), "already holds a finished run")
+    assert not (out / train_command.REPLACED).exists()
+
+
+def test_overwrite_removes_the_temporary_files_of_writes_a_kill_stopped(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert run(capsys, "train", "xor", "--out", out, "--epochs", "2", *QUIET)[0] == 0
+    (out / ".tmp-model.npz-uxxj4vx6").write_bytes(b"half a model")
+    (out / ".tmp-notes.txt-keep").write_bytes(b"not a file glassnet writes")
+    assert run(capsys, "train", "xor", "--out", out, "--epochs", "2", "--overwrite", *QUIET)[0] == 0
+    assert not (out / ".tmp-model.npz-uxxj4vx6").exists() and (out / ".tmp-notes.txt-keep").exists()
+
+
+def test_resume_names_float64_by_its_option_and_out_messages_are_plain(tmp_path, capsys, monkeypatch):
+    import glassnet.cli.train as train_command
+
+    out = tmp_path / "run"
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(train_command, "train_once", interrupted)
+        assert run(capsys, "train", "xor", "--out", out, "--epochs", "2", *QUIET)[0] == 130
+    one_line_error(run(capsys, "train", "xor", "--out", out, "--epochs", "2", "--resume", "--float64", *QUIET),
+                   "--float64 (the run has float32)")
+    os.symlink(tmp_path / "nowhere", tmp_path / "dangling")
+    one_line_error(run(capsys, "train", "xor", "--out", tmp_path / "dangling", *QUIET),
+                   f"a symbolic link to {tmp_path / 'nowhere'}, which does not exist")
+    status, printed, _ = run(capsys, "train", "xor", "--out", f"{tmp_path / 'slash'}/", "--epochs", "1", *QUIET)
+    assert status == 0 and f"saved to {tmp_path / 'slash'}/: model.npz" in printed

@@ -11,6 +11,9 @@ def check_out_folder(path, option: str = "--out") -> None:
     path = os.fspath(path)
     if os.path.isdir(path):
         return
+    if os.path.islink(path) and not os.path.exists(path):
+        raise ValueError(f"{option} {path}: a symbolic link to {os.readlink(path)}, which does not exist; make that "
+                         f"folder or give another")
     if os.path.lexists(path):
         raise ValueError(f"{option} {path}: expected a folder, but it is a file; give a folder (new or existing)")
     missing = [os.path.abspath(path)]

@@ -1,6 +1,8 @@
 """``glassnet train DATASET``: train a network, print a summary, keep the model, metrics and pictures."""
 from __future__ import annotations
 
+import contextlib
+import glob
 import json
 import os
 import shlex
@@ -10,7 +12,7 @@ import sys
 from glassnet.cli import plots, report
 from glassnet.cli.arguments import add_training_options
 from glassnet.cli.data import checksum, load, prepare
-from glassnet.cli.manifest import holds_a_run, read_json_file, run_entries
+from glassnet.cli.manifest import RUN_FILES, holds_a_run, read_json_file, run_entries
 from glassnet.cli.network import fold_standardization
 from glassnet.cli.out_folder import check_out_folder, refuse_files_there
 from glassnet.cli.presets import resolve
@@ -74,10 +76,16 @@ def _check_out(args) -> None:
     if not args.out:
         return
     check_out_folder(args.out)
-    if not args.overwrite and os.path.isdir(os.path.join(args.out, REPLACED)):
-        raise ValueError(f"an --overwrite of {args.out} was stopped before it finished and left the earlier run in "
-                         f"{os.path.join(args.out, REPLACED)}; repeat the --overwrite command, or move that "
-                         f"folder's files back into {args.out}")
+    aside = os.path.join(args.out, REPLACED)
+    if os.path.isdir(aside) and _aside_state(aside)[0] == "empty":  # its files were moved back: nothing left in it
+        _remove_empty_aside(aside)
+    if not args.overwrite and os.path.isdir(aside):
+        beside = run_entries(args.out)
+        raise ValueError(
+            f"an --overwrite of {args.out} was stopped before it finished and left the earlier run in {aside}: "
+            f"repeat the --overwrite command to replace it, or keep it by deleting what the stopped run wrote "
+            f"beside it ({', '.join(beside) or 'nothing'}) and moving the files of {aside} back into {args.out} "
+            f"(the then empty {REPLACED} is removed by the next command)")
     if args.resume or args.overwrite:
         return
     written = run_entries(args.out, pictures=not args.no_plots)
@@ -104,11 +112,42 @@ def _remove_run_entries(folder) -> None:
         shutil.rmtree(path) if os.path.isdir(path) and not os.path.islink(path) else os.remove(path)
 
 
-def _mark_all_set_aside(aside: str) -> None:
+def _mark_all_set_aside(aside: str, names: list) -> None:
+    """The mark, listing what was set aside: a name missing later was moved out by hand."""
     with open(os.path.join(aside, ALL_SET_ASIDE), "w", encoding="utf-8") as file:
-        file.write("every file of the earlier run is in this folder\n")
+        file.write("".join(name + "\n" for name in names))
         file.flush()
         os.fsync(file.fileno())
+
+
+def _aside_state(aside: str) -> tuple:
+    """What a ``.replaced-run`` left by a stopped --overwrite holds, as (state, names missing from it):
+    'empty' (nothing of the earlier run: its files were moved back), 'complete' (marked, and every name
+    the mark lists is there), 'depleted' (marked, but some were moved out) or 'partial' (a half move)."""
+    held = [name for name in os.listdir(aside) if name != ALL_SET_ASIDE]
+    if not held:
+        return "empty", []
+    mark = os.path.join(aside, ALL_SET_ASIDE)
+    if not os.path.exists(mark):
+        return "partial", []
+    with open(mark, encoding="utf-8") as file:
+        missing = [name for name in file.read().split("\n") if name and name not in held]
+    return ("depleted" if missing else "complete"), missing
+
+
+def _remove_empty_aside(aside: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.remove(os.path.join(aside, ALL_SET_ASIDE))
+    os.rmdir(aside)
+
+
+def _remove_unfinished_writes(folder) -> None:
+    """Delete the temporary files of writes a kill stopped (``.tmp-model.npz-…``): never the only copy of
+    anything, since a file is replaced only once its temporary is complete."""
+    for name in (*RUN_FILES, *plots.TRAINING_PICTURES):
+        for leftover in glob.glob(os.path.join(glob.escape(folder), f".tmp-{glob.escape(name)}-*")):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(leftover)
 
 
 def _set_aside(folder) -> str:
@@ -120,10 +159,18 @@ def _set_aside(folder) -> str:
     without, it is the rest of the earlier run, moved in now. A name in both places is refused.
     """
     aside = os.path.join(folder, REPLACED)
-    if os.path.isdir(aside):
-        if os.path.exists(os.path.join(aside, ALL_SET_ASIDE)):
-            _remove_run_entries(folder)
-            return aside
+    _remove_unfinished_writes(folder)
+    state, missing = _aside_state(aside) if os.path.isdir(aside) else ("none", [])
+    if state == "empty":  # its files were moved back into the folder by hand: set aside afresh
+        _remove_empty_aside(aside)
+    elif state == "complete":
+        _remove_run_entries(folder)
+        return aside
+    elif state == "depleted":
+        raise ValueError(f"--overwrite: {aside} no longer holds all of the earlier run ({', '.join(missing)} "
+                         f"moved out of it), so what lies beside it cannot be told apart; keep the run you want "
+                         f"in {folder}, delete {aside}, and repeat the command")
+    if state == "partial":
         both = [name for name in run_entries(folder) if os.path.lexists(os.path.join(aside, name))]
         if both:
             raise ValueError(f"--overwrite: an earlier --overwrite of {folder} was stopped while it moved the "
@@ -136,7 +183,7 @@ def _set_aside(folder) -> str:
         for name in run_entries(folder):
             os.replace(os.path.join(folder, name), os.path.join(aside, name))
             moved.append(name)
-        _mark_all_set_aside(aside)
+        _mark_all_set_aside(aside, [name for name in os.listdir(aside) if name != ALL_SET_ASIDE])
     except BaseException:
         for name in reversed(moved):
             os.replace(os.path.join(aside, name), os.path.join(folder, name))
@@ -175,6 +222,13 @@ def _option_text(value) -> str:
     return " ".join(map(str, value)) if isinstance(value, (list, tuple)) else "unset" if value is None else str(value)
 
 
+def _option_change(key: str, now, then) -> str:
+    """How an option differs from the run's, in the option's own spelling (the dtype is --float64's)."""
+    if key == "dtype":
+        return f"{'--float64' if now == 'float64' else 'no --float64'} (the run has {then})"
+    return f"--{key.replace('_', '-')} {_option_text(now)} (the run has {_option_text(then)})"
+
+
 def _read_run_record(path: str) -> dict:
     """What run.json recorded, or a one-line ValueError naming the file and the entry that is wrong."""
     record = read_json_file(path, "it records the options the run started with: restore it, or start afresh "
@@ -194,8 +248,7 @@ def _check_same_run(record_path: str, started: dict) -> None:
     before = _read_run_record(record_path)
     differ = [key for key in sorted(set(before["config"]) | set(started["config"]))
               if before["config"].get(key) != started["config"].get(key)]
-    changes = [f"--{key.replace('_', '-')} {_option_text(started['config'].get(key))} "
-               f"(the run has {_option_text(before['config'].get(key))})" for key in differ]
+    changes = [_option_change(key, started["config"].get(key), before["config"].get(key)) for key in differ]
     if before["data"] != started["data"]:
         changes.append(f"the data (SHA-256 {started['data'][:12]}..., the run's {before['data'][:12]}...)")
     if changes:
@@ -280,7 +333,7 @@ def _train_and_keep(args, config, dtype, dataset, data, started, folder, checkpo
     if draw:
         pictures = plots.draw_training(folder, data, result, saved, callbacks)
     print_summary(result, epochs)
-    print(f"saved to {folder}/: model.npz, metrics.json, manifest.json" + "".join(f", {p}" for p in pictures))
+    print(f"saved to {os.path.join(folder, '')}: model.npz, metrics.json, manifest.json" + "".join(f", {p}" for p in pictures))
     if not args.no_plots and not draw:
         print(plots.missing_notice("pictures"))
 
