@@ -56,6 +56,6 @@ __all__ = [
 # ``from glassnet import *`` does not hide the builtins float, int and bool
 float32 = float = _np.dtype(_np.float32)
 float64 = double = _np.dtype(_np.float64)
-int32 = _np.dtype(_np.int32)
-int64 = long = int = _np.dtype(_np.int64)
+int32 = int = _np.dtype(_np.int32)  # torch.int is int32, torch.long int64
+int64 = long = _np.dtype(_np.int64)
 bool = _np.dtype(_np.bool_)

@@ -107,7 +107,7 @@ def arange(start, end=None, step=1, *, dtype=None, requires_grad: bool = False) 
 def linspace(start, end, steps: int, *, dtype=None, requires_grad: bool = False) -> Tensor:
     """``steps`` evenly spaced values from start to end, both included."""
     count, = _shape((steps,), "linspace")
-    return _made(np.linspace(start, end, count).astype(float_dtype_or_default(dtype)), requires_grad)
+    return _made(np.linspace(start, end, count).astype(_any_dtype(dtype)), requires_grad)  # an int dtype truncates
 
 
 def rand(*size, generator=None, dtype=None, requires_grad: bool = False) -> Tensor:
@@ -122,20 +122,29 @@ def randn(*size, generator=None, dtype=None, requires_grad: bool = False) -> Ten
     return _made(as_generator(generator).standard_normal(shape, dtype=dtype), requires_grad)
 
 
-def randint(low, high=None, size=(), *, generator=None, dtype=None) -> Tensor:
-    """Integers drawn uniformly from [low, high) (``randint(high, size)`` starts at 0), int64."""
+def randint(low=0, high=None, size=(), *, generator=None, dtype=None) -> Tensor:
+    """Integers drawn uniformly from [low, high), int64; as PyTorch, ``randint(high, size)`` and
+    ``randint(high=..., size=...)`` start at 0."""
     if high is None or isinstance(high, (tuple, list)) and size == ():  # randint(high) or randint(high, size)
-        low, high, size = 0, low, (() if high is None else high)
+        low, high, size = 0, low, (size if high is None else high)
     if isinstance(low, bool) or isinstance(high, bool) or not (
             isinstance(low, numbers.Integral) and isinstance(high, numbers.Integral)):
         raise TypeError(f"randint: low and high must be integers, got {low!r} and {high!r}")
     if not low < high:
         raise ValueError(f"randint: expected low < high, got low={low!r}, high={high!r}")
     shape = _shape(size if isinstance(size, (tuple, list)) else (size,), "randint")
-    return Tensor(as_generator(generator).integers(low, high, size=shape, dtype=resolve_dtype(dtype) or np.int64))
+    dtype = _integer_dtype(dtype, "randint")
+    return Tensor(as_generator(generator).integers(low, high, size=shape, dtype=dtype))
 
 
-def randperm(n: int, *, generator=None) -> Tensor:
-    """The numbers 0 … n−1 in a random order, int64."""
+def _integer_dtype(dtype, function: str) -> np.dtype:
+    resolved = resolve_dtype(dtype) or np.dtype(np.int64)
+    if resolved.kind not in "iu":
+        raise TypeError(f"{function}: dtype must be an integer dtype (e.g. glassnet.long), got {resolved.name}")
+    return resolved
+
+
+def randperm(n: int, *, generator=None, dtype=None) -> Tensor:
+    """The numbers 0 … n−1 in a random order, int64 (or ``dtype``)."""
     count, = _shape((n,), "randperm")
-    return Tensor(as_generator(generator).permutation(count).astype(np.int64))
+    return Tensor(as_generator(generator).permutation(count).astype(_integer_dtype(dtype, "randperm")))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import threading
 
 
@@ -42,9 +43,35 @@ class _SetGradMode:
         return False
 
     def __call__(self, function):
+        mode = self.__class__
+        if inspect.isgeneratorfunction(function):
+            @functools.wraps(function)
+            def generator_wrapper(*args, **kwargs):  # the mode holds while the generator runs, not between
+                generator = function(*args, **kwargs)
+                try:
+                    with mode():
+                        response = generator.send(None)
+                    while True:
+                        try:
+                            request = yield response
+                        except GeneratorExit:
+                            with mode():
+                                generator.close()
+                            raise
+                        except BaseException as error:
+                            with mode():
+                                response = generator.throw(error)
+                        else:
+                            with mode():
+                                response = generator.send(request)
+                except StopIteration as stop:
+                    return stop.value
+
+            return generator_wrapper
+
         @functools.wraps(function)
         def wrapper(*args, **kwargs):
-            with self.__class__():
+            with mode():
                 return function(*args, **kwargs)
 
         return wrapper

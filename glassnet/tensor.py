@@ -194,10 +194,13 @@ class Tensor(InPlaceMethods):
             return Tensor._from_op(self._data.copy())
         return shape_ops.astype(self, self._data.dtype)  # NumPy's astype copies; its VJP is the identity here
 
-    def to(self, *args, dtype=None, device=None) -> "Tensor":
-        """PyTorch's ``to(dtype)``, ``to(device)``, ``to(device, dtype)``: the device must be the CPU."""
+    def to(self, *args, dtype=None, device=None, non_blocking: bool = False, copy: bool = False) -> "Tensor":
+        """PyTorch's ``to(dtype)``, ``to(device)``, ``to(device, dtype)``: the device must be the CPU;
+        ``copy=True`` always gives a new tensor, ``non_blocking`` changes nothing on the CPU."""
         dtype = split_to_arguments(args, dtype, device, "Tensor.to")
-        return self if dtype is None or resolve_dtype(dtype) == self._data.dtype else self.astype(dtype)
+        if dtype is None or resolve_dtype(dtype) == self._data.dtype:
+            return self.clone() if copy else self
+        return self.astype(dtype)
 
     def cpu(self) -> "Tensor":
         """The tensor itself: glassnet computes on the CPU."""
@@ -304,7 +307,7 @@ class Tensor(InPlaceMethods):
         axis, keepdims = _axis_args(axis, keepdims, dim, keepdim, self.ndim)
         return reductions.mean(self, axis=axis, keepdims=keepdims)
 
-    def var(self, dim=None, keepdim=False, *, correction=None, unbiased=None, axis=None, keepdims=None,
+    def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None,
             ddof=None):
         """Variance sum((x - mean x)^2) / (n - correction) over ``dim``.
 
@@ -312,14 +315,16 @@ class Tensor(InPlaceMethods):
         ``correction=0`` for the population variance). NumPy's keywords keep NumPy's meaning:
         ``x.var(axis=0)`` divides by n, ``ddof=`` sets the correction.
         """
+        if isinstance(dim, (bool, np.bool_)):  # PyTorch's var(unbiased)
+            dim, unbiased = None, bool(dim)
         correction = _correction(correction, unbiased, ddof, numpy_style=axis is not None or keepdims is not None)
         axis, keepdims = _axis_args(axis, keepdim if keepdims is None else keepdims, dim, None, self.ndim)
         return reductions.var(self, axis=axis, keepdims=keepdims, ddof=correction)
 
-    def std(self, dim=None, keepdim=False, *, correction=None, unbiased=None, axis=None, keepdims=None,
+    def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None,
             ddof=None):
         """Standard deviation √var, with ``var``'s arguments and defaults (sample, as PyTorch)."""
-        return self.var(dim, keepdim, correction=correction, unbiased=unbiased, axis=axis, keepdims=keepdims,
+        return self.var(dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims,
                         ddof=ddof).sqrt()
 
     def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
@@ -340,7 +345,7 @@ class Tensor(InPlaceMethods):
         if _is_one_dim(dim) and axis is None:
             return _extreme_along(self, dim, keepdim if keepdims is None else keepdims, largest=False)
         axis, keepdims = _axis_args(axis, keepdim if keepdims is None else keepdims, dim, None, self.ndim)
-        return -reductions.max(-self, axis=axis, keepdims=keepdims)
+        return _smallest(self, axis, keepdims)
 
     def amax(self, dim=None, keepdim=False):
         """The largest values over ``dim`` (an int, a tuple or None), values only, as ``torch.amax``."""
@@ -350,7 +355,7 @@ class Tensor(InPlaceMethods):
     def amin(self, dim=None, keepdim=False):
         """The smallest values over ``dim``, values only, as ``torch.amin``."""
         axis, keepdims = _axis_args(None, keepdim, dim, None, self.ndim)
-        return -reductions.max(-self, axis=axis, keepdims=keepdims)
+        return _smallest(self, axis, keepdims)
 
     def argmax(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         """Positions of the largest values (no gradient); ``dim=None`` flattens, as in both libraries."""
@@ -604,6 +609,14 @@ class ValuesAndIndices(tuple):
 
 def _is_one_dim(dim) -> bool:
     return isinstance(dim, (int, np.integer)) and not isinstance(dim, bool)
+
+
+def _smallest(x: Tensor, axis, keepdims: bool) -> Tensor:
+    """min(x) = -max(-x) for floats (one primitive for both); integers and bools, which have no gradient
+    and whose negation wraps (uint8) or overflows (the most negative int64), directly."""
+    if x._data.dtype.kind in "biu":
+        return Tensor._from_op(np.asarray(np.min(x._data, axis=axis, keepdims=keepdims)))
+    return -reductions.max(-x, axis=axis, keepdims=keepdims)
 
 
 def _extreme_along(x: Tensor, dim, keepdim: bool, largest: bool) -> ValuesAndIndices:

@@ -2,10 +2,11 @@
 
 They write into the tensor's own array, so every holder of it (an optimizer, a NumPy array it
 wraps) sees the new values, as in PyTorch. What PyTorch refuses is refused here too: changing in
-place a tensor that requires grad while the graph is being recorded, which would make
-``backward()`` wrong; update parameters by hand inside ``with glassnet.no_grad():``, as an
-optimizer does. glassnet keeps no version counter, so a tensor changed in place after an op has
-used it and before ``backward()`` gives that op's gradient its new values.
+place a leaf tensor that requires grad while the graph is being recorded; update parameters
+by hand inside ``with glassnet.no_grad():``, as an optimizer does. glassnet records no in-place
+op, so it also refuses what PyTorch would record: changing a tensor made by an op in the graph,
+and writing a value that requires grad. It keeps no version counter either: a tensor changed in
+place after an op has used it and before ``backward()`` gives that op's gradient its new values.
 """
 from __future__ import annotations
 
@@ -65,6 +66,10 @@ class InPlaceMethods:
         _check_may_change(self, "clamp_")
         if min is None and max is None:
             raise ValueError("clamp_: give min, max or both")
+        if self._data.dtype.kind in "biu" and any(np.asarray(_array(b)).dtype.kind == "f" for b in (min, max)
+                                                 if b is not None):
+            raise TypeError(f"clamp_: a float bound cannot clamp this tensor of dtype {self._data.dtype} in place "
+                            f"(the result would be float); use clamp, or an integer bound")
         low, high = (None if b is None else np.asarray(_array(b), dtype=self._data.dtype) for b in (min, max))
         return _guarded(self, "clamp_", lambda: np.clip(self._data, low, high, out=self._data))
 
@@ -72,7 +77,7 @@ class InPlaceMethods:
 
     def __setitem__(self, index, value):
         """``x[index] = value``, in place (``x[x < 0] = 0``), with the rule of every in-place change."""
-        _check_may_change(self, "item assignment")
+        _check_may_change(self, "item assignment", value)
         data = self._data
         index = index._data if hasattr(index, "_data") and not isinstance(index, np.ndarray) else index
         if isinstance(index, tuple):
@@ -98,7 +103,13 @@ def _scaled(other, alpha):
     return _array(other) * alpha
 
 
-def _check_may_change(tensor, method: str) -> None:
+def _check_may_change(tensor, method: str, value=None) -> None:
+    """Refuse what PyTorch refuses, and what glassnet cannot record: writing, while gradients are recorded,
+    into a tensor that requires grad, or a value that requires grad (its gradient would be lost)."""
+    if value is not None and getattr(value, "requires_grad", False) and is_grad_enabled():
+        raise RuntimeError(
+            f"{method}: the value requires grad, and glassnet records no in-place op, so its gradient would be "
+            f"lost; build the result out of place (x = x + y, glassnet.where, glassnet.stack or cat)")
     if tensor.requires_grad and is_grad_enabled():
         if tensor._vjp is None:
             raise RuntimeError(
@@ -111,7 +122,7 @@ def _check_may_change(tensor, method: str) -> None:
 
 def _write(tensor, ufunc, other, method: str, casting: str = "same_kind"):
     """Apply ``ufunc(x, other)`` into x's own array (``ufunc=None``: write ``other`` itself)."""
-    _check_may_change(tensor, method)
+    _check_may_change(tensor, method, other)
     value = _array(other)
     if isinstance(value, (str, bytes)) or (not isinstance(value, (int, float, complex, np.ndarray, np.generic))
                                            and np.asarray(value).dtype.kind not in "biufc"):

@@ -65,3 +65,14 @@ def test_dtype_names_are_numpy_dtypes_and_stay_out_of_star_imports():
     namespace = {}
     exec("from glassnet import *", namespace)
     assert "float" not in namespace and "bool" not in namespace and "zeros" in namespace
+
+
+def test_pytorchs_other_argument_forms():
+    assert gn.randint(10, size=(3,), generator=0).shape == (3,)
+    np.testing.assert_array_equal(gn.randint(high=10, size=(2,), generator=4).data,
+                                  np.random.default_rng(4).integers(0, 10, 2))
+    assert gn.randperm(4, dtype=gn.int32, generator=0).dtype == np.int32
+    np.testing.assert_array_equal(gn.linspace(0, 10, 5, dtype=gn.long).data, [0, 2, 5, 7, 10])  # truncated
+    assert gn.int == np.int32 and gn.long == np.int64  # torch.int is int32
+    with pytest.raises(TypeError, match="randint: dtype must be an integer dtype"):
+        gn.randint(10, (2,), dtype=gn.float32)

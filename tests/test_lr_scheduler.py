@@ -207,3 +207,11 @@ def test_multi_step_lr_resumes_from_its_state_dict_and_from_last_epoch():
 def test_new_schedulers_are_reachable_as_lr_scheduler():
     assert optim.lr_scheduler.MultiStepLR is optim.MultiStepLR and optim.lr_scheduler.LambdaLR is optim.LambdaLR
     assert {"MultiStepLR", "LambdaLR"} <= set(optim.__all__)
+
+
+def test_lambda_lr_resumed_with_last_epoch_sets_the_next_epochs_rate_as_pytorch():
+    # not chainable: built with last_epoch=k it sets base_lr * lambda(k + 1), whatever the lr was
+    p = gn.Tensor(np.zeros(1, np.float32), requires_grad=True)
+    optimizer = gn.optim.SGD([{"params": [p], "lr": 0.7, "initial_lr": 0.1}])
+    gn.optim.LambdaLR(optimizer, lambda epoch: 0.5 ** epoch, last_epoch=2)
+    assert optimizer.param_groups[0]["lr"] == pytest.approx(0.1 * 0.5 ** 3)

@@ -470,3 +470,10 @@ def test_nll_and_l1_loss_modules_call_functional():
         nn.NLLLoss("sum")
     with pytest.raises(ValueError, match="L1Loss: reduction must be one of"):
         nn.L1Loss(reduction="average")
+
+
+def test_a_module_list_adds_any_iterable_of_modules():
+    joined = nn.ModuleList([nn.ReLU()]) + [nn.Tanh(), nn.Sigmoid()]
+    assert [type(m).__name__ for m in joined] == ["ReLU", "Tanh", "Sigmoid"]
+    with pytest.raises(TypeError, match="ModuleList"):
+        nn.ModuleList([nn.ReLU()]) + [3]

@@ -495,3 +495,47 @@ def test_flatten_merges_start_dim_to_end_dim_as_pytorch():
         x.flatten(2, 1)
     with pytest.raises(IndexError, match=r"flatten: .*\[-4, 3\], but got 4"):
         x.flatten(0, 4)
+
+
+def test_var_takes_pytorchs_positional_unbiased():
+    x = gn.tensor([[1.0, 3.0, 3.0], [4.0, 2.0, 0.0]])  # row means 7/3 and 2; squared deviations 8/3 and 8
+    np.testing.assert_allclose(x.var(1, False).data, [8 / 9, 8 / 3], rtol=1e-6)  # var(dim, unbiased)
+    assert x.std(1, True).shape == (2,) and x.std(1, True, True).shape == (2, 1)
+    assert x.var(False).item() == pytest.approx(np.var(x.data))  # var(unbiased) over everything
+
+
+def test_min_of_unsigned_integers_and_bools_does_not_wrap():
+    pixels = gn.tensor(np.array([0, 5, 3], dtype=np.uint8))
+    assert pixels.min().item() == 0 and pixels.amin(0).item() == 0 and pixels.min().dtype == np.uint8
+    assert gn.tensor(np.array([np.iinfo(np.int64).min, 0])).min().item() == np.iinfo(np.int64).min
+    assert gn.tensor([True, False]).min().item() is False
+
+
+def test_the_gradient_of_a_nan_maximum_goes_to_the_nan_as_pytorchs():
+    x = gn.tensor([[1.0, np.nan, 0.5]], requires_grad=True)
+    x.max().backward()
+    np.testing.assert_array_equal(x.grad.data, [[0.0, 1.0, 0.0]])
+
+
+def test_to_takes_copy_and_non_blocking():
+    x = gn.tensor([1.0, 2.0])
+    assert x.to("cpu", non_blocking=True) is x
+    copied = x.to(copy=True)
+    assert copied is not x and not np.shares_memory(copied.data, x.data)
+    assert gn.nn.Linear(1, 1).to("cpu", non_blocking=True).weight.dtype == np.float32
+
+
+def test_no_grad_on_a_generator_holds_while_it_runs():
+    @gn.no_grad
+    def steps(x):
+        yield (x * 2).requires_grad
+        received = yield gn.is_grad_enabled()
+        return received
+
+    w = gn.ones(1, requires_grad=True)
+    running = steps(w)
+    assert next(running) is False and gn.is_grad_enabled() is True
+    assert next(running) is False
+    with pytest.raises(StopIteration) as stop:
+        running.send("done")
+    assert stop.value.value == "done"

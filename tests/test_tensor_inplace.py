@@ -103,3 +103,23 @@ def test_item_assignment_writes_in_place_under_the_same_rule():
     with gn.no_grad():
         w[0] = 5
     np.testing.assert_array_equal(w.data, [5.0, 2.0])
+
+
+def test_writing_a_value_that_requires_grad_is_refused_rather_than_dropping_its_gradient():
+    # PyTorch records h[0] = w[1] * 3 and acc += loss in the graph; glassnet records no in-place op
+    w = gn.tensor([1.0, 2.0], requires_grad=True)
+    h = gn.zeros(2)
+    with pytest.raises(RuntimeError, match="item assignment: the value requires grad.* out of place"):
+        h[0] = w[1] * 3
+    total = gn.zeros(())
+    with pytest.raises(RuntimeError, match=r"\+=: the value requires grad"):
+        total += (w * w).sum()
+    with gn.no_grad():  # not recording: a plain write of the value
+        h[0] = w[1] * 3
+    np.testing.assert_array_equal(h.data, [6.0, 0.0])
+
+
+def test_clamp_in_place_refuses_a_float_bound_on_integers():
+    with pytest.raises(TypeError, match="clamp_: a float bound cannot clamp this tensor of dtype int64"):
+        gn.tensor([0, 1, 2]).clamp_(min=0.5)
+    np.testing.assert_array_equal(gn.tensor([0, 1, 2]).clamp_(min=1).data, [1, 1, 2])

@@ -212,6 +212,5 @@ class ModuleList(_NumberedModules):
         return self.extend(modules)
 
     def __add__(self, other) -> "ModuleList":
-        if not isinstance(other, ModuleList):
-            raise TypeError(f"ModuleList: can only add a ModuleList, got {type(other).__name__}")
-        return ModuleList([*self, *other])
+        """A new ModuleList of these modules and then ``other``'s (any iterable of modules, as PyTorch)."""
+        return ModuleList(list(self)).extend(other)

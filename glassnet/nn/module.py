@@ -195,7 +195,7 @@ class Module:
             own[name].data = copy
         return missing, unexpected
 
-    def to(self, *args, dtype=None, device=None) -> "Module":
+    def to(self, *args, dtype=None, device=None, non_blocking: bool = False) -> "Module":
         """Convert every parameter to ``dtype`` (float32 or float64) in place.
 
         As in PyTorch, ``to(device)``, ``to(dtype)`` and ``to(device, dtype)`` are accepted; the

@@ -36,6 +36,8 @@ def max(x, axis=None, keepdims=False):
     def grad(g):
         # d/dx_i max(x) = 1/k at each of the k positions holding the maximum, 0 elsewhere
         winners = x == y
+        if x.dtype.kind == "f" and np.isnan(y).any():  # a NaN maximum was taken from the NaNs, as PyTorch's
+            winners |= np.isnan(x) & np.isnan(y)
         share = winners / winners.sum(axis=axis, keepdims=True, dtype=x.dtype)  # in x's dtype, not float64
         return _restore_axes(g, x.shape, axis, keepdims) * share
 

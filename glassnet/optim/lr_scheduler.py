@@ -93,6 +93,10 @@ class LRScheduler:
     functions = ()
     """Attributes holding functions, which a state_dict cannot hold (LambdaLR's ``lr_lambdas``)."""
 
+    sets_every_rate = False
+    """True for a schedule that is not chainable (LambdaLR): its rate is set from the closed form at every
+    step, also by the step made when it is built with ``last_epoch=k`` (epoch k + 1's, as PyTorch)."""
+
     def next_lr(self, lr: float, base_lr: float, epoch: int) -> float:
         """The lr of ``epoch`` from the group's lr of the epoch before (and its ``base_lr``)."""
         raise NotImplementedError
@@ -119,7 +123,7 @@ class LRScheduler:
         groups = self.optimizer.param_groups
         for group in groups[len(self.base_lrs):]:  # added after the schedule was built
             self.base_lrs.append(group.setdefault("initial_lr", group["lr"]))
-        if not initial or self.last_epoch == 0:
+        if not initial or self.last_epoch == 0 or self.sets_every_rate:
             for index, (group, base_lr) in enumerate(zip(groups, self.base_lrs)):
                 group["lr"] = self.group_lr(index, group["lr"], base_lr, self.last_epoch)
         self._last_lr = [group["lr"] for group in groups]
@@ -187,6 +191,7 @@ class LambdaLR(LRScheduler):
     """
 
     functions = ("lr_lambdas",)
+    sets_every_rate = True
 
     def __init__(self, optimizer, lr_lambda, last_epoch: int = -1):
         if not isinstance(optimizer, Optimizer):
