@@ -228,34 +228,39 @@ class Tensor(InPlaceMethods):
 
     # ------------------------------------------------------------ operators
     def __add__(self, other):
-        return arithmetic.add(self, _operand(other, self))
+        return arithmetic.add(*_operands(self, other))
 
     def __radd__(self, other):
-        return arithmetic.add(_operand(other, self), self)
+        mine, theirs = _operands(self, other)
+        return arithmetic.add(theirs, mine)
 
     def __sub__(self, other):
-        return arithmetic.sub(self, _operand(other, self))
+        return arithmetic.sub(*_operands(self, other))
 
     def __rsub__(self, other):
-        return arithmetic.sub(_operand(other, self), self)
+        mine, theirs = _operands(self, other)
+        return arithmetic.sub(theirs, mine)
 
     def __mul__(self, other):
-        return arithmetic.mul(self, _operand(other, self))
+        return arithmetic.mul(*_operands(self, other))
 
     def __rmul__(self, other):
-        return arithmetic.mul(_operand(other, self), self)
+        mine, theirs = _operands(self, other)
+        return arithmetic.mul(theirs, mine)
 
     def __truediv__(self, other):
-        return arithmetic.div(self, _operand(other, self))
+        return arithmetic.div(*_operands(self, other, divide=True))
 
     def __rtruediv__(self, other):
-        return arithmetic.div(_operand(other, self), self)
+        mine, theirs = _operands(self, other, divide=True)
+        return arithmetic.div(theirs, mine)
 
     def __matmul__(self, other):
-        return arithmetic.matmul(self, _operand(other, self))
+        return arithmetic.matmul(*_operands(self, other))
 
     def __rmatmul__(self, other):
-        return arithmetic.matmul(_operand(other, self), self)
+        mine, theirs = _operands(self, other)
+        return arithmetic.matmul(theirs, mine)
 
     def __pow__(self, exponent):
         if isinstance(exponent, Tensor):
@@ -366,16 +371,16 @@ class Tensor(InPlaceMethods):
         return _arg_extreme(self, np.argmin, dim, keepdim, axis, keepdims)
 
     def exp(self):
-        return elementwise.exp(self)
+        return elementwise.exp(_floating(self))
 
     def log(self):
-        return elementwise.log(self)
+        return elementwise.log(_floating(self))
 
     def log1p(self):
-        return elementwise.log1p(self)
+        return elementwise.log1p(_floating(self))
 
     def sqrt(self):
-        return elementwise.sqrt(self)
+        return elementwise.sqrt(_floating(self))
 
     def abs(self):
         return elementwise.abs(self)
@@ -384,10 +389,10 @@ class Tensor(InPlaceMethods):
         return elementwise.relu(self)
 
     def sigmoid(self):
-        return elementwise.sigmoid(self)
+        return elementwise.sigmoid(_floating(self))
 
     def tanh(self):
-        return elementwise.tanh(self)
+        return elementwise.tanh(_floating(self))
 
     def clip(self, min=None, max=None):
         """Limit values to [min, max]; the gradient passes only where x was inside.
@@ -495,10 +500,10 @@ class Tensor(InPlaceMethods):
         return self ** exponent
 
     def softmax(self, dim: int = -1):
-        return nn_ops.softmax(self, dim=dim)
+        return nn_ops.softmax(_floating(self), dim=dim)
 
     def log_softmax(self, dim: int = -1):
-        return nn_ops.log_softmax(self, dim=dim)
+        return nn_ops.log_softmax(_floating(self), dim=dim)
 
     def any(self):
         return bool(self._data.any())
@@ -561,6 +566,36 @@ def _operand(value, like: Tensor) -> Tensor:
     if isinstance(value, (int, float, bool, np.number)) and is_floating(like._data.dtype):
         return Tensor._from_op(np.asarray(value, dtype=like._data.dtype))
     return Tensor(value)
+
+
+def _floating(tensor: Tensor) -> Tensor:
+    """An integer or bool tensor in the default float dtype, for a function whose result is a float
+    (exp, log, sigmoid, ...), as PyTorch gives it; a float tensor as it is."""
+    if tensor._data.dtype.kind in "biu":
+        return Tensor._from_op(tensor._data.astype(get_default_dtype()))
+    return tensor
+
+
+def _operands(tensor: Tensor, other, divide: bool = False) -> tuple:
+    """``(tensor, other)`` ready for a binary op, with PyTorch's promotion where it differs from NumPy's.
+
+    An integer or bool tensor meeting a float (a tensor, or a Python float, which takes the default
+    dtype) becomes that float dtype first, and true division of two integers gives the default float
+    dtype: ``uint8_pixels / 255`` is float32, as in PyTorch, where NumPy would give float64. Two
+    float tensors keep NumPy's rule (float32 with float64 is float64).
+    """
+    other = _operand(other, tensor)
+    mine, theirs = tensor._data.dtype.kind, other._data.dtype.kind
+    if mine == "f" == theirs:  # the training path: nothing to do
+        return tensor, other
+    if mine in "biu" and theirs == "f":
+        return Tensor._from_op(tensor._data.astype(other._data.dtype)), other
+    if theirs in "biu" and mine == "f":
+        return tensor, Tensor._from_op(other._data.astype(tensor._data.dtype))
+    if divide and mine in "biu" and theirs in "biu":
+        dtype = get_default_dtype()
+        return Tensor._from_op(tensor._data.astype(dtype)), Tensor._from_op(other._data.astype(dtype))
+    return tensor, other
 
 
 def _raw(value):

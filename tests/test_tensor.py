@@ -539,3 +539,21 @@ def test_no_grad_on_a_generator_holds_while_it_runs():
     with pytest.raises(StopIteration) as stop:
         running.send("done")
     assert stop.value.value == "done"
+
+
+def test_integer_tensors_meet_floats_in_the_default_float_dtype_as_pytorch():
+    # NumPy 2 makes uint8 / 255 and int64 * float32 float64; PyTorch (and now glassnet) the float dtype
+    pixels = gn.tensor(np.array([0, 128, 255], dtype=np.uint8))
+    scaled = pixels / 255
+    assert scaled.dtype == np.float32
+    np.testing.assert_array_equal(scaled.data, np.array([0, 128, 255], np.float32) / np.float32(255))
+    labels = gn.tensor([1, 2, 3])
+    assert (labels * 0.5).dtype == (0.5 * labels).dtype == (labels - 1.5).dtype == np.float32
+    assert (labels + gn.tensor([1.0, 2.0, 3.0], dtype="float64")).dtype == np.float64
+    assert (labels / 2).dtype == (2 / labels).dtype == np.float32 and (labels * 2).dtype == np.int64
+    assert labels.exp().dtype == labels.sigmoid().dtype == labels.softmax().dtype == np.float32
+    assert labels.relu().dtype == np.int64  # no float needed
+    w = gn.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    (w * labels).sum().backward()
+    assert w.grad.dtype == np.float32
+    np.testing.assert_array_equal(w.grad.data, [1.0, 2.0, 3.0])
