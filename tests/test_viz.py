@@ -342,3 +342,15 @@ def test_an_animation_stopped_while_drawing_leaves_the_earlier_gif_as_it_was(tmp
         viz.animate_descent_1d(result, path, dpi=20)
     assert open(path, "rb").read() == before
     assert [name for name in os.listdir(tmp_path) if name.startswith(".tmp-")] == []
+
+
+def test_scoring_a_grid_leaves_each_modules_mode_as_it_was():
+    from glassnet.viz.decision_boundary import model_scores
+
+    frozen = gn.nn.Dropout(0.5)
+    model = gn.nn.Sequential(gn.nn.Linear(2, 4, generator=0), frozen, gn.nn.Linear(4, 2, generator=1))
+    model.train()
+    frozen.eval()  # a submodule the user keeps in eval mode
+    first = model_scores(model, np.zeros((3, 2)))
+    assert model.training and not frozen.training
+    np.testing.assert_array_equal(model_scores(model, np.zeros((3, 2))), first)  # scored in eval mode: no dropout

@@ -51,14 +51,16 @@ def model_scores(model, points: np.ndarray) -> np.ndarray:
     from glassnet.nn import Module
 
     if isinstance(model, Module):
+        from glassnet.training.fit import restore_training_modes, training_modes
+
         dtype = next((p.dtype for p in model.parameters()), np.float32)
-        was_training = model.training
+        modes = training_modes(model)
         model.eval()
         try:
             with no_grad():
                 out = model(Tensor._from_op(points.astype(dtype)))
         finally:
-            model.train(was_training)
+            restore_training_modes(modes)  # each module's own (a submodule kept in eval stays so)
     elif callable(model):
         out = model(points)
     else:
