@@ -1,6 +1,6 @@
 """Explicit randomness: a seed or a ``numpy.random.Generator`` wherever chance enters.
 
-``manual_seed(n)`` only replaces the default generator used when a function is
+``manual_seed(n)`` reseeds, in place, the default generator used when a function is
 given neither; nothing is seeded at import.
 """
 from __future__ import annotations

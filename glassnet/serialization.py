@@ -188,8 +188,10 @@ def _check_declared_size(archive, info, path: str) -> None:
     from numpy.lib import format as npy_format
 
     name = info.filename[:-len(".npy")]
-    held = info.file_size if info.compress_type == zipfile.ZIP_STORED else min(
-        info.file_size, DEFLATE_MOST_RATIO * info.compress_size)
+    # deflate (what save writes) expands at most DEFLATE_MOST_RATIO-fold; for other methods (an archive
+    # recompressed with bzip2 or lzma, which compress far more) the zip's own uncompressed size is the bound
+    held = min(info.file_size, DEFLATE_MOST_RATIO * info.compress_size) \
+        if info.compress_type == zipfile.ZIP_DEFLATED else info.file_size
     try:
         with archive.open(info) as entry:
             version = npy_format.read_magic(entry)

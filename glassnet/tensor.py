@@ -264,7 +264,9 @@ class Tensor(InPlaceMethods):
 
     def __pow__(self, exponent):
         if isinstance(exponent, Tensor):
-            return arithmetic.power(self, exponent)
+            return arithmetic.power(*_operands(self, exponent))
+        if isinstance(exponent, (float, np.floating)):  # an integer tensor to a float power is a float, as PyTorch
+            return arithmetic.power_scalar(_floating(self), exponent)
         return arithmetic.power_scalar(self, exponent)
 
     def __rpow__(self, base):
@@ -317,12 +319,12 @@ class Tensor(InPlaceMethods):
         """Variance sum((x - mean x)^2) / (n - correction) over ``dim``.
 
         As in PyTorch the default is the sample variance, correction = 1 (``unbiased=False`` or
-        ``correction=0`` for the population variance). NumPy's keywords keep NumPy's meaning:
-        ``x.var(axis=0)`` divides by n, ``ddof=`` sets the correction.
+        ``correction=0`` for the population variance). NumPy's ``axis=`` keeps NumPy's meaning,
+        ``x.var(axis=0)`` divides by n, and ``ddof=`` sets the correction.
         """
         if isinstance(dim, (bool, np.bool_)):  # PyTorch's var(unbiased)
             dim, unbiased = None, bool(dim)
-        correction = _correction(correction, unbiased, ddof, numpy_style=axis is not None or keepdims is not None)
+        correction = _correction(correction, unbiased, ddof, numpy_style=axis is not None)
         axis, keepdims = _axis_args(axis, keepdim if keepdims is None else keepdims, dim, None, self.ndim)
         return reductions.var(self, axis=axis, keepdims=keepdims, ddof=correction)
 

@@ -4,9 +4,10 @@ They write into the tensor's own array, so every holder of it (an optimizer, a N
 wraps) sees the new values, as in PyTorch. What PyTorch refuses is refused here too: changing in
 place a leaf tensor that requires grad while the graph is being recorded; update parameters
 by hand inside ``with glassnet.no_grad():``, as an optimizer does. glassnet records no in-place
-op, so it also refuses what PyTorch would record: changing a tensor made by an op in the graph,
-and writing a value that requires grad. It keeps no version counter either: a tensor changed in
-place after an op has used it and before ``backward()`` gives that op's gradient its new values.
+op: where PyTorch would record one, ``x += y`` rebinds x to the recorded ``x + y`` (so
+``total += loss`` works), and the ``_`` methods and ``x[i] = v``, which must change x itself,
+refuse. It keeps no version counter either: a tensor changed in place after an op has used it
+and before ``backward()`` gives that op's gradient its new values.
 """
 from __future__ import annotations
 
@@ -21,24 +22,29 @@ class InPlaceMethods:
 
     __slots__ = ()
 
+    # x += y changes x's own array, or, where that would lose a gradient (x made by an op in the graph,
+    # or y requiring grad, while recording), rebinds x to the recorded x + y, as Python does for a type
+    # without in-place operators: accumulating a loss (total += loss) keeps working.
     def __iadd__(self, other):
-        return _write(self, np.add, other, "+=")
+        return self + other if _recorded(self, other) else _write(self, np.add, other, "+=")
 
     def __isub__(self, other):
-        return _write(self, np.subtract, other, "-=")
+        return self - other if _recorded(self, other) else _write(self, np.subtract, other, "-=")
 
     def __imul__(self, other):
-        return _write(self, np.multiply, other, "*=")
+        return self * other if _recorded(self, other) else _write(self, np.multiply, other, "*=")
 
     def __itruediv__(self, other):
-        return _write(self, np.true_divide, other, "/=")
+        return self / other if _recorded(self, other) else _write(self, np.true_divide, other, "/=")
 
     def add_(self, other, *, alpha=1):
         """x ← x + alpha·other, in place."""
+        _check_may_change(self, "add_", other)
         return _write(self, np.add, _scaled(other, alpha), "add_")
 
     def sub_(self, other, *, alpha=1):
         """x ← x − alpha·other, in place."""
+        _check_may_change(self, "sub_", other)
         return _write(self, np.subtract, _scaled(other, alpha), "sub_")
 
     def mul_(self, other):
@@ -63,7 +69,8 @@ class InPlaceMethods:
 
     def clamp_(self, min=None, max=None):
         """x ← clamp(x, min, max), in place."""
-        _check_may_change(self, "clamp_")
+        _check_may_change(self, "clamp_", min)
+        _check_may_change(self, "clamp_", max)
         if min is None and max is None:
             raise ValueError("clamp_: give min, max or both")
         if self._data.dtype.kind in "biu" and any(np.asarray(_array(b)).dtype.kind == "f" for b in (min, max)
@@ -95,6 +102,15 @@ class InPlaceMethods:
 
 def _array(value):
     return value._data if hasattr(value, "_data") and not isinstance(value, np.ndarray) else value
+
+
+def _recorded(tensor, other) -> bool:
+    """Whether ``tensor op= other`` must be recorded in the graph: gradients are being recorded and
+    ``tensor`` is an op's output there, or ``other`` requires grad (a leaf parameter is refused instead)."""
+    if not is_grad_enabled():
+        return False
+    return (tensor.requires_grad and tensor._vjp is not None) or bool(getattr(other, "requires_grad", False)) \
+        and not (tensor.requires_grad and tensor._vjp is None)
 
 
 def _scaled(other, alpha):

@@ -85,6 +85,34 @@ def test_ctrl_c_then_resume_is_bit_identical_for_every_optimizer_and_schedule(tm
     assert resumed_history["loss"] == reference_history["loss"] and resumed_history.epoch == list(range(7))
 
 
+class PerClassLog(Callback):
+    """A user's callback that logs a list each epoch and keeps its state as a list (both legitimate)."""
+
+    def __init__(self):
+        self.seen = []
+
+    def on_epoch_end(self, epoch, logs):
+        self.seen.append(epoch)
+        logs["per_class"] = [0.25 * epoch, 0.5]
+        logs["as_array"] = np.array([epoch, epoch + 1.0])
+
+    def state_dict(self):
+        return list(self.seen)
+
+    def load_state_dict(self, state):
+        self.seen = list(state)
+
+
+def test_a_checkpoint_with_list_logs_and_a_list_callback_state_resumes(tmp_path):
+    # the checks of hand-edited checkpoints must let through what fit itself writes
+    with pytest.raises(KeyboardInterrupt):
+        train("adagrad", 0, tmp_path, callbacks=[PerClassLog(), InterruptAt(epoch=3, step=1)])
+    log = PerClassLog()
+    _, _, history = train("adagrad", 0, tmp_path, callbacks=[log], resume=True)
+    assert log.seen == [0, 1, 2, 3, 4, 5, 6]
+    assert history["per_class"][6] == [1.5, 0.5] and history.epoch == list(range(7))
+
+
 def test_resume_restores_early_stopping_and_a_finished_run_is_not_trained_again(tmp_path):
     reference, _, reference_history = train("adamw", 0, tmp_path / "a", patience=1, every=1)
     assert reference_history.stop_reason.startswith("val_loss did not improve") or len(reference_history["loss"]) == 7
@@ -261,7 +289,7 @@ def _set(path, value):
     (("fit",), KeyError, "'fit' should be the dict of fit's settings"),
     (("state", "history"), [1], "state.history should be a dict"),
     (("state", "history", "history"), [1], "state.history.history should be a dict"),
-    (("state", "history", "history", "loss"), "abc", "state.history.history['loss'] should be a list of numbers"),
+    (("state", "history", "history", "loss"), "abc", "state.history.history['loss'] should be a per-epoch list"),
     (("state", "callbacks"), "abc", "state.callbacks should be a list"),
     (("state", "optimizer", "state", "0", "step"), "x", "state.optimizer.state['0'].step should be a count of steps"),
     (("state", "optimizer", "state", "0", "step"), -5, "got -5"),

@@ -478,7 +478,10 @@ def test_an_overwrite_killed_while_it_set_the_earlier_run_aside_is_finished_by_t
     aside = out / train_command.REPLACED
     aside.mkdir()
     os.replace(out / "model.npz", aside / "model.npz")  # killed after the first rename: no mark yet
-    one_line_error(run(capsys, "train", "xor", "--out", out, *QUIET), "was stopped before it finished")
+    # what lies beside is the rest of the earlier run: the advice must not be to delete it
+    one_line_error(run(capsys, "train", "xor", "--out", out, *QUIET),
+                   f"while it moved the earlier run into {aside}: repeat the --overwrite command to replace it, or "
+                   f"keep it by moving the files of {aside} back into {out}")
 
     def out_of_memory(*args, **kwargs):
         raise MemoryError("Unable to allocate 23.8 GiB")

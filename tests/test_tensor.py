@@ -557,3 +557,11 @@ def test_integer_tensors_meet_floats_in_the_default_float_dtype_as_pytorch():
     (w * labels).sum().backward()
     assert w.grad.dtype == np.float32
     np.testing.assert_array_equal(w.grad.data, [1.0, 2.0, 3.0])
+
+
+def test_var_divides_the_same_whichever_way_keepdim_is_spelled_and_int_powers_are_floats():
+    x = gn.tensor([[1.0, 2.0, 3.0], [3.0, 5.0, 8.0]])  # column deviations from the mean: ±1, ±1.5, ±2.5
+    np.testing.assert_allclose(x.var(dim=0, keepdim=True).data, [[2.0, 4.5, 12.5]])
+    np.testing.assert_allclose(x.var(dim=0, keepdims=True).data, [[2.0, 4.5, 12.5]])  # only axis= is NumPy's
+    assert (gn.tensor([1, 4, 9]) ** 0.5).dtype == np.float32 and (gn.tensor([1, 4]) ** 2).dtype == np.int64
+    np.testing.assert_array_equal((gn.tensor([1, 4, 9]) ** 0.5).data, [1.0, 2.0, 3.0])

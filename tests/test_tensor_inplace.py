@@ -111,9 +111,10 @@ def test_writing_a_value_that_requires_grad_is_refused_rather_than_dropping_its_
     h = gn.zeros(2)
     with pytest.raises(RuntimeError, match="item assignment: the value requires grad.* out of place"):
         h[0] = w[1] * 3
-    total = gn.zeros(())
-    with pytest.raises(RuntimeError, match=r"\+=: the value requires grad"):
-        total += (w * w).sum()
+    with pytest.raises(RuntimeError, match="add_: the value requires grad"):
+        h.add_(w, alpha=2)  # checked before the scaling turns it into an array
+    with pytest.raises(RuntimeError, match="clamp_: the value requires grad"):
+        h.clamp_(min=w)
     with gn.no_grad():  # not recording: a plain write of the value
         h[0] = w[1] * 3
     np.testing.assert_array_equal(h.data, [6.0, 0.0])
@@ -123,3 +124,17 @@ def test_clamp_in_place_refuses_a_float_bound_on_integers():
     with pytest.raises(TypeError, match="clamp_: a float bound cannot clamp this tensor of dtype int64"):
         gn.tensor([0, 1, 2]).clamp_(min=0.5)
     np.testing.assert_array_equal(gn.tensor([0, 1, 2]).clamp_(min=1).data, [1, 1, 2])
+
+
+def test_augmented_assignment_in_the_graph_is_recorded_out_of_place():
+    # total += loss and h *= 3 are PyTorch idioms: x is rebound to the recorded x + y, and the gradient is right
+    w = gn.tensor([1.0, 2.0], requires_grad=True)
+    total = 0
+    for k in (1.0, 2.0):
+        total += (w * k).sum()
+    accumulated = gn.zeros(())
+    accumulated += (w * w).sum()
+    h = w * 2
+    h *= 3
+    (total + accumulated + h.sum()).backward()
+    np.testing.assert_allclose(w.grad.data, [3.0 + 2 * 1.0 + 6.0, 3.0 + 2 * 2.0 + 6.0])  # d/dw of 3w, w², 6w

@@ -80,12 +80,7 @@ def _check_out(args) -> None:
     if os.path.isdir(aside) and _aside_state(aside)[0] == "empty":  # its files were moved back: nothing left in it
         _remove_empty_aside(aside)
     if not args.overwrite and os.path.isdir(aside):
-        beside = run_entries(args.out)
-        raise ValueError(
-            f"an --overwrite of {args.out} was stopped before it finished and left the earlier run in {aside}: "
-            f"repeat the --overwrite command to replace it, or keep it by deleting what the stopped run wrote "
-            f"beside it ({', '.join(beside) or 'nothing'}) and moving the files of {aside} back into {args.out} "
-            f"(the then empty {REPLACED} is removed by the next command)")
+        raise ValueError(_stopped_overwrite_advice(args.out, aside))
     if args.resume or args.overwrite:
         return
     written = run_entries(args.out, pictures=not args.no_plots)
@@ -133,6 +128,23 @@ def _aside_state(aside: str) -> tuple:
     with open(mark, encoding="utf-8") as file:
         missing = [name for name in file.read().split("\n") if name and name not in held]
     return ("depleted" if missing else "complete"), missing
+
+
+def _stopped_overwrite_advice(folder: str, aside: str) -> str:
+    """What a command refused because of a stopped --overwrite tells the user, for the state it left."""
+    state, missing = _aside_state(aside)
+    start = f"an --overwrite of {folder} was stopped before it finished"
+    if state == "partial":  # stopped while setting aside: what lies beside is the rest of the earlier run
+        return (f"{start}, while it moved the earlier run into {aside}: repeat the --overwrite command to replace "
+                f"it, or keep it by moving the files of {aside} back into {folder} (the then empty {REPLACED} is "
+                f"removed by the next command)")
+    if state == "depleted":
+        return (f"{start}, and {', '.join(missing)} have been moved out of {aside} since: keep the run you want in "
+                f"{folder}, then delete {aside}")
+    beside = run_entries(folder)
+    return (f"{start} and left the earlier run in {aside}: repeat the --overwrite command to replace it, or keep "
+            f"it by deleting what the stopped run wrote beside it ({', '.join(beside) or 'nothing'}) and moving "
+            f"the files of {aside} back into {folder} (the then empty {REPLACED} is removed by the next command)")
 
 
 def _remove_empty_aside(aside: str) -> None:

@@ -230,17 +230,17 @@ def _check_meta(meta: dict, path: str, end_epoch) -> None:
         refuse("state.scheduler", "a dict or null", state["scheduler"])
     callbacks = state.get("callbacks")
     if not isinstance(callbacks, list) or not all(
-            isinstance(c, dict) and isinstance(c.get("type"), str) and isinstance(c.get("state"), dict) for c in callbacks):
-        refuse("state.callbacks", "a list of {'type': name, 'state': dict}", callbacks)
+            isinstance(c, dict) and isinstance(c.get("type"), str) and "state" in c for c in callbacks):
+        refuse("state.callbacks", "a list of {'type': name, 'state': the callback's state_dict()}", callbacks)
     history = state.get("history")
     if not isinstance(history, dict):
         refuse("state.history", "a dict with 'history' and 'epoch'", history)
     curves, epochs = history.get("history"), history.get("epoch")
     if not isinstance(curves, dict):
         refuse("state.history.history", "a dict name -> per-epoch list", curves)
-    for name, values in curves.items():
-        if not isinstance(values, list) or not all(v is None or isinstance(v, (int, float)) for v in values):
-            refuse(f"state.history.history[{name!r}]", "a list of numbers", values)
+    for name, values in curves.items():  # a callback may log lists or arrays: only the per-epoch list is checked
+        if not isinstance(values, list):
+            refuse(f"state.history.history[{name!r}]", "a per-epoch list", values)
     if not isinstance(epochs, list) or not all(_whole(e) and 0 <= e < epoch for e in epochs) or len(epochs) > epoch:
         refuse("state.history.epoch", f"a list of at most {epoch} epoch numbers below {epoch} (the 'epoch' entry)",
                epochs)
