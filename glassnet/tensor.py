@@ -324,7 +324,7 @@ class Tensor(InPlaceMethods):
         """
         if isinstance(dim, (bool, np.bool_)):  # PyTorch's var(unbiased)
             dim, unbiased = None, bool(dim)
-        correction = _correction(correction, unbiased, ddof, numpy_style=axis is not None)
+        correction = variance_correction(correction, unbiased, ddof, numpy_style=axis is not None)
         axis, keepdims = _axis_args(axis, keepdim if keepdims is None else keepdims, dim, None, self.ndim)
         return reductions.var(self, axis=axis, keepdims=keepdims, ddof=correction)
 
@@ -342,17 +342,17 @@ class Tensor(InPlaceMethods):
         goes to the position ``indices`` names. NumPy's ``x.max(axis=1)`` (and a tuple of
         dimensions) gives the values only, with ties sharing the gradient equally.
         """
-        if _is_one_dim(dim) and axis is None:
-            return _extreme_along(self, dim, keepdim if keepdims is None else keepdims, largest=True)
+        if is_one_dim(dim) and axis is None:
+            return extreme_along(self, dim, keepdim if keepdims is None else keepdims, largest=True)
         axis, keepdims = _axis_args(axis, keepdim if keepdims is None else keepdims, dim, None, self.ndim)
         return reductions.max(self, axis=axis, keepdims=keepdims)
 
     def min(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         """The smallest value: -max(-x); with an integer ``dim``, ``(values, indices)`` as ``max``."""
-        if _is_one_dim(dim) and axis is None:
-            return _extreme_along(self, dim, keepdim if keepdims is None else keepdims, largest=False)
+        if is_one_dim(dim) and axis is None:
+            return extreme_along(self, dim, keepdim if keepdims is None else keepdims, largest=False)
         axis, keepdims = _axis_args(axis, keepdim if keepdims is None else keepdims, dim, None, self.ndim)
-        return _smallest(self, axis, keepdims)
+        return smallest(self, axis, keepdims)
 
     def amax(self, dim=None, keepdim=False):
         """The largest values over ``dim`` (an int, a tuple or None), values only, as ``torch.amax``."""
@@ -362,15 +362,15 @@ class Tensor(InPlaceMethods):
     def amin(self, dim=None, keepdim=False):
         """The smallest values over ``dim``, values only, as ``torch.amin``."""
         axis, keepdims = _axis_args(None, keepdim, dim, None, self.ndim)
-        return _smallest(self, axis, keepdims)
+        return smallest(self, axis, keepdims)
 
     def argmax(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         """Positions of the largest values (no gradient); ``dim=None`` flattens, as in both libraries."""
-        return _arg_extreme(self, np.argmax, dim, keepdim, axis, keepdims)
+        return arg_extreme(self, np.argmax, dim, keepdim, axis, keepdims)
 
     def argmin(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
         """Positions of the smallest values (no gradient)."""
-        return _arg_extreme(self, np.argmin, dim, keepdim, axis, keepdims)
+        return arg_extreme(self, np.argmin, dim, keepdim, axis, keepdims)
 
     def exp(self):
         return elementwise.exp(_floating(self))
@@ -629,77 +629,6 @@ def _axis_args(axis, keepdims, dim, keepdim, ndim: int):
     return axis, bool(keepdims)
 
 
-class ValuesAndIndices(tuple):
-    """``(values, indices)`` from ``max(dim)``/``min(dim)``, readable by name as in PyTorch."""
-
-    __slots__ = ()
-
-    def __new__(cls, values, indices):
-        return super().__new__(cls, (values, indices))
-
-    values = property(lambda self: self[0])
-    indices = property(lambda self: self[1])
-
-    def __repr__(self) -> str:
-        return f"ValuesAndIndices(values={self[0]!r}, indices={self[1]!r})"
-
-
-def _is_one_dim(dim) -> bool:
-    return isinstance(dim, (int, np.integer)) and not isinstance(dim, bool)
-
-
-def _smallest(x: Tensor, axis, keepdims: bool) -> Tensor:
-    """min(x) = -max(-x) for floats (one primitive for both); integers and bools, which have no gradient
-    and whose negation wraps (uint8) or overflows (the most negative int64), directly."""
-    if x._data.dtype.kind in "biu":
-        return Tensor._from_op(np.asarray(np.min(x._data, axis=axis, keepdims=keepdims)))
-    return -reductions.max(-x, axis=axis, keepdims=keepdims)
-
-
-def _extreme_along(x: Tensor, dim, keepdim: bool, largest: bool) -> ValuesAndIndices:
-    """The largest (or smallest) entry along ``dim`` and where it is; the values are ``x`` indexed
-    at those positions, so the gradient reaches exactly them (the first, on a tie, as PyTorch)."""
-    if x.ndim == 0:
-        _dim(dim, 1, "max" if largest else "min")
-        return ValuesAndIndices(x, Tensor._from_op(np.zeros((), dtype=np.int64)))
-    axis = _dim(dim, x.ndim, "max" if largest else "min")
-    if x.shape[axis] == 0:
-        raise IndexError(f"{'max' if largest else 'min'}: dimension {dim} of shape {x.shape} is empty")
-    positions = (np.argmax if largest else np.argmin)(x._data, axis=axis, keepdims=True)
-    index = list(np.indices(positions.shape, sparse=True))
-    index[axis] = positions
-    values = x[tuple(index)]
-    if not keepdim:
-        values, positions = values.squeeze(axis), positions.squeeze(axis)
-    return ValuesAndIndices(values, Tensor._from_op(positions))
-
-
-def _arg_extreme(x: Tensor, find, dim, keepdim, axis, keepdims) -> Tensor:
-    axis = dim if axis is None else axis
-    keep = bool(keepdim if keepdims is None else keepdims)
-    if axis is not None:
-        axis = _dim(axis, max(x.ndim, 1), find.__name__)
-        if x.ndim == 0:
-            axis = None
-    return Tensor._from_op(np.asarray(find(x._data, axis=axis, keepdims=keep)))
-
-
-def _correction(correction, unbiased, ddof, numpy_style: bool) -> int:
-    """The n - correction divisor of ``var``: PyTorch's default 1, or 0 when only NumPy's keywords are used."""
-    given = [name for name, value in (("correction", correction), ("unbiased", unbiased), ("ddof", ddof))
-             if value is not None]
-    if len(given) > 1:
-        raise TypeError(f"var: give one of correction, unbiased and ddof, got {' and '.join(given)}")
-    if unbiased is not None:
-        return 1 if unbiased else 0
-    value = correction if correction is not None else ddof
-    if value is None:
-        return 0 if numpy_style else 1
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"var: {given[0]} must be a number, got {value!r}")
-    return value
-
-
 def _array_of(value):
     """A bound's data: a Tensor's array, else the value as given."""
     return value._data if isinstance(value, Tensor) else value
@@ -718,4 +647,7 @@ def _dim(axis, ndim: int, method: str) -> int:
 from glassnet import backward  # noqa: E402
 from glassnet.ops import arithmetic, elementwise, nn_ops, reductions  # noqa: E402
 from glassnet.ops import shape as shape_ops  # noqa: E402
+from glassnet.tensor_reductions import (  # noqa: E402
+    arg_extreme, extreme_along, is_one_dim, smallest, variance_correction,
+)
 
