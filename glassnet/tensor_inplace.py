@@ -4,10 +4,12 @@ They write into the tensor's own array, so every holder of it (an optimizer, a N
 wraps) sees the new values, as in PyTorch. What PyTorch refuses is refused here too: changing in
 place a leaf tensor that requires grad while the graph is being recorded; update parameters
 by hand inside ``with glassnet.no_grad():``, as an optimizer does. glassnet records no in-place
-op: where PyTorch would record one, ``x += y`` rebinds x to the recorded ``x + y`` (so
-``total += loss`` works), and the ``_`` methods and ``x[i] = v``, which must change x itself,
-refuse. It keeps no version counter either: a tensor changed in place after an op has used it
-and before ``backward()`` gives that op's gradient its new values.
+op and keeps no version counter, so while gradients are recorded ``x += y`` (and ``-=``, ``*=``,
+``/=``) rebinds x to the recorded ``x + y`` (``total += loss`` works, and no array an op has kept
+changes under it), and the ``_`` methods and ``x[i] = v``, which must change x itself, refuse a
+tensor made by an op or a value that requires grad. What they still can do: change a constant
+tensor after an op has used it and before ``backward()``, which gives that op's gradient the new
+values.
 """
 from __future__ import annotations
 
@@ -22,9 +24,10 @@ class InPlaceMethods:
 
     __slots__ = ()
 
-    # x += y changes x's own array, or, where that would lose a gradient (x made by an op in the graph,
-    # or y requiring grad, while recording), rebinds x to the recorded x + y, as Python does for a type
-    # without in-place operators: accumulating a loss (total += loss) keeps working.
+    # x += y changes x's own array inside no_grad (a parameter update). While gradients are recorded it
+    # rebinds x to the recorded x + y, as Python does for a type without in-place operators: so
+    # total += loss works, and an array an op of the graph has kept is never changed under it (glassnet
+    # has no version counter to notice). A leaf that requires grad is refused, as in PyTorch.
     def __iadd__(self, other):
         return self + other if _recorded(self, other) else _write(self, np.add, other, "+=")
 
@@ -105,12 +108,9 @@ def _array(value):
 
 
 def _recorded(tensor, other) -> bool:
-    """Whether ``tensor op= other`` must be recorded in the graph: gradients are being recorded and
-    ``tensor`` is an op's output there, or ``other`` requires grad (a leaf parameter is refused instead)."""
-    if not is_grad_enabled():
-        return False
-    return (tensor.requires_grad and tensor._vjp is not None) or bool(getattr(other, "requires_grad", False)) \
-        and not (tensor.requires_grad and tensor._vjp is None)
+    """Whether ``tensor op= other`` is done out of place: while gradients are recorded, for anything but
+    a leaf that requires grad (which the in-place write then refuses, as PyTorch does)."""
+    return is_grad_enabled() and not (tensor.requires_grad and tensor._vjp is None)
 
 
 def _scaled(other, alpha):
