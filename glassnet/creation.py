@@ -64,22 +64,25 @@ def full(size, fill_value, *, dtype=None, requires_grad: bool = False) -> Tensor
     return _made(np.full(size, fill_value, dtype=resolve_dtype(dtype)), requires_grad)
 
 
+def _like(other, make, dtype, requires_grad: bool) -> Tensor:
+    """``make(shape, dtype)`` in ``other``'s shape, and its dtype unless ``dtype`` is given."""
+    data = np.asarray(getattr(other, "_data", other))
+    return _made(make(data.shape, resolve_dtype(dtype) or data.dtype), requires_grad)
+
+
 def zeros_like(other, *, dtype=None, requires_grad: bool = False) -> Tensor:
     """0s of ``other``'s shape and dtype."""
-    data = np.asarray(getattr(other, "_data", other))
-    return _made(np.zeros(data.shape, dtype=resolve_dtype(dtype) or data.dtype), requires_grad)
+    return _like(other, np.zeros, dtype, requires_grad)
 
 
 def ones_like(other, *, dtype=None, requires_grad: bool = False) -> Tensor:
     """1s of ``other``'s shape and dtype."""
-    data = np.asarray(getattr(other, "_data", other))
-    return _made(np.ones(data.shape, dtype=resolve_dtype(dtype) or data.dtype), requires_grad)
+    return _like(other, np.ones, dtype, requires_grad)
 
 
 def full_like(other, fill_value, *, dtype=None, requires_grad: bool = False) -> Tensor:
     """``fill_value`` in ``other``'s shape and dtype."""
-    data = np.asarray(getattr(other, "_data", other))
-    return _made(np.full(data.shape, fill_value, dtype=resolve_dtype(dtype) or data.dtype), requires_grad)
+    return _like(other, lambda shape, dtype: np.full(shape, fill_value, dtype=dtype), dtype, requires_grad)
 
 
 def eye(n: int, m: int | None = None, *, dtype=None, requires_grad: bool = False) -> Tensor:

@@ -522,8 +522,7 @@ def tensor(data, requires_grad: bool = False, dtype=None) -> Tensor:
     ``from_numpy``.
     """
     made = Tensor(data, requires_grad=requires_grad, dtype=dtype)
-    source = data._data if isinstance(data, Tensor) else data
-    if isinstance(source, np.ndarray) and np.shares_memory(made._data, source):
+    if made._data is (data._data if isinstance(data, Tensor) else data):  # wrapped as it was, not converted
         made._data = made._data.copy()
     return made
 
@@ -573,9 +572,12 @@ def _operand(value, like: Tensor) -> Tensor:
 def _floating(tensor: Tensor) -> Tensor:
     """An integer or bool tensor in the default float dtype, for a function whose result is a float
     (exp, log, sigmoid, ...), as PyTorch gives it; a float tensor as it is."""
-    if tensor._data.dtype.kind in "biu":
-        return Tensor._from_op(tensor._data.astype(get_default_dtype()))
-    return tensor
+    return _cast(tensor, get_default_dtype()) if tensor._data.dtype.kind in "biu" else tensor
+
+
+def _cast(tensor: Tensor, dtype) -> Tensor:
+    """A constant copy of an integer or bool tensor (which has no gradient) in ``dtype``."""
+    return Tensor._from_op(tensor._data.astype(dtype))
 
 
 def _operands(tensor: Tensor, other, divide: bool = False) -> tuple:
@@ -591,12 +593,11 @@ def _operands(tensor: Tensor, other, divide: bool = False) -> tuple:
     if mine == "f" == theirs:  # the training path: nothing to do
         return tensor, other
     if mine in "biu" and theirs == "f":
-        return Tensor._from_op(tensor._data.astype(other._data.dtype)), other
+        return _cast(tensor, other._data.dtype), other
     if theirs in "biu" and mine == "f":
-        return tensor, Tensor._from_op(other._data.astype(tensor._data.dtype))
+        return tensor, _cast(other, tensor._data.dtype)
     if divide and mine in "biu" and theirs in "biu":
-        dtype = get_default_dtype()
-        return Tensor._from_op(tensor._data.astype(dtype)), Tensor._from_op(other._data.astype(dtype))
+        return _floating(tensor), _floating(other)
     return tensor, other
 
 

@@ -42,13 +42,11 @@ class InPlaceMethods:
 
     def add_(self, other, *, alpha=1):
         """x ← x + alpha·other, in place."""
-        _check_may_change(self, "add_", other)
-        return _write(self, np.add, _scaled(other, alpha), "add_")
+        return _write(self, np.add, other, "add_", alpha=alpha)
 
     def sub_(self, other, *, alpha=1):
         """x ← x − alpha·other, in place."""
-        _check_may_change(self, "sub_", other)
-        return _write(self, np.subtract, _scaled(other, alpha), "sub_")
+        return _write(self, np.subtract, other, "sub_", alpha=alpha)
 
     def mul_(self, other):
         """x ← x · other, in place."""
@@ -72,8 +70,7 @@ class InPlaceMethods:
 
     def clamp_(self, min=None, max=None):
         """x ← clamp(x, min, max), in place."""
-        _check_may_change(self, "clamp_", min)
-        _check_may_change(self, "clamp_", max)
+        _check_may_change(self, "clamp_", min, max)
         if min is None and max is None:
             raise ValueError("clamp_: give min, max or both")
         if self._data.dtype.kind in "biu" and any(np.asarray(_array(b)).dtype.kind == "f" for b in (min, max)
@@ -89,9 +86,7 @@ class InPlaceMethods:
         """``x[index] = value``, in place (``x[x < 0] = 0``), with the rule of every in-place change."""
         _check_may_change(self, "item assignment", value)
         data = self._data
-        index = index._data if hasattr(index, "_data") and not isinstance(index, np.ndarray) else index
-        if isinstance(index, tuple):
-            index = tuple(i._data if hasattr(i, "_data") and not isinstance(i, np.ndarray) else i for i in index)
+        index = tuple(_array(i) for i in index) if isinstance(index, tuple) else _array(index)
 
         def write():
             data[index] = _array(value)
@@ -104,7 +99,8 @@ class InPlaceMethods:
 
 
 def _array(value):
-    return value._data if hasattr(value, "_data") and not isinstance(value, np.ndarray) else value
+    """A Tensor's array, anything else as it is."""
+    return getattr(value, "_data", value)
 
 
 def _recorded(tensor, other) -> bool:
@@ -113,16 +109,10 @@ def _recorded(tensor, other) -> bool:
     return is_grad_enabled() and not (tensor.requires_grad and tensor._vjp is None)
 
 
-def _scaled(other, alpha):
-    if alpha == 1:
-        return other
-    return _array(other) * alpha
-
-
-def _check_may_change(tensor, method: str, value=None) -> None:
+def _check_may_change(tensor, method: str, *values) -> None:
     """Refuse what PyTorch refuses, and what glassnet cannot record: writing, while gradients are recorded,
     into a tensor that requires grad, or a value that requires grad (its gradient would be lost)."""
-    if value is not None and getattr(value, "requires_grad", False) and is_grad_enabled():
+    if any(getattr(value, "requires_grad", False) for value in values) and is_grad_enabled():
         raise RuntimeError(
             f"{method}: the value requires grad, and glassnet records no in-place op, so its gradient would be "
             f"lost; build the result out of place (x = x + y, glassnet.where, glassnet.stack or cat)")
@@ -136,10 +126,10 @@ def _check_may_change(tensor, method: str, value=None) -> None:
             f"place would make backward() wrong; write it out of place (x = x + y)")
 
 
-def _write(tensor, ufunc, other, method: str, casting: str = "same_kind"):
-    """Apply ``ufunc(x, other)`` into x's own array (``ufunc=None``: write ``other`` itself)."""
+def _write(tensor, ufunc, other, method: str, casting: str = "same_kind", alpha=1):
+    """Apply ``ufunc(x, alpha·other)`` into x's own array (``ufunc=None``: write ``other`` itself)."""
     _check_may_change(tensor, method, other)
-    value = _array(other)
+    value = _array(other) if alpha == 1 else _array(other) * alpha
     if isinstance(value, (str, bytes)) or (not isinstance(value, (int, float, complex, np.ndarray, np.generic))
                                            and np.asarray(value).dtype.kind not in "biufc"):
         raise TypeError(f"{method}: expected a number, an array or a Tensor, got {type(other).__name__}")

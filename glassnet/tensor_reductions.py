@@ -2,25 +2,16 @@
 ``(values, indices)`` along a dimension, integer minima, and the variance's divisor."""
 from __future__ import annotations
 
+import collections
+
 import numpy as np
 
 from glassnet.ops import reductions
 from glassnet.tensor import Tensor, _dim
 
 
-class ValuesAndIndices(tuple):
-    """``(values, indices)`` from ``max(dim)``/``min(dim)``, readable by name as in PyTorch."""
-
-    __slots__ = ()
-
-    def __new__(cls, values, indices):
-        return super().__new__(cls, (values, indices))
-
-    values = property(lambda self: self[0])
-    indices = property(lambda self: self[1])
-
-    def __repr__(self) -> str:
-        return f"ValuesAndIndices(values={self[0]!r}, indices={self[1]!r})"
+ValuesAndIndices = collections.namedtuple("ValuesAndIndices", "values indices")
+ValuesAndIndices.__doc__ = "``(values, indices)`` from ``max(dim)``/``min(dim)``, readable by name as in PyTorch."
 
 
 def is_one_dim(dim) -> bool:

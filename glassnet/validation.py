@@ -1,12 +1,23 @@
 """Checks at the public boundary: each names the argument, what was expected and what came."""
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
 
 from glassnet.blas import sum_of_squares
 from glassnet.tensor import Tensor
+
+
+def is_whole_number(value, minimum=None) -> bool:
+    """A plain int (not a bool), at least ``minimum`` when given: for values read back from JSON."""
+    return isinstance(value, int) and not isinstance(value, bool) and (minimum is None or value >= minimum)
+
+
+def is_finite_number(value) -> bool:
+    """A plain finite int or float (not a bool): for values read back from JSON."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def as_array(value, name: str) -> np.ndarray:

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import json
-import math
 import os
 
 from glassnet.datasets.csv_table import TASKS
+from glassnet.validation import is_finite_number, is_whole_number
 
 RUN_FILES = ("model.npz", "metrics.json", "manifest.json")
 """What ``glassnet train`` writes into a run folder besides pictures and its checkpoint folder."""
@@ -36,25 +36,17 @@ def read_json_file(path: str, remedy: str):
         raise ValueError(f"{path}: not valid JSON ({error}); {remedy}") from None
 
 
-def _whole(value, minimum: int) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
-
-
-def _number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-
 MANIFEST_ENTRIES = {
     ("dataset", "name"): (lambda v: isinstance(v, str), "a data set name (text)"),
     ("dataset", "sha256_X_y"): (lambda v: isinstance(v, str), "a SHA-256 (text)"),
     ("dataset", "class_names"): (lambda v: isinstance(v, list) and all(
         isinstance(n, (str, int)) and not isinstance(n, bool) for n in v), "a list of class names"),
-    ("config", "seed"): (lambda v: _whole(v, 0), "a whole number >= 0"),
-    ("config", "test_size"): (lambda v: _number(v) and 0 < v < 1, "a fraction strictly between 0 and 1"),
+    ("config", "seed"): (lambda v: is_whole_number(v, 0), "a whole number >= 0"),
+    ("config", "test_size"): (lambda v: is_finite_number(v) and 0 < v < 1, "a fraction strictly between 0 and 1"),
     ("config", "target"): (lambda v: isinstance(v, str), "a column name (text)"),
     ("config", "task"): (lambda v: v in TASKS, f"one of {list(TASKS)}"),
-    ("config", "samples"): (lambda v: _whole(v, 1), "a whole number >= 1"),
-    ("config", "noise"): (lambda v: _number(v) and v >= 0, "a number >= 0"),
+    ("config", "samples"): (lambda v: is_whole_number(v, 1), "a whole number >= 1"),
+    ("config", "noise"): (lambda v: is_finite_number(v) and v >= 0, "a number >= 0"),
 }
 """The entries of manifest.json that evaluate and predict read, and what each must be (null: not recorded)."""
 

@@ -6,12 +6,12 @@ fails later with a confusing message (``n_features_in_`` as ``"3"``). Each check
 """
 from __future__ import annotations
 
-import math
 import os
 
 import numpy as np
 
 from glassnet.serialization import ModelFileError
+from glassnet.validation import is_finite_number, is_whole_number
 
 LABEL_TYPES = ("binary", "multiclass", "multilabel-indicator")
 
@@ -21,16 +21,8 @@ def refuse(path, key: str, expected: str, value) -> None:
                          f"got {value!r:.80}")
 
 
-def _whole(value, minimum: int = 0) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
-
-
-def _number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-
 def _numbers(value) -> bool:
-    return isinstance(value, list) and all(v is None or _number(v) for v in value)
+    return isinstance(value, list) and all(v is None or is_finite_number(v) for v in value)
 
 
 def check_header(meta: dict, path, known) -> None:
@@ -47,10 +39,11 @@ def check_header(meta: dict, path, known) -> None:
 
 
 SCALARS = {
-    "n_iter_": (_whole, "a whole number >= 0"), "t_": (_whole, "a whole number >= 0"),
-    "_no_improvement_count": (_whole, "a whole number >= 0"),
-    "loss_": (_number, "a number"), "best_loss_": (lambda v: v is None or _number(v), "a number or null"),
-    "best_validation_score_": (lambda v: v is None or _number(v), "a number or null"),
+    "n_iter_": (lambda v: is_whole_number(v, 0), "a whole number >= 0"),
+    "t_": (lambda v: is_whole_number(v, 0), "a whole number >= 0"),
+    "_no_improvement_count": (lambda v: is_whole_number(v, 0), "a whole number >= 0"),
+    "loss_": (is_finite_number, "a number"), "best_loss_": (lambda v: v is None or is_finite_number(v), "a number or null"),
+    "best_validation_score_": (lambda v: v is None or is_finite_number(v), "a number or null"),
     "loss_curve_": (_numbers, "a list of numbers"),
     "validation_scores_": (lambda v: v is None or _numbers(v), "a list of numbers or null"),
 }
@@ -72,7 +65,7 @@ def check_fitted(estimator, fitted: dict, path) -> None:
         if key in fitted and not valid(fitted[key]):
             refuse(path, f"fitted.{key}", expected, fitted[key])
     for key, value in (("n_features_in_", n_in), ("n_outputs_", n_out), ("n_layers_", len(hidden) + 2)):
-        if fitted.get(key) != value or not _whole(fitted.get(key), 1):
+        if fitted.get(key) != value or not is_whole_number(fitted.get(key), 1):
             refuse(path, f"fitted.{key}", f"{value}, as the network has", fitted.get(key))
     names = fitted.get("feature_names_in_")
     if names is not None and not (isinstance(names, list) and len(names) == n_in and all(isinstance(n, str) for n in names)):

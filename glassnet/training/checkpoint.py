@@ -22,6 +22,7 @@ from glassnet.nn.dropout import mask_generators
 from glassnet.serialization import FORMAT_VERSION, ModelFileError, load_arrays, module_spec, save_arrays
 from glassnet.state_tree import join_arrays, split_arrays
 from glassnet.training.callbacks import Callback
+from glassnet.validation import is_whole_number
 
 CHECKPOINT_FORMAT = "glassnet-checkpoint"
 FILE_NAME = "checkpoint.npz"
@@ -200,10 +201,6 @@ def _first_difference(stored, found, where: str):
     return None, None, None
 
 
-def _whole(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def _check_meta(meta: dict, path: str, end_epoch) -> None:
     """Refuse, naming the entry, a checkpoint whose metadata is not what :meth:`Checkpoint._capture` writes
     (hand-edited, with its checksums recomputed): before any of it is loaded into the run."""
@@ -212,8 +209,8 @@ def _check_meta(meta: dict, path: str, end_epoch) -> None:
                              f"got {value!r:.80}; delete it or resume=False to start afresh")
 
     epoch = meta.get("epoch")
-    last = end_epoch if _whole(end_epoch) else None
-    if not _whole(epoch) or epoch < 0 or (last is not None and epoch > last):
+    last = end_epoch if is_whole_number(end_epoch) else None
+    if not is_whole_number(epoch) or epoch < 0 or (last is not None and epoch > last):
         refuse("'epoch'", f"the number of finished epochs (0..{last if last is not None else 'the last'})", epoch)
     for key in ("stop_reason", "finished"):
         if meta.get(key) is not None and not isinstance(meta[key], str):
@@ -241,7 +238,7 @@ def _check_meta(meta: dict, path: str, end_epoch) -> None:
     for name, values in curves.items():  # a callback may log lists or arrays: only the per-epoch list is checked
         if not isinstance(values, list):
             refuse(f"state.history.history[{name!r}]", "a per-epoch list", values)
-    if not isinstance(epochs, list) or not all(_whole(e) and 0 <= e < epoch for e in epochs) or len(epochs) > epoch:
+    if not isinstance(epochs, list) or not all(is_whole_number(e) and 0 <= e < epoch for e in epochs) or len(epochs) > epoch:
         refuse("state.history.epoch", f"a list of at most {epoch} epoch numbers below {epoch} (the 'epoch' entry)",
                epochs)
     for name, values in curves.items():
@@ -252,5 +249,5 @@ def _check_meta(meta: dict, path: str, end_epoch) -> None:
     if isinstance(optimizer_state, dict):
         for index, entry in optimizer_state.items():
             step = entry.get("step") if isinstance(entry, dict) else None
-            if isinstance(entry, dict) and "step" in entry and not (_whole(step) and step >= 0):
+            if isinstance(entry, dict) and "step" in entry and not (is_whole_number(step) and step >= 0):
                 refuse(f"state.optimizer.state[{index!r}].step", "a count of steps (a whole number >= 0)", step)
