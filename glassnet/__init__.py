@@ -9,7 +9,7 @@
 """
 import numpy as _np
 
-from glassnet import datasets, functional, init, nn, optim
+from glassnet import datasets, functional, init, nn, optim, utils
 from glassnet.creation import (arange, eye, from_numpy, full, full_like, linspace, ones, ones_like, rand, randint,
                                randn, randperm, zeros, zeros_like)
 from glassnet.dtypes import get_default_dtype, set_default_dtype
@@ -49,7 +49,7 @@ __all__ = [
     "gradcheck", "GradcheckReport", "GradcheckError", "ShapeError", "StateDictError", "TrainingDiverged",
     "fit", "evaluate", "History", "RegularizedLoss", "explain", "save", "load", "ModelFileError",
     "manual_seed", "get_default_dtype", "set_default_dtype",
-    "functional", "nn", "optim", "init", "datasets", "__version__", "MLPClassifier", "MLPRegressor",
+    "functional", "nn", "optim", "init", "datasets", "utils", "__version__", "MLPClassifier", "MLPRegressor",
 ]
 
 # dtype names as PyTorch spells them (gn.float32, gn.long); kept out of __all__ so that
