@@ -64,7 +64,7 @@ def test_coming_from_pytorch_example(tmp_path, monkeypatch):
     namespace, printed = run_python_blocks(ROOT / "docs" / "coming-from-pytorch.md")
     line = printed[0][0]
     assert re.fullmatch(r"test accuracy 0\.\d{3}", line)
-    assert float(line.split()[-1]) > 0.95  # the comment says 0.961
+    assert float(line.split()[-1]) > 0.95  # the comment says 0.956
     # the loop really trained the model it scored: the same accuracy from the weights it left
     X_test, y_test, model = namespace["X_test"], namespace["y_test"], namespace["model"]
     logits = namespace["gn"].tensor(X_test) @ model[0].weight.T + model[0].bias
