@@ -12,8 +12,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def test_quick_benchmark_runs_and_writes_results(tmp_path):
     env = dict(os.environ, PYTHONPATH=ROOT)
-    result = subprocess.run([sys.executable, "-m", "benchmarks", "--quick", "--only", "mlp", "xor", "digits",
-                             "--out", str(tmp_path)], cwd=ROOT, env=env, capture_output=True, text=True,
+    result = subprocess.run([sys.executable, "-m", "benchmarks", "--quick", "--only", "mlp", "loader", "xor",
+                             "digits", "--out", str(tmp_path)], cwd=ROOT, env=env, capture_output=True, text=True,
                             timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
     data = json.loads((tmp_path / "results.json").read_text())
@@ -32,13 +32,15 @@ def test_quick_benchmark_runs_and_writes_results(tmp_path):
     assert data["mlp"]["by_batch"]["32"]["numpy_loop"]["peak_memory_bytes"] is None
     for stats in data["mlp"]["by_batch"].values():
         assert all(row["faults_per_step"] >= 0 and len(row["minor_faults"]) == 2 for row in stats.values())
+    for stats in data["loader"]["by_batch"].values():
+        assert all(stats[name]["median"] > 0 for name in ("glassnet_pass", "glassnet_train"))
     assert data["xor"]["glassnet"]["microseconds_per_step"] > 0
     assert data["digits"]["glassnet_to_97"]["accuracy"] >= 0.97 and data["digits"]["glassnet_to_97"]["reached"]
     assert isinstance(data["digits"]["sklearn_to_finish"]["converged"], bool)
     sklearn_run = data["digits"]["sklearn_to_97"]
     assert sklearn_run["reached"] == (sklearn_run["accuracy"] >= 0.97) and 1 <= sklearn_run["epochs"] <= 100
     assert data["environment"]["torch_threads"] is None or data["environment"]["torch_threads"]["intra_op"] >= 1
-    for heading in ("glassnet / numpy", "glassnet_loop / floor", "numpy_tuned / floor", "numpy_fused / floor",
+    for heading in ("glassnet / numpy", "glassnet_loop / floor", "glassnet_pass / glassnet_train", "numpy_tuned / floor", "numpy_fused / floor",
                     "Minor page faults per step", "XOR"):
         assert heading in result.stdout
 
@@ -170,6 +172,24 @@ def test_every_mlp_row_does_the_same_training():
     _assert_same_training(runs, "numpy_loop", rtol=1e-4, atol=1e-5)
 
 
+def test_the_loader_rows_shuffle_every_sample_once_and_train_the_same_epoch():
+    """glassnet_train is the MLP loop fed by glassnet's shuffling DataLoader: it must visit every sample once
+    per pass, in NumPy's permutation for its seed, and so end where the NumPy loop ends on data in that order."""
+    from glassnet.benchmarks import loader, mlp
+
+    data, weights = mlp.make_data(300, 20, 4, seed=3), mlp.make_weights([20, 16, 8, 4], seed=3)
+    order = np.random.default_rng(loader.SEED).permutation(300)
+    labels = np.concatenate([yb.numpy() for _, yb in loader.glassnet_loader(data, 32)])
+    np.testing.assert_array_equal(labels, data.y[order])
+    permuted = mlp.Data(X=data.X[order], y=data.y[order], classes=data.classes)
+    runs = {"numpy_loop": mlp.numpy_epoch(permuted, weights, 32, 0.5),
+            "glassnet_train": loader.glassnet_train(data, weights, 32, 0.5)}
+    for run in runs.values():
+        run()
+    assert np.abs(runs["numpy_loop"].weights()[0][0] - weights[0][0]).max() > 1e-2
+    _assert_same_training(runs, "numpy_loop", rtol=1e-4, atol=1e-5)
+
+
 def test_the_engine_overhead_script_trains_the_same_epoch_without_the_engine():
     """scripts/engine_overhead.py's raw_ops row calls glassnet's ops and VJPs on plain arrays; it is a
     fair bound on the engine's share only if it computes the same epoch. At 256 rows the layers'
@@ -284,7 +304,7 @@ def test_median_interval_takes_the_binomial_order_statistics_and_covers_the_medi
     assert median_interval([1, 2, 3, 4, 5]) is None
     with pytest.raises(ValueError, match="confidence"):
         median_interval([1, 2, 3], confidence=1.5)
-    low, high = 8, 18
+    low = 8  # the 8th of 25 ordered values, and by symmetry the 18th
     exact = 1 - 2 * stats.binom.cdf(low - 1, 25, 0.5)
     assert exact >= 0.95 and 1 - 2 * stats.binom.cdf(low, 25, 0.5) < 0.95  # k = 8 is the largest that covers
     rng = np.random.default_rng(0)

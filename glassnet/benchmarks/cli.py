@@ -9,7 +9,7 @@ import os
 import statistics
 import sys
 
-from glassnet.benchmarks import digits, environment, mlp, scaling, xor
+from glassnet.benchmarks import digits, environment, loader, mlp, scaling, xor
 from glassnet.benchmarks.memory import measure_in_subprocess
 from glassnet.benchmarks.timing import interleaved, median_interval
 from glassnet.cli.arguments import positive_int
@@ -39,6 +39,18 @@ def blas_threads() -> int | None:
     return environment.blas_info().get("threads")
 
 
+def _candidates(implementations: dict, names: list, data, weights, batch: int, threads) -> dict:
+    """{name: setup()} for ``interleaved``: each row's epoch at ``batch`` and lr 0.01, PyTorch's on ``threads`` threads."""
+    candidates = {}
+    for name in names:
+        factory = implementations[name]
+        if name.startswith("torch"):
+            candidates[name] = lambda f=factory: f(data, weights, batch, 0.01, threads)
+        else:
+            candidates[name] = lambda f=factory: f(data, weights, batch, 0.01)
+    return candidates
+
+
 def run_mlp(settings: dict, report) -> dict:
     threads = blas_threads()
     names = ["gemm_floor", "gemm_floor_F", "numpy_loop", "numpy_tuned", "numpy_fused", "glassnet_loop", "glassnet"] + [
@@ -49,14 +61,7 @@ def run_mlp(settings: dict, report) -> dict:
     results = {}
     for batch in settings["batches"]:
         report(f"MLP epoch, batch {batch} ...")
-        candidates = {}
-        for name in names:
-            factory = mlp.IMPLEMENTATIONS[name]
-            if name.startswith("torch"):
-                candidates[name] = lambda f=factory, b=batch: f(data, weights, b, 0.01, threads)
-            else:
-                candidates[name] = lambda f=factory, b=batch: f(data, weights, b, 0.01)
-        stats = interleaved(candidates, settings["repeats"])
+        stats = interleaved(_candidates(mlp.IMPLEMENTATIONS, names, data, weights, batch, threads), settings["repeats"])
         memory = {}
         if batch in settings["memory_batches"]:  # a floor's memory says nothing, and importing torch costs seconds
             memory = peak_memories([n for n in names if n != "torch_gemm_floor"], settings["samples"], batch)
@@ -114,6 +119,22 @@ def run_digits(report) -> dict:
     return {"glassnet_to_97": digits.glassnet_time_to_target(split),
             "sklearn_to_finish": digits.sklearn_time_to_finish(split),
             "sklearn_to_97": digits.sklearn_time_to_target(split), "settings": digits.SETTINGS}
+
+
+def run_loader(settings: dict, report) -> dict:
+    """A shuffled DataLoader pass and the MLP epoch trained from it, glassnet's and PyTorch's (``loader.py``)."""
+    threads = blas_threads()
+    names = ["glassnet_pass", "glassnet_train"] + (["torch_pass", "torch_train"] if available("torch") else [])
+    data = mlp.make_data(settings["samples"], SIZES[0], SIZES[-1])
+    weights = mlp.make_weights(SIZES)
+    results = {}
+    for batch in settings["batches"]:
+        report(f"DataLoader, batch {batch} ...")
+        results[str(batch)] = interleaved(_candidates(loader.IMPLEMENTATIONS, names, data, weights, batch, threads),
+                                          settings["repeats"])
+    ratios = {batch: {f"{a} / {b}": ratio_summary(stats, a, b) for a, b in loader.RATIOS}
+              for batch, stats in results.items()}
+    return {"samples": settings["samples"], "repeats": settings["repeats"], "by_batch": results, "ratios": ratios}
 
 
 def run_scaling(settings: dict, report) -> dict:
@@ -178,6 +199,23 @@ def _ratio_cell(stats: dict, numerator: str, denominator: str) -> str:
     return f"{summary['median']:.2f}{interval} [{summary['fastest']:.2f}]"
 
 
+def _time_table(by_batch: dict, names: list) -> list:
+    """Markdown lines: one row per batch size, each implementation's "median [min-max]" seconds."""
+    lines = ["| batch | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
+    for batch, stats in by_batch.items():
+        cells = [f"{stats[n]['median']:.3f} [{stats[n]['min']:.3f}-{stats[n]['max']:.3f}]" for n in names]
+        lines.append(f"| {batch} | " + " | ".join(cells) + " |")
+    return lines + [""]
+
+
+def _ratio_table(by_batch: dict, ratios: list) -> list:
+    """Markdown lines: one row per batch size, a :func:`_ratio_cell` for each (numerator, denominator)."""
+    lines = ["| batch | " + " | ".join(f"{a} / {b}" for a, b in ratios) + " |", "|---" * (len(ratios) + 1) + "|"]
+    for batch, stats in by_batch.items():
+        lines.append(f"| {batch} | " + " | ".join(_ratio_cell(stats, a, b) for a, b in ratios) + " |")
+    return lines + [""]
+
+
 def format_tables(result: dict) -> str:
     lines = []
     if "mlp" in result:
@@ -191,20 +229,11 @@ def format_tables(result: dict) -> str:
                      f"the SGD step fused into the backward pass (W -= lr g^T x as one gemm, no dL/dW kept). "
                      f"glassnet_loop is the loop torch runs; glassnet is fit(), which also checks every "
                      f"gradient for divergence and records norms and accuracy")
-        lines.append("| batch | " + " | ".join(names) + " |")
-        lines.append("|---" * (len(names) + 1) + "|")
-        for batch, stats in m["by_batch"].items():
-            cells = [f"{stats[n]['median']:.3f} [{stats[n]['min']:.3f}-{stats[n]['max']:.3f}]" for n in names]
-            lines.append(f"| {batch} | " + " | ".join(cells) + " |")
-        lines.append("")
+        lines += _time_table(m["by_batch"], names)
         lines.append("Ratios: the median over rounds of each round's ratio, in parentheses a 95% confidence interval "
                      "for that median (distribution-free; 6 rounds or more), and in brackets the ratio of the fastest "
                      "runs (noise on a shared machine only adds time); floor = the lower GEMM floor in each round")
-        lines.append("| batch | " + " | ".join(f"{a} / {b}" for a, b in MLP_RATIOS) + " |")
-        lines.append("|---" * (len(MLP_RATIOS) + 1) + "|")
-        for batch, stats in m["by_batch"].items():
-            lines.append(f"| {batch} | " + " | ".join(_ratio_cell(stats, a, b) for a, b in MLP_RATIOS) + " |")
-        lines.append("")
+        lines += _ratio_table(m["by_batch"], MLP_RATIOS)
         lines.append("| batch | " + " | ".join(f"{n} GFLOP/s" for n in names) + " | " +
                      " | ".join(f"{n} peak MiB, epoch 1 / 2" for n in names) + " |")
         lines.append("|---" * (2 * len(names) + 1) + "|")
@@ -225,6 +254,15 @@ def format_tables(result: dict) -> str:
                          for n in names]
                 lines.append(f"| {batch} | " + " | ".join(cells) + " |")
             lines.append("")
+    if "loader" in result:
+        d = result["loader"]
+        names = list(next(iter(d["by_batch"].values())))
+        lines.append(f"DataLoader over a TensorDataset of the same {d['samples']} samples, shuffled, seconds (median "
+                     f"[min-max]): *_pass iterates it once; *_train is the MLP workload's epoch (the PyTorch-style loop), "
+                     f"its batches drawn from it")
+        lines += _time_table(d["by_batch"], names)
+        lines.append("Ratios, as above; a pass over a train row is the loader's share of the epoch")
+        lines += _ratio_table(d["by_batch"], loader.RATIOS)
     if "xor" in result:
         x = result["xor"]
         g = x["glassnet"]["microseconds_per_step"]
@@ -264,7 +302,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="glassnet bench", description=__doc__.replace("``", "'"))  # plain quotes in --help
     parser.add_argument("--quick", action="store_true", help="a one-minute run with smaller workloads")
     parser.add_argument("--out", default="benchmark-results", help="folder for results.json and scaling.png")
-    parser.add_argument("--only", nargs="+", choices=["mlp", "xor", "digits", "scaling"],
+    parser.add_argument("--only", nargs="+", choices=["mlp", "loader", "xor", "digits", "scaling"],
                         help="run only these workloads")
     parser.add_argument("--batches", nargs="+", type=positive_int, metavar="N",
                         help="MLP batch sizes (default: 32 128 1024)")
@@ -279,7 +317,7 @@ def main(argv=None) -> int:
         settings["memory_batches"] = tuple(b for b in args.batches if not args.quick or b in settings["memory_batches"])
     if args.repeats:
         settings["repeats"] = args.repeats
-    workloads = args.only or ["mlp", "xor", "digits", "scaling"]
+    workloads = args.only or ["mlp", "loader", "xor", "digits", "scaling"]
     try:
         check_out_folder(args.out)  # before the benchmarks, which take minutes
     except ValueError as error:
@@ -293,6 +331,8 @@ def main(argv=None) -> int:
     sgemm_before = environment.measure_sgemm_gflops()
     if "mlp" in workloads:
         result["mlp"] = run_mlp(settings, report)
+    if "loader" in workloads:
+        result["loader"] = run_loader(settings, report)
     if "xor" in workloads:
         result["xor"] = run_xor(settings, report)
     if "digits" in workloads:

@@ -74,7 +74,8 @@ def with_loss(run, last):
     return run
 
 
-def _glassnet_weights(model):
+def glassnet_weights(model):
+    """For :func:`with_weights`: a callable giving the [(W, b), ...] of ``model``'s Linear layers."""
     return lambda: [(layer.weight.data, layer.bias.data) for layer in model if hasattr(layer, "weight")]
 
 
@@ -88,7 +89,7 @@ def glassnet_epoch(data, weights, batch_size, lr):
     def run():
         gn.fit(model, loss_fn, optimizer, data.X, data.y, epochs=1, batch_size=batch_size, shuffle=False,
                progress=False)
-    return with_weights(run, _glassnet_weights(model))
+    return with_weights(run, glassnet_weights(model))
 
 
 def glassnet_loop_epoch(data, weights, batch_size, lr):
@@ -103,7 +104,7 @@ def glassnet_loop_epoch(data, weights, batch_size, lr):
             optimizer.zero_grad()
             loss_fn(model(gn.Tensor(X[start:start + batch_size])), y[start:start + batch_size]).backward()
             optimizer.step()
-    return with_weights(run, _glassnet_weights(model))
+    return with_weights(run, glassnet_weights(model))
 
 
 def numpy_epoch(data, weights, batch_size, lr):
@@ -273,7 +274,8 @@ def gemm_floor_epoch(data, weights, batch_size, lr, order="C"):
                            lambda shape: np.empty(shape, dtype=np.float32), np.empty_like)
 
 
-def torch_epoch(data, weights, batch_size, lr, threads=None):
+def torch_model(weights, lr, threads=None):
+    """The network, its SGD optimizer and its loss in PyTorch, from the shared initial weights, on ``threads`` threads."""
     import torch
 
     if threads:
@@ -288,8 +290,21 @@ def torch_epoch(data, weights, batch_size, lr, threads=None):
         if i < len(weights) - 1:
             layers.append(torch.nn.ReLU())
     model = torch.nn.Sequential(*layers)
-    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
-    loss_fn = torch.nn.CrossEntropyLoss()
+    return model, torch.optim.SGD(model.parameters(), lr=lr), torch.nn.CrossEntropyLoss()
+
+
+def torch_weights(model):
+    """:func:`glassnet_weights` for a PyTorch model."""
+    import torch
+
+    return lambda: [(layer.weight.detach().numpy(), layer.bias.detach().numpy())
+                    for layer in model if isinstance(layer, torch.nn.Linear)]
+
+
+def torch_epoch(data, weights, batch_size, lr, threads=None):
+    import torch
+
+    model, optimizer, loss_fn = torch_model(weights, lr, threads)
     X, y = torch.from_numpy(data.X), torch.from_numpy(data.y)
 
     def run():
@@ -297,8 +312,7 @@ def torch_epoch(data, weights, batch_size, lr, threads=None):
             optimizer.zero_grad()
             loss_fn(model(X[start:start + batch_size]), y[start:start + batch_size]).backward()
             optimizer.step()
-    return with_weights(run, lambda: [(layer.weight.detach().numpy(), layer.bias.detach().numpy())
-                                      for layer in model if isinstance(layer, torch.nn.Linear)])
+    return with_weights(run, torch_weights(model))
 
 
 def sklearn_epoch(data, weights, batch_size, lr):
