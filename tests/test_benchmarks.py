@@ -19,8 +19,8 @@ def test_quick_benchmark_runs_and_writes_results(tmp_path):
     data = json.loads((tmp_path / "results.json").read_text())
     assert data["quick"] is True and data["sgemm_gflops"] > 0
     for stats in data["mlp"]["by_batch"].values():
-        for name in ("gemm_floor", "gemm_floor_F", "numpy_loop", "numpy_tuned", "numpy_fused", "glassnet_loop",
-                     "glassnet"):
+        for name in ("gemm_floor", "gemm_floor_F", "gemm_floor_update", "numpy_loop", "numpy_tuned", "numpy_fused",
+                     "glassnet_loop", "glassnet"):
             assert stats[name]["median"] > 0 and len(stats[name]["samples"]) == 2
     for name, stats in data["mlp"]["by_batch"]["128"].items():  # quick mode measures memory at batch 128 only
         if name == "torch_gemm_floor":  # present where torch is installed; its memory is not measured
@@ -170,6 +170,25 @@ def test_every_mlp_row_does_the_same_training():
     moved = np.abs(runs["numpy_loop"].weights()[0][0] - weights[0][0]).max()
     assert moved > 1e-2  # an epoch at lr 0.5 really changes the weights, so agreeing means something
     _assert_same_training(runs, "numpy_loop", rtol=1e-4, atol=1e-5)
+
+
+def test_the_floor_with_the_update_pass_steps_every_parameter_and_leaves_it_as_it_was(monkeypatch):
+    """gemm_floor_update's axpys run on every parameter each step, and its tiny step rounds back to W,
+    so every round repeats the floor's arithmetic on the same weights."""
+    from glassnet.benchmarks import mlp
+
+    data, weights = mlp.make_data(200, 20, 4, seed=1), mlp.make_weights([20, 16, 8, 4], seed=1)
+    run = mlp.gemm_floor_update_epoch(data, weights, 32, 0.01)
+    run()
+    for (W, b), (W0, b0) in zip(run.weights(), weights):
+        np.testing.assert_array_equal(W, W0)
+        np.testing.assert_array_equal(b, b0)
+    monkeypatch.setattr(mlp, "FLOOR_UPDATE_STEP", np.float32(-1e-6))
+    run = mlp.gemm_floor_update_epoch(data, weights, 32, 0.01)
+    run()
+    for (W, b), (W0, b0) in zip(run.weights(), weights):  # the bias stand-in gradient is all ones: 7 steps
+        assert not np.array_equal(W, W0)
+        np.testing.assert_allclose(b, b0 - 7e-6, rtol=0, atol=1e-7)
 
 
 def test_the_loader_rows_shuffle_every_sample_once_and_train_the_same_epoch():

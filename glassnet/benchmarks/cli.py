@@ -53,7 +53,7 @@ def _candidates(implementations: dict, names: list, data, weights, batch: int, t
 
 def run_mlp(settings: dict, report) -> dict:
     threads = blas_threads()
-    names = ["gemm_floor", "gemm_floor_F", "numpy_loop", "numpy_tuned", "numpy_fused", "glassnet_loop", "glassnet"] + [
+    names = ["gemm_floor", "gemm_floor_F", "gemm_floor_update", "numpy_loop", "numpy_tuned", "numpy_fused", "glassnet_loop", "glassnet"] + [
         n for n in ("torch", "torch_gemm_floor", "sklearn") if available(n.split("_")[0])]
     data = mlp.make_data(settings["samples"], SIZES[0], SIZES[-1])
     weights = mlp.make_weights(SIZES)
@@ -148,12 +148,13 @@ def run_scaling(settings: dict, report) -> dict:
 
 
 MLP_RATIOS = [("glassnet_loop", "numpy_loop"), ("glassnet", "numpy_loop"), ("glassnet_loop", "floor"),
-              ("glassnet", "floor"), ("numpy_tuned", "floor"), ("numpy_fused", "floor"),
+              ("glassnet", "floor"), ("gemm_floor_update", "floor"), ("numpy_tuned", "floor"), ("numpy_fused", "floor"),
               ("glassnet_loop", "numpy_tuned"), ("torch", "glassnet_loop"), ("torch", "glassnet"),
               ("torch_gemm_floor", "floor"), ("torch", "torch_gemm_floor")]
 """The ratios the MLP table reports, numerator / denominator; "floor" is the lower of the two GEMM floors.
 torch_gemm_floor / floor compares PyTorch's BLAS with NumPy's on the same products; torch / torch_gemm_floor
 is PyTorch's overhead over its own floor, to set beside glassnet_loop / floor.
+gemm_floor_update / floor is what the SGD update pass alone adds to the floor;
 numpy_tuned / floor is how close to the floor a loop that keeps its gradients can get at all;
 numpy_fused / floor, how close one that gives up its gradients (SGD fused into the backward pass) can."""
 
@@ -223,7 +224,8 @@ def format_tables(result: dict) -> str:
         names = list(next(iter(m["by_batch"].values())))
         lines.append(f"MLP {'-'.join(map(str, m['sizes']))} epoch over {m['samples']} samples, seconds "
                      f"(median [min-max]); gemm_floor: only the GEMMs, W row-major as in PyTorch; gemm_floor_F: "
-                     f"the same with W column-major as in glassnet; torch_gemm_floor: the same products in PyTorch "
+                     f"the same with W column-major as in glassnet; gemm_floor_update: that floor plus the SGD update pass "
+                     f"(one BLAS axpy per parameter per step); torch_gemm_floor: the same products in PyTorch "
                      f"(its own BLAS); numpy_tuned: the fastest NumPy loop we could write "
                      f"(preallocated, in place, BLAS axpy update); numpy_fused: the same with "
                      f"the SGD step fused into the backward pass (W -= lr g^T x as one gemm, no dL/dW kept). "

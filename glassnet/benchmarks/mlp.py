@@ -235,11 +235,12 @@ def numpy_fused_epoch(data, weights, batch_size, lr):
     return numpy_tuned_epoch(data, weights, batch_size, lr, fused=True)
 
 
-def _gemm_floor_run(X, Ws, batch_size, matmul, empty, empty_like):
+def _gemm_floor_run(X, Ws, batch_size, matmul, empty, empty_like, after_step=None):
     """The floor's epoch: the 8 products of each batch (3 forward, 3 dL/dW, and dL/dh for the two
     hidden layers; no step needs dL/dX of the input), the last, shorter batch included as every
     other row trains on it, by ``matmul(a, b, out=)`` into outputs made once by ``empty((rows, cols))``
-    and ``empty_like(W)`` (NumPy's or PyTorch's); a short batch writes into their first rows."""
+    and ``empty_like(W)`` (NumPy's or PyTorch's); a short batch writes into their first rows.
+    ``after_step(grads_w)``, when given, runs at the end of every step."""
     n = batch_size
     activations = [empty((n, W.shape[0])) for W in Ws]
     grads_in = [empty((n, W.shape[1])) for W in Ws]
@@ -260,6 +261,8 @@ def _gemm_floor_run(X, Ws, batch_size, matmul, empty, empty_like):
                 if i > 0:
                     matmul(g, Ws[i], out=grads_in[i][:m])
                     g = grads_in[i][:m]
+            if after_step is not None:
+                after_step(grads_w)
     return run
 
 
@@ -361,9 +364,40 @@ def gemm_floor_column_major_epoch(data, weights, batch_size, lr):
     return gemm_floor_epoch(data, weights, batch_size, lr, order="F")
 
 
+FLOOR_UPDATE_STEP = np.float32(-1e-30)
+"""The floor's step size in :func:`gemm_floor_update_epoch`: its products are not a loss's gradients
+(no softmax, no ReLU, no 1/N), and a real step along them diverges within the epoch; at 1e-30 every
+W + step·dW rounds back to W, so each step does the update's memory traffic and every round the same
+arithmetic. (Not 0: OpenBLAS's axpy returns at once when alpha is 0.)"""
+
+
+def gemm_floor_update_epoch(data, weights, batch_size, lr):
+    """The column-major GEMM floor plus the SGD update pass: W ← W + α·dW and b ← b + α·db, one BLAS
+    axpy each, after every step, as glassnet's SGD does it (α is :data:`FLOOR_UPDATE_STEP`).
+
+    The update reads W and dW and writes W, about as many bytes as the step's GEMMs move when the
+    batch is small; ``gemm_floor_update / floor`` is what any library that keeps ``.grad`` and
+    steps after ``backward`` pays at least, before a single activation or loss is computed.
+    """
+    from glassnet.blas import axpy_
+
+    Ws = [np.array(W, order="F") for W, _ in weights]
+    bs = [b.copy() for _, b in weights]
+    grads_b = [np.ones_like(b) for b in bs]  # the floor computes no bias gradient: a stand-in of the size
+
+    def update(grads_w):
+        for W, b, gW, gb in zip(Ws, bs, grads_w, grads_b):
+            axpy_(W, FLOOR_UPDATE_STEP, gW)
+            axpy_(b, FLOOR_UPDATE_STEP, gb)
+    run = _gemm_floor_run(data.X, Ws, batch_size, np.matmul, lambda shape: np.empty(shape, dtype=np.float32),
+                          np.empty_like, after_step=update)
+    return with_weights(run, lambda: list(zip(Ws, bs)))
+
+
 IMPLEMENTATIONS = {
     "gemm_floor": gemm_floor_epoch,
     "gemm_floor_F": gemm_floor_column_major_epoch,
+    "gemm_floor_update": gemm_floor_update_epoch,
     "numpy_loop": numpy_epoch,
     "numpy_tuned": numpy_tuned_epoch,
     "numpy_fused": numpy_fused_epoch,
